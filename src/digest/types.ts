@@ -1,0 +1,31 @@
+// A platform-neutral digest: built once from the archive, rendered by text/markdown here and
+// by the chat renderers under src/platforms/.
+import type { StoredItem, Target, ThemeId } from '../model.ts';
+
+export interface DigestEntry {
+  /** The cluster's lead item (newest or best-sourced). */
+  item: StoredItem;
+  /** Other sources that reported the same story. */
+  alsoReportedBy: Array<{ itemId: number; source: string; url: string | null }>;
+}
+
+export interface DigestSection {
+  /** `other` holds items with no theme. */
+  theme: ThemeId | 'other';
+  entries: DigestEntry[];
+}
+
+export interface Digest {
+  target: Target | null;
+  title: string;
+  /** ISO bounds of what the digest covers (first-seen times). */
+  since: string;
+  until: string;
+  sections: DigestSection[];
+  /** Distinct stories (clusters) that matched, shown or not. */
+  totalStories: number;
+  /** Stories left out by the cap, reachable with `moreQuery`. */
+  omitted: number;
+  /** A search the reader can run for the rest, e.g. `/search theme:censorship since:1d`. */
+  moreQuery: string | null;
+}

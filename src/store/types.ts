@@ -1,0 +1,168 @@
+// The archive's contract. SQLite (default) and PostgreSQL adapters both implement it and
+// both pass test/store/contract.ts. Methods are async so either adapter fits.
+import type {
+  FeedRecord,
+  FeedSource,
+  FeedState,
+  RegionCode,
+  StoredItem,
+  Subscription,
+  SubscriptionFilter,
+  TaggedItem,
+  Target,
+  ThemeId,
+} from '../model.ts';
+
+export interface SearchQuery {
+  /** Free text from a user: never passed raw into a query syntax. Empty means "filters only". */
+  text: string;
+  themes?: ThemeId[];
+  regions?: RegionCode[];
+  sources?: string[];
+  /** ISO lower bound on `published`. */
+  since?: string;
+  until?: string;
+  /** Default 10, at most 100. */
+  limit?: number;
+  offset?: number;
+}
+
+/** A snippet cut from the title or summary, split so renderers can escape text and mark hits. */
+export type Snippet = Array<{ text: string; hit: boolean }>;
+
+export interface SearchHit {
+  item: StoredItem;
+  score: number;
+  snippet: Snippet;
+}
+
+export interface SearchResult {
+  hits: SearchHit[];
+  /** Total matches (may be capped at a large number for speed; then `totalIsEstimate`). */
+  total: number;
+  totalIsEstimate: boolean;
+}
+
+export interface ListItemsQuery {
+  /** Only items with `id` greater than this (the digest mark). */
+  afterId?: number;
+  /** ISO bound on firstSeen. */
+  seenSince?: string;
+  seenUntil?: string;
+  themes?: ThemeId[];
+  regions?: RegionCode[];
+  sources?: string[];
+  alertableOnly?: boolean;
+  limit?: number;
+  /** Default 'id-asc'. */
+  order?: 'id-asc' | 'id-desc';
+}
+
+export interface AddItemsResult {
+  /** Items newly stored, with their archive ids, in insertion order. */
+  added: StoredItem[];
+  /** Items already in the archive (same guid or same canonical URL in this feed). */
+  duplicates: number;
+}
+
+/** Where a target's last digest stopped: digests select `id > lastItemId`. */
+export interface DigestMark {
+  lastItemId: number;
+  /** ISO time of the last digest slot delivered (or enqueued). */
+  lastSlot: string;
+}
+
+export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed';
+
+export interface NewOutboxEntry {
+  /** Unique delivery key: enqueueing the same key twice is a no-op (exactly-once). */
+  key: string;
+  target: Target;
+  kind: 'digest' | 'alert' | 'reply';
+  /** JSON-serialisable, platform-neutral content (a Digest part, an item, …). */
+  payload: unknown;
+}
+
+export interface OutboxEntry extends NewOutboxEntry {
+  id: number;
+  status: OutboxStatus;
+  attempts: number;
+  nextAttemptAt: string;
+  lastError: string | null;
+  claimedBy: string | null;
+  claimedUntil: string | null;
+  /** Platform message ids recorded after a successful send. */
+  sentRefs: string[];
+  createdAt: string;
+  sentAt: string | null;
+}
+
+export type OutboxResult =
+  | { ok: true; sentRefs: string[] }
+  | { ok: false; error: string; /** null = give up, mark failed */ retryAt: string | null };
+
+export interface NewSubscription {
+  target: Target;
+  filter: SubscriptionFilter;
+  mode: 'digest' | 'alert';
+  cron: string | null;
+  timezone: string;
+  createdBy: string;
+}
+
+export interface Store {
+  readonly kind: 'sqlite' | 'postgres';
+  close(): Promise<void>;
+
+  // Feeds ------------------------------------------------------------------------------
+  /** Insert or update sources (name, url, kind, …), keeping each feed's polling state. */
+  upsertFeeds(sources: FeedSource[]): Promise<void>;
+  removeFeed(id: string): Promise<boolean>;
+  getFeed(id: string): Promise<FeedRecord | null>;
+  listFeeds(): Promise<FeedRecord[]>;
+  saveFeedState(id: string, state: FeedState): Promise<void>;
+  /**
+   * Feeds whose next check is due at `now`, leased to `owner` for `leaseMs` so other
+   * replicas skip them. SQLite (one process) may ignore the owner but must honour the lease.
+   */
+  claimDueFeeds(owner: string, now: Date, limit: number, leaseMs: number): Promise<FeedRecord[]>;
+  releaseFeed(id: string, owner: string): Promise<void>;
+
+  // Items ------------------------------------------------------------------------------
+  /** Store items of one feed, skipping ones already archived. */
+  addItems(
+    feedId: string,
+    items: TaggedItem[],
+    opts: { alertable: (item: TaggedItem, index: number) => boolean },
+  ): Promise<AddItemsResult>;
+  getItem(id: number): Promise<StoredItem | null>;
+  listItems(q: ListItemsQuery): Promise<StoredItem[]>;
+  /** Items whose canonical URL equals `url`, any feed (for story clusters). */
+  findItemsByUrl(url: string): Promise<StoredItem[]>;
+  setClusters(assignments: Array<{ itemId: number; clusterId: number }>): Promise<void>;
+  countItems(): Promise<number>;
+  search(q: SearchQuery): Promise<SearchResult>;
+
+  // Subscriptions ----------------------------------------------------------------------
+  addSubscription(sub: NewSubscription): Promise<Subscription>;
+  removeSubscription(id: number): Promise<boolean>;
+  listSubscriptions(filter?: { target?: Target; mode?: 'digest' | 'alert' }): Promise<Subscription[]>;
+
+  // Digests and delivery ---------------------------------------------------------------
+  getDigestMark(targetKey: string): Promise<DigestMark | null>;
+  /**
+   * Atomically: insert the entries (ignoring keys already present) and move the target's
+   * digest mark. Returns how many entries were new. This is the one place a digest is
+   * recorded, so a crash before it repeats nothing and a crash after it loses nothing.
+   */
+  enqueue(entries: NewOutboxEntry[], mark?: { targetKey: string; mark: DigestMark }): Promise<number>;
+  /** Claim up to `limit` due entries for `owner` (status → sending, lease until now+leaseMs). */
+  claimOutbox(owner: string, now: Date, limit: number, leaseMs: number): Promise<OutboxEntry[]>;
+  completeOutbox(id: number, owner: string, result: OutboxResult): Promise<void>;
+  listOutbox(filter?: { status?: OutboxStatus; targetKey?: string; limit?: number }): Promise<OutboxEntry[]>;
+
+  // Coordination -----------------------------------------------------------------------
+  /** A named lease (e.g. a digest slot run) held by `owner` until now+ttlMs; false if held by another. */
+  tryLock(name: string, owner: string, ttlMs: number): Promise<boolean>;
+  unlock(name: string, owner: string): Promise<void>;
+}
