@@ -94,6 +94,8 @@ export interface ParsedFeed {
   items: NormalizedItem[];
   /** `<ttl>` in minutes, when the feed gives one. */
   ttlMinutes: number | null;
+  /** Item-id strategy used for this feed's guids (see FeedState.idMode). */
+  idMode?: 'guid' | 'link' | 'hash';
 }
 
 /** Why an item got a tag: theme id or region code → the terms that matched. */
