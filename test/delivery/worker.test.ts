@@ -106,8 +106,8 @@ describe('delivery worker', () => {
     await ob.store.enqueue([{ key: 'k', target: channel('c1'), kind: 'reply', payload: text('x') }]);
     const delays: number[] = [];
     for (let i = 0; i < 3; i++) {
-      const before = Date.parse(ob.rows[0]!.nextAttemptAt);
-      setNow(new Date(Math.max(before, T0.getTime())));
+      const before = Math.max(Date.parse(ob.rows[0]!.nextAttemptAt), T0.getTime());
+      setNow(new Date(before));
       await worker.runOnce();
       if (ob.rows[0]!.status === 'pending') delays.push(Date.parse(ob.rows[0]!.nextAttemptAt) - before);
     }
