@@ -39,6 +39,8 @@ export interface FeedSource {
   language: string;
   /** Themes the source usually covers: a prior for the tagger, never a verdict. */
   themes?: ThemeId[];
+  /** The source's web site (OPML `htmlUrl`), when known. */
+  homepage?: string;
   /** Who added it: operator files are trusted; chat users' URLs go through the address guard. */
   origin: 'operator' | 'chat';
 }
