@@ -1,0 +1,154 @@
+// Versioned schema for the SQLite archive. Each migration runs once, in its own
+// transaction, and is recorded in schema_migrations; reopening a database applies nothing.
+// Never edit a released migration: add a new one.
+import type Database from 'better-sqlite3';
+
+export interface Migration {
+  version: number;
+  name: string;
+  up: string;
+}
+
+export const MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    name: 'feeds, items, search index',
+    up: `
+      CREATE TABLE feeds (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        url TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        language TEXT NOT NULL,
+        themes TEXT NOT NULL DEFAULT '[]',
+        origin TEXT NOT NULL,
+        etag TEXT,
+        last_modified TEXT,
+        last_check_at TEXT,
+        last_success_at TEXT,
+        last_error_at TEXT,
+        last_error TEXT,
+        consecutive_failures INTEGER NOT NULL DEFAULT 0,
+        next_check_at TEXT,
+        backlog_done INTEGER NOT NULL DEFAULT 0,
+        id_mode TEXT NOT NULL DEFAULT 'guid',
+        feed_title TEXT,
+        lease_owner TEXT,
+        lease_until TEXT
+      );
+
+      CREATE TABLE items (
+        id INTEGER PRIMARY KEY,
+        feed_id TEXT NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+        guid TEXT NOT NULL,
+        url TEXT,
+        title TEXT NOT NULL,
+        author TEXT,
+        summary TEXT NOT NULL,
+        published TEXT NOT NULL,
+        published_estimated INTEGER NOT NULL DEFAULT 0,
+        lang TEXT,
+        themes TEXT NOT NULL DEFAULT '[]',
+        regions TEXT NOT NULL DEFAULT '[]',
+        why TEXT NOT NULL DEFAULT '{}',
+        first_seen TEXT NOT NULL,
+        alertable INTEGER NOT NULL,
+        cluster_id INTEGER
+      );
+      -- Deduplication: one guid per feed, and one canonical URL per feed.
+      CREATE UNIQUE INDEX items_feed_guid ON items(feed_id, guid);
+      -- (url, feed_id) also serves findItemsByUrl.
+      CREATE UNIQUE INDEX items_url_feed ON items(url, feed_id) WHERE url IS NOT NULL;
+      CREATE INDEX items_published ON items(published);
+      CREATE INDEX items_first_seen ON items(first_seen);
+
+      -- Contentless full-text index: title/body hold our own normalized tokens (see
+      -- search-text.ts), tags holds filter tokens (theme, region, source, month, year) so
+      -- filters are intersected inside the index instead of row by row.
+      CREATE VIRTUAL TABLE item_fts USING fts5(
+        title, body, tags,
+        content = '',
+        contentless_delete = 1,
+        tokenize = "unicode61 remove_diacritics 0 categories 'L* N* Co M*'"
+      );
+    `,
+  },
+  {
+    version: 2,
+    name: 'subscriptions, digest marks, outbox, locks',
+    up: `
+      CREATE TABLE subscriptions (
+        id INTEGER PRIMARY KEY,
+        target_key TEXT NOT NULL,
+        target TEXT NOT NULL,
+        filter TEXT NOT NULL,
+        mode TEXT NOT NULL,
+        cron TEXT,
+        timezone TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      );
+      CREATE INDEX subscriptions_target ON subscriptions(target_key);
+
+      CREATE TABLE digest_marks (
+        target_key TEXT PRIMARY KEY,
+        last_item_id INTEGER NOT NULL,
+        last_slot TEXT NOT NULL
+      );
+
+      CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY,
+        key TEXT NOT NULL UNIQUE,
+        target_key TEXT NOT NULL,
+        target TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'pending',
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TEXT NOT NULL,
+        last_error TEXT,
+        claimed_by TEXT,
+        claimed_until TEXT,
+        sent_refs TEXT NOT NULL DEFAULT '[]',
+        created_at TEXT NOT NULL,
+        sent_at TEXT
+      );
+      CREATE INDEX outbox_due ON outbox(status, next_attempt_at);
+      CREATE INDEX outbox_target ON outbox(target_key, id);
+
+      CREATE TABLE locks (
+        name TEXT PRIMARY KEY,
+        owner TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+      );
+    `,
+  },
+];
+
+/** Apply pending migrations; returns the versions applied now. */
+export function migrate(db: Database.Database, migrations: Migration[] = MIGRATIONS): number[] {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    applied_at TEXT NOT NULL
+  )`);
+  const applied = new Set(
+    (db.prepare('SELECT version FROM schema_migrations').all() as Array<{ version: number }>).map(
+      (r) => r.version,
+    ),
+  );
+  const done: number[] = [];
+  const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+  for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
+    if (applied.has(m.version)) continue;
+    // IMMEDIATE: two processes opening a fresh file at once must not both migrate.
+    db.transaction(() => {
+      const again = db.prepare('SELECT 1 FROM schema_migrations WHERE version = ?').get(m.version);
+      if (again) return;
+      db.exec(m.up);
+      record.run(m.version, m.name, new Date().toISOString());
+      done.push(m.version);
+    }).immediate();
+  }
+  return done;
+}

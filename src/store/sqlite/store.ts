@@ -1,0 +1,505 @@
+// The SQLite archive (better-sqlite3): one process, synchronous calls behind the async
+// Store interface. Every multi-row write is one transaction.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { Logger } from '../../log.ts';
+import {
+  targetKey,
+  type FeedRecord,
+  type FeedSource,
+  type FeedState,
+  type StoredItem,
+  type Subscription,
+  type TaggedItem,
+  type Target,
+} from '../../model.ts';
+import { indexText } from '../search-text.ts';
+import type {
+  AddItemsResult,
+  DigestMark,
+  ListItemsQuery,
+  NewOutboxEntry,
+  NewSubscription,
+  OutboxEntry,
+  OutboxResult,
+  OutboxStatus,
+  SearchQuery,
+  SearchResult,
+  Store,
+} from '../types.ts';
+import { migrate } from './migrations.ts';
+import {
+  feedFromRow,
+  itemFromRow,
+  outboxFromRow,
+  subscriptionFromRow,
+  type FeedRow,
+  type ItemRow,
+  type OutboxRow,
+  type SubscriptionRow,
+} from './rows.ts';
+import { searchArchive, tagsText } from './search.ts';
+
+export interface SqliteStoreOptions {
+  logger?: Logger;
+  /** Clock for lock expiry, first-seen and outbox times (tests inject one). */
+  now?: () => Date;
+}
+
+const FEED_SELECT = `SELECT feeds.*, (SELECT count(*) FROM items WHERE items.feed_id = feeds.id) AS item_count FROM feeds`;
+const ITEM_SELECT = `SELECT items.*, feeds.name AS source_name FROM items JOIN feeds ON feeds.id = items.feed_id`;
+
+function iso(value: string | null | undefined): string | null {
+  if (value === null || value === undefined) return null;
+  const d = new Date(value);
+  return Number.isNaN(d.getTime()) ? null : d.toISOString();
+}
+
+function placeholders(n: number): string {
+  return new Array(n).fill('?').join(',');
+}
+
+export class SqliteStore implements Store {
+  readonly kind = 'sqlite' as const;
+  private readonly now: () => Date;
+  private readonly insertItem: Database.Statement;
+  private readonly insertFts: Database.Statement;
+
+  constructor(
+    readonly db: Database.Database,
+    private readonly opts: SqliteStoreOptions = {},
+  ) {
+    this.now = opts.now ?? (() => new Date());
+    this.insertItem = db.prepare(`INSERT INTO items
+      (feed_id, guid, url, title, author, summary, published, published_estimated, lang, themes, regions, why,
+       first_seen, alertable)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`);
+    this.insertFts = db.prepare('INSERT INTO item_fts (rowid, title, body, tags) VALUES (?, ?, ?, ?)');
+  }
+
+  async close(): Promise<void> {
+    if (!this.db.open) return;
+    try {
+      this.db.pragma('optimize');
+    } catch (err) {
+      this.opts.logger?.debug({ err }, 'sqlite_optimize_failed');
+    }
+    this.db.close();
+  }
+
+  // Feeds ------------------------------------------------------------------------------
+
+  async upsertFeeds(sources: FeedSource[]): Promise<void> {
+    const stmt = this.db.prepare(`INSERT INTO feeds (id, name, url, kind, language, themes, origin)
+      VALUES (@id, @name, @url, @kind, @language, @themes, @origin)
+      ON CONFLICT(id) DO UPDATE SET name = excluded.name, url = excluded.url, kind = excluded.kind,
+        language = excluded.language, themes = excluded.themes, origin = excluded.origin`);
+    this.db.transaction(() => {
+      for (const s of sources) {
+        stmt.run({
+          id: s.id,
+          name: s.name,
+          url: s.url,
+          kind: s.kind,
+          language: s.language,
+          themes: JSON.stringify(s.themes ?? null),
+          origin: s.origin,
+        });
+      }
+    })();
+  }
+
+  async removeFeed(id: string): Promise<boolean> {
+    return this.db.transaction(() => {
+      this.db.prepare('DELETE FROM item_fts WHERE rowid IN (SELECT id FROM items WHERE feed_id = ?)').run(id);
+      return this.db.prepare('DELETE FROM feeds WHERE id = ?').run(id).changes > 0;
+    })();
+  }
+
+  async getFeed(id: string): Promise<FeedRecord | null> {
+    const row = this.db.prepare(`${FEED_SELECT} WHERE feeds.id = ?`).get(id) as FeedRow | undefined;
+    return row ? feedFromRow(row) : null;
+  }
+
+  async listFeeds(): Promise<FeedRecord[]> {
+    return (this.db.prepare(`${FEED_SELECT} ORDER BY feeds.id`).all() as FeedRow[]).map(feedFromRow);
+  }
+
+  async saveFeedState(id: string, s: FeedState): Promise<void> {
+    this.db
+      .prepare(
+        `UPDATE feeds SET etag = ?, last_modified = ?, last_check_at = ?, last_success_at = ?, last_error_at = ?,
+          last_error = ?, consecutive_failures = ?, next_check_at = ?, backlog_done = ?, id_mode = ?, feed_title = ?
+         WHERE id = ?`,
+      )
+      .run(
+        s.etag,
+        s.lastModified,
+        iso(s.lastCheckAt),
+        iso(s.lastSuccessAt),
+        iso(s.lastErrorAt),
+        s.lastError,
+        s.consecutiveFailures,
+        iso(s.nextCheckAt),
+        s.backlogDone ? 1 : 0,
+        s.idMode,
+        s.feedTitle,
+        id,
+      );
+  }
+
+  async claimDueFeeds(owner: string, now: Date, limit: number, leaseMs: number): Promise<FeedRecord[]> {
+    const at = now.toISOString();
+    const until = new Date(now.getTime() + leaseMs).toISOString();
+    return this.db
+      .transaction(() => {
+        const ids = this.db
+          .prepare(
+            `SELECT id FROM feeds
+             WHERE (next_check_at IS NULL OR next_check_at <= ?) AND (lease_until IS NULL OR lease_until <= ?)
+             ORDER BY next_check_at IS NOT NULL, next_check_at, id LIMIT ?`,
+          )
+          .all(at, at, Math.max(0, limit)) as Array<{ id: string }>;
+        const lease = this.db.prepare('UPDATE feeds SET lease_owner = ?, lease_until = ? WHERE id = ?');
+        const get = this.db.prepare(`${FEED_SELECT} WHERE feeds.id = ?`);
+        return ids.map(({ id }) => {
+          lease.run(owner, until, id);
+          return feedFromRow(get.get(id) as FeedRow);
+        });
+      })
+      .immediate();
+  }
+
+  async releaseFeed(id: string, owner: string): Promise<void> {
+    this.db
+      .prepare('UPDATE feeds SET lease_owner = NULL, lease_until = NULL WHERE id = ? AND lease_owner = ?')
+      .run(id, owner);
+  }
+
+  // Items ------------------------------------------------------------------------------
+
+  async addItems(
+    feedId: string,
+    items: TaggedItem[],
+    opts: { alertable: (item: TaggedItem, index: number) => boolean },
+  ): Promise<AddItemsResult> {
+    const feed = this.db.prepare('SELECT name FROM feeds WHERE id = ?').get(feedId) as
+      { name: string } | undefined;
+    if (!feed) throw new Error(`addItems: unknown feed ${feedId}`);
+    const firstSeen = this.now().toISOString();
+    return this.db.transaction((): AddItemsResult => {
+      const added: StoredItem[] = [];
+      let duplicates = 0;
+      items.forEach((it, index) => {
+        const published = iso(it.published) ?? firstSeen;
+        const url = it.url ? it.url : null;
+        const alertable = opts.alertable(it, index);
+        const res = this.insertItem.run(
+          feedId,
+          it.guid,
+          url,
+          it.title,
+          it.author,
+          it.summary,
+          published,
+          it.publishedEstimated ? 1 : 0,
+          it.lang,
+          JSON.stringify(it.themes),
+          JSON.stringify(it.regions),
+          JSON.stringify(it.why),
+          firstSeen,
+          alertable ? 1 : 0,
+        );
+        if (res.changes === 0) {
+          duplicates += 1;
+          return;
+        }
+        const id = Number(res.lastInsertRowid);
+        this.insertFts.run(
+          id,
+          indexText(it.title),
+          indexText(it.summary),
+          tagsText({ themes: it.themes, regions: it.regions, feedId, published }),
+        );
+        added.push({
+          ...it,
+          url,
+          published,
+          id,
+          feedId,
+          sourceName: feed.name,
+          firstSeen,
+          alertable,
+          clusterId: null,
+        });
+      });
+      return { added, duplicates };
+    })();
+  }
+
+  async getItem(id: number): Promise<StoredItem | null> {
+    const row = this.db.prepare(`${ITEM_SELECT} WHERE items.id = ?`).get(id) as ItemRow | undefined;
+    return row ? itemFromRow(row) : null;
+  }
+
+  private loadItems(ids: number[]): Map<number, StoredItem> {
+    const out = new Map<number, StoredItem>();
+    if (ids.length === 0) return out;
+    const rows = this.db
+      .prepare(`${ITEM_SELECT} WHERE items.id IN (${placeholders(ids.length)})`)
+      .all(...ids) as ItemRow[];
+    for (const r of rows) out.set(r.id, itemFromRow(r));
+    return out;
+  }
+
+  async listItems(q: ListItemsQuery): Promise<StoredItem[]> {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (q.afterId !== undefined) {
+      where.push('items.id > ?');
+      args.push(q.afterId);
+    }
+    const seenSince = iso(q.seenSince);
+    const seenUntil = iso(q.seenUntil);
+    if (seenSince) {
+      where.push('items.first_seen >= ?');
+      args.push(seenSince);
+    }
+    if (seenUntil) {
+      where.push('items.first_seen <= ?');
+      args.push(seenUntil);
+    }
+    if (q.themes?.length) {
+      where.push(
+        `EXISTS (SELECT 1 FROM json_each(items.themes) WHERE value IN (${placeholders(q.themes.length)}))`,
+      );
+      args.push(...q.themes);
+    }
+    if (q.regions?.length) {
+      where.push(
+        `EXISTS (SELECT 1 FROM json_each(items.regions) WHERE upper(value) IN (${placeholders(q.regions.length)}))`,
+      );
+      args.push(...q.regions.map((r) => r.toUpperCase()));
+    }
+    if (q.sources?.length) {
+      where.push(`items.feed_id IN (${placeholders(q.sources.length)})`);
+      args.push(...q.sources);
+    }
+    if (q.alertableOnly) where.push('items.alertable = 1');
+    const order = q.order === 'id-desc' ? 'DESC' : 'ASC';
+    const limit = q.limit !== undefined ? Math.max(0, Math.floor(q.limit)) : -1;
+    const sql = `${ITEM_SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY items.id ${order} LIMIT ?`;
+    return (this.db.prepare(sql).all(...args, limit) as ItemRow[]).map(itemFromRow);
+  }
+
+  async findItemsByUrl(url: string): Promise<StoredItem[]> {
+    return (
+      this.db.prepare(`${ITEM_SELECT} WHERE items.url = ? ORDER BY items.id`).all(url) as ItemRow[]
+    ).map(itemFromRow);
+  }
+
+  async setClusters(assignments: Array<{ itemId: number; clusterId: number }>): Promise<void> {
+    const stmt = this.db.prepare('UPDATE items SET cluster_id = ? WHERE id = ?');
+    this.db.transaction(() => {
+      for (const a of assignments) stmt.run(a.clusterId, a.itemId);
+    })();
+  }
+
+  async countItems(): Promise<number> {
+    return (this.db.prepare('SELECT count(*) AS n FROM items').get() as { n: number }).n;
+  }
+
+  async search(q: SearchQuery): Promise<SearchResult> {
+    return searchArchive({ db: this.db, loadItems: (ids) => this.loadItems(ids) }, q);
+  }
+
+  // Subscriptions ----------------------------------------------------------------------
+
+  async addSubscription(sub: NewSubscription): Promise<Subscription> {
+    const createdAt = this.now().toISOString();
+    const res = this.db
+      .prepare(
+        `INSERT INTO subscriptions (target_key, target, filter, mode, cron, timezone, created_by, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        targetKey(sub.target),
+        JSON.stringify(sub.target),
+        JSON.stringify(sub.filter),
+        sub.mode,
+        sub.cron,
+        sub.timezone,
+        sub.createdBy,
+        createdAt,
+      );
+    return { id: Number(res.lastInsertRowid), ...sub, createdAt };
+  }
+
+  async removeSubscription(id: number): Promise<boolean> {
+    return this.db.prepare('DELETE FROM subscriptions WHERE id = ?').run(id).changes > 0;
+  }
+
+  async updateSubscriptionSchedule(id: number, cron: string, timezone: string): Promise<boolean> {
+    return (
+      this.db.prepare('UPDATE subscriptions SET cron = ?, timezone = ? WHERE id = ?').run(cron, timezone, id)
+        .changes > 0
+    );
+  }
+
+  async listSubscriptions(
+    filter: { target?: Target; mode?: 'digest' | 'alert' } = {},
+  ): Promise<Subscription[]> {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (filter.target) {
+      where.push('target_key = ?');
+      args.push(targetKey(filter.target));
+    }
+    if (filter.mode) {
+      where.push('mode = ?');
+      args.push(filter.mode);
+    }
+    const sql = `SELECT * FROM subscriptions ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id`;
+    return (this.db.prepare(sql).all(...args) as SubscriptionRow[]).map(subscriptionFromRow);
+  }
+
+  // Digests and delivery ---------------------------------------------------------------
+
+  async getDigestMark(key: string): Promise<DigestMark | null> {
+    const row = this.db
+      .prepare('SELECT last_item_id, last_slot FROM digest_marks WHERE target_key = ?')
+      .get(key) as { last_item_id: number; last_slot: string } | undefined;
+    return row ? { lastItemId: row.last_item_id, lastSlot: row.last_slot } : null;
+  }
+
+  async enqueue(entries: NewOutboxEntry[], mark?: { targetKey: string; mark: DigestMark }): Promise<number> {
+    const now = this.now().toISOString();
+    const insert = this.db
+      .prepare(`INSERT INTO outbox (key, target_key, target, kind, payload, next_attempt_at, created_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO NOTHING`);
+    const setMark = this.db
+      .prepare(`INSERT INTO digest_marks (target_key, last_item_id, last_slot) VALUES (?, ?, ?)
+      ON CONFLICT(target_key) DO UPDATE SET last_item_id = excluded.last_item_id, last_slot = excluded.last_slot`);
+    return this.db
+      .transaction(() => {
+        let added = 0;
+        for (const e of entries) {
+          const payload = JSON.stringify(e.payload ?? null);
+          added += insert.run(
+            e.key,
+            targetKey(e.target),
+            JSON.stringify(e.target),
+            e.kind,
+            payload,
+            now,
+            now,
+          ).changes;
+        }
+        if (mark)
+          setMark.run(mark.targetKey, mark.mark.lastItemId, iso(mark.mark.lastSlot) ?? mark.mark.lastSlot);
+        return added;
+      })
+      .immediate();
+  }
+
+  async claimOutbox(owner: string, now: Date, limit: number, leaseMs: number): Promise<OutboxEntry[]> {
+    const at = now.toISOString();
+    const until = new Date(now.getTime() + leaseMs).toISOString();
+    return this.db
+      .transaction(() => {
+        const rows = this.db
+          .prepare(
+            `SELECT id FROM outbox
+             WHERE (status = 'pending' AND next_attempt_at <= ?) OR (status = 'sending' AND claimed_until <= ?)
+             ORDER BY next_attempt_at, id LIMIT ?`,
+          )
+          .all(at, at, Math.max(0, limit)) as Array<{ id: number }>;
+        const claim = this.db.prepare(
+          `UPDATE outbox SET status = 'sending', claimed_by = ?, claimed_until = ?, attempts = attempts + 1
+           WHERE id = ? RETURNING *`,
+        );
+        return rows.map(({ id }) => outboxFromRow(claim.get(owner, until, id) as OutboxRow));
+      })
+      .immediate();
+  }
+
+  async completeOutbox(id: number, owner: string, result: OutboxResult): Promise<void> {
+    const now = this.now().toISOString();
+    const guard = `WHERE id = ? AND claimed_by = ? AND status = 'sending'`;
+    if (result.ok) {
+      this.db
+        .prepare(
+          `UPDATE outbox SET status = 'sent', sent_refs = ?, sent_at = ?, last_error = NULL, claimed_until = NULL ${guard}`,
+        )
+        .run(JSON.stringify(result.sentRefs), now, id, owner);
+    } else if (result.retryAt !== null) {
+      this.db
+        .prepare(
+          `UPDATE outbox SET status = 'pending', next_attempt_at = ?, last_error = ?, claimed_by = NULL,
+             claimed_until = NULL ${guard}`,
+        )
+        .run(iso(result.retryAt) ?? now, result.error, id, owner);
+    } else {
+      this.db
+        .prepare(`UPDATE outbox SET status = 'failed', last_error = ?, claimed_until = NULL ${guard}`)
+        .run(result.error, id, owner);
+    }
+  }
+
+  async listOutbox(
+    filter: { status?: OutboxStatus; targetKey?: string; limit?: number } = {},
+  ): Promise<OutboxEntry[]> {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (filter.status) {
+      where.push('status = ?');
+      args.push(filter.status);
+    }
+    if (filter.targetKey) {
+      where.push('target_key = ?');
+      args.push(filter.targetKey);
+    }
+    const limit = filter.limit !== undefined ? Math.max(0, Math.floor(filter.limit)) : -1;
+    const sql = `SELECT * FROM outbox ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id LIMIT ?`;
+    return (this.db.prepare(sql).all(...args, limit) as OutboxRow[]).map(outboxFromRow);
+  }
+
+  // Coordination -----------------------------------------------------------------------
+
+  async tryLock(name: string, owner: string, ttlMs: number): Promise<boolean> {
+    const now = this.now();
+    const res = this.db
+      .prepare(
+        `INSERT INTO locks (name, owner, expires_at) VALUES (?, ?, ?)
+         ON CONFLICT(name) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at
+         WHERE locks.owner = excluded.owner OR locks.expires_at <= ?`,
+      )
+      .run(name, owner, new Date(now.getTime() + ttlMs).toISOString(), now.toISOString());
+    return res.changes > 0;
+  }
+
+  async unlock(name: string, owner: string): Promise<void> {
+    this.db.prepare('DELETE FROM locks WHERE name = ? AND owner = ?').run(name, owner);
+  }
+}
+
+/** Open (creating if needed) a SQLite archive: WAL, busy timeout, foreign keys, migrations. */
+export function openSqliteStore(path: string, opts: SqliteStoreOptions = {}): SqliteStore {
+  const memory = path === ':memory:' || path === '';
+  if (!memory) mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(memory ? ':memory:' : path);
+  try {
+    if (!memory) db.pragma('journal_mode = WAL');
+    db.pragma('busy_timeout = 5000');
+    db.pragma('foreign_keys = ON');
+    db.pragma('synchronous = NORMAL');
+    const applied = migrate(db);
+    if (applied.length) opts.logger?.info({ db_path: path, versions: applied }, 'sqlite_migrated');
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+  return new SqliteStore(db, opts);
+}
