@@ -1,0 +1,232 @@
+// Slash commands and button clicks: parse, acknowledge within Slack's 3 seconds, check rights,
+// run the platform-neutral command, answer through response_url.
+import type { App, RespondArguments, RespondFn } from '@slack/bolt';
+import type { CommandContext, CommandDef, OptionValues, Reply } from '../../chat/types.ts';
+import type { Config } from '../../config.ts';
+import type { Logger } from '../../log.ts';
+import { UserError } from '../../model.ts';
+import type { Target } from '../../model.ts';
+import type { Store } from '../../store/types.ts';
+import { commandNameFromSlash, slashFor, SLACK_PREFIX } from './names.ts';
+import { isHelpRequest, parseCommandText, usage } from './parse.ts';
+import { ACTION_ID_PREFIX, decodeAction, renderNotice, renderReply } from './render.ts';
+import type { SlackMessage } from './render.ts';
+
+export interface HandlerDeps {
+  config: Config;
+  store: Store;
+  commands: CommandDef[];
+  logger: Logger;
+  /** User ids allowed admin commands regardless of workspace role (GOVWATCH_SLACK_ADMINS). */
+  admins: Set<string>;
+  adminCacheMs: number;
+}
+
+type WebClient = App['client'];
+
+interface CallerInfo {
+  isAdmin: boolean;
+  name: string;
+  at: number;
+}
+
+function ephemeral(m: SlackMessage): RespondArguments {
+  return { response_type: 'ephemeral', text: m.text, blocks: m.blocks as never };
+}
+
+function helpLines(def: CommandDef): string[] {
+  return [`${slashFor(def.name)}: ${def.description}`, ...def.help.split('\n'), '', 'Usage:', ...usage(def)];
+}
+
+function overviewLines(commands: CommandDef[]): string[] {
+  return [
+    'govwatch commands (add `help` after any of them for details):',
+    ...commands.map((c) => `${slashFor(c.name)} — ${c.description}`),
+  ];
+}
+
+function whereFrom(channelId: string | undefined, userId: string, teamId: string): Target {
+  // Commands run in a direct message (D…) act for the caller; anything else is a channel.
+  if (!channelId || channelId.startsWith('D')) {
+    return { platform: 'slack', channelId: userId, workspaceId: teamId, kind: 'user' };
+  }
+  return { platform: 'slack', channelId, workspaceId: teamId, kind: 'channel' };
+}
+
+export function registerHandlers(app: App, deps: HandlerDeps): void {
+  const byName = new Map(deps.commands.map((c) => [c.name.toLowerCase(), c]));
+  const callers = new Map<string, CallerInfo>();
+
+  async function resolveCaller(client: WebClient, userId: string, fallbackName: string) {
+    const cached = callers.get(userId);
+    if (cached && Date.now() - cached.at < deps.adminCacheMs) {
+      return { id: userId, name: cached.name, isAdmin: cached.isAdmin };
+    }
+    let isAdmin = deps.admins.has(userId);
+    let name = fallbackName;
+    try {
+      const res = await client.users.info({ user: userId });
+      const u = res.user;
+      isAdmin = isAdmin || Boolean(u?.is_admin || u?.is_owner || u?.is_primary_owner);
+      name = u?.name ?? name;
+      callers.set(userId, { isAdmin, name, at: Date.now() });
+      if (callers.size > 5000) callers.delete(callers.keys().next().value as string);
+    } catch (err) {
+      // Without users.info only the allow-list grants admin rights; nothing is cached.
+      deps.logger.warn({ err, user_id: userId }, 'users.info failed; using the admin allow-list only');
+    }
+    return { id: userId, name, isAdmin };
+  }
+
+  async function execute(args: {
+    def: CommandDef;
+    subcommand: string | null;
+    options: OptionValues;
+    client: WebClient;
+    userId: string;
+    userName: string;
+    where: Target;
+  }): Promise<Reply> {
+    const { def, subcommand } = args;
+    const caller = await resolveCaller(args.client, args.userId, args.userName);
+    const sub = subcommand ? def.subcommands?.find((s) => s.name === subcommand) : undefined;
+    const permission = sub?.permission ?? def.permission;
+    const label = `${slashFor(def.name)}${subcommand ? ` ${subcommand}` : ''}`;
+    if (permission === 'admin' && !caller.isAdmin) {
+      throw new UserError(
+        'forbidden',
+        `${label} is for workspace admins and owners (or users in the bot's admin allow-list).`,
+      );
+    }
+    const ctx: CommandContext = {
+      store: deps.store,
+      config: deps.config,
+      logger: deps.logger.child({ command: def.name, user_id: caller.id }),
+      caller,
+      where: args.where,
+      subcommand,
+      options: args.options,
+      now: new Date(),
+    };
+    return def.run(ctx);
+  }
+
+  function failureMessage(err: unknown, def: CommandDef | undefined): SlackMessage {
+    if (err instanceof UserError) {
+      const lines = [`⚠️ ${err.message}`];
+      if (err.code === 'bad_option' && def) lines.push('', ...helpLines(def));
+      return renderNotice(lines);
+    }
+    deps.logger.error({ err, command: def?.name }, 'slack command failed');
+    return renderNotice(['⚠️ Something went wrong running that command; it has been logged.']);
+  }
+
+  async function sendReply(
+    respond: RespondFn,
+    reply: Reply,
+    mode: { share: boolean; replaceOriginal: boolean },
+  ): Promise<void> {
+    const isPublic = mode.share || !reply.ephemeral;
+    const messages = renderReply(reply, { public: mode.share });
+    for (const [i, m] of messages.entries()) {
+      await respond({
+        response_type: isPublic ? 'in_channel' : 'ephemeral',
+        replace_original: i === 0 && mode.replaceOriginal,
+        text: m.text,
+        blocks: m.blocks as never,
+      });
+    }
+  }
+
+  app.command(/.*/, async ({ command, ack, respond, client }) => {
+    const started = Date.now();
+    let name = commandNameFromSlash(command.command);
+    let text = command.text ?? '';
+    if (name === null) {
+      // The umbrella `/govwatch <command> …`.
+      const m = /^\s*(\S+)\s*([\s\S]*)$/.exec(text);
+      if (!m || isHelpRequest(m[1] as string)) {
+        await ack(ephemeral(renderNotice(overviewLines(deps.commands))));
+        return;
+      }
+      name = (m[1] as string).toLowerCase();
+      text = m[2] as string;
+    }
+    const def = byName.get(name);
+    if (!def) {
+      await ack(
+        ephemeral(
+          renderNotice([
+            `⚠️ /${SLACK_PREFIX} has no command "${name}".`,
+            '',
+            ...overviewLines(deps.commands),
+          ]),
+        ),
+      );
+      return;
+    }
+    if (isHelpRequest(text)) {
+      await ack(ephemeral(renderNotice(helpLines(def))));
+      return;
+    }
+    let parsed;
+    try {
+      parsed = parseCommandText(def, text);
+    } catch (err) {
+      // Bad options are answered in the acknowledgement itself: no second request needed.
+      await ack(ephemeral(failureMessage(err, def)));
+      return;
+    }
+    await ack();
+    deps.logger.debug({ command: def.name, ack_ms: Date.now() - started }, 'slack command acknowledged');
+    try {
+      const reply = await execute({
+        def,
+        subcommand: parsed.subcommand,
+        options: parsed.options,
+        client,
+        userId: command.user_id,
+        userName: command.user_name,
+        where: whereFrom(command.channel_id, command.user_id, command.team_id),
+      });
+      await sendReply(respond, reply, { share: false, replaceOriginal: false });
+    } catch (err) {
+      await respond(ephemeral(failureMessage(err, def))).catch((e: unknown) =>
+        deps.logger.error({ err: e }, 'slack respond failed'),
+      );
+    }
+  });
+
+  app.action(
+    { type: 'block_actions', action_id: new RegExp(`^${ACTION_ID_PREFIX}`) },
+    async ({ ack, body, action, respond, client }) => {
+      await ack();
+      const value = 'value' in action && typeof action.value === 'string' ? action.value : '';
+      const payload = decodeAction(value);
+      const def = payload ? byName.get(payload.c.toLowerCase()) : undefined;
+      if (!payload || !def) {
+        await respond(ephemeral(renderNotice(['⚠️ That button no longer works; run the command again.'])));
+        return;
+      }
+      const teamId = body.team?.id ?? body.user.team_id ?? '';
+      try {
+        const reply = await execute({
+          def,
+          subcommand: payload.s,
+          options: payload.o,
+          client,
+          userId: body.user.id,
+          userName: body.user.name ?? body.user.id,
+          where: whereFrom(body.channel?.id, body.user.id, teamId),
+        });
+        const share = payload.sh === 1;
+        // Paging replaces the caller's ephemeral message; sharing posts a new public one.
+        await sendReply(respond, reply, { share, replaceOriginal: !share });
+      } catch (err) {
+        await respond({ ...ephemeral(failureMessage(err, def)), replace_original: false }).catch(
+          (e: unknown) => deps.logger.error({ err: e }, 'slack respond failed'),
+        );
+      }
+    },
+  );
+}

@@ -1,0 +1,114 @@
+// The Slack front end: a Bolt App answering slash commands and button clicks (Socket Mode when
+// SLACK_APP_TOKEN is set, HTTP mode with signed requests otherwise) and a ChatSender for the
+// outbox. Commands are the platform-neutral CommandDefs from commands/.
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { App } from '@slack/bolt';
+import type { Config } from '../../config.ts';
+import type { ChatSender } from '../../delivery/types.ts';
+import type { Logger } from '../../log.ts';
+import type { Store } from '../../store/types.ts';
+import type { CommandDef } from '../../chat/types.ts';
+import { createDeliveryClient, SlackSender, slackLoggerFrom } from './sender.ts';
+import type { SlackSenderOptions } from './sender.ts';
+import { registerHandlers } from './handlers.ts';
+
+export interface StartSlackOptions {
+  config: Config;
+  store: Store;
+  commands: CommandDef[];
+  logger: Logger;
+  /** HTTP mode: interface to bind (default: all). Tests use 127.0.0.1. */
+  host?: string;
+  sender?: SlackSenderOptions;
+  /** How long a users.info answer about admin rights is trusted (default 5 minutes). */
+  adminCacheMs?: number;
+}
+
+export interface SlackHandle {
+  sender: ChatSender;
+  mode: 'socket' | 'http';
+  /** HTTP mode: the port Bolt's receiver listens on (useful with SLACK_PORT=0). */
+  port: number | null;
+  stop(): Promise<void>;
+}
+
+export { SlackSender, toSendError } from './sender.ts';
+export { renderDigest, renderReply, LIMITS } from './render.ts';
+export { parseCommandText } from './parse.ts';
+export { slashFor, commandNameFromSlash } from './names.ts';
+
+export async function startSlack(opts: StartSlackOptions): Promise<SlackHandle> {
+  const slack = opts.config.slack;
+  if (!slack) throw new Error('startSlack called without Slack configuration (SLACK_BOT_TOKEN)');
+  const logger = opts.logger.child({ platform: 'slack' });
+  const boltLogger = slackLoggerFrom(logger);
+  const apiUrl = slack.apiUrl ? { slackApiUrl: slack.apiUrl } : {};
+  // Interactive calls (users.info) get a short retry budget: the user is waiting.
+  const clientOptions = {
+    ...apiUrl,
+    retryConfig: { retries: 2, factor: 1.5, minTimeout: 200, maxTimeout: 1000 },
+  };
+  const socketMode = Boolean(slack.appToken);
+  if (!socketMode && !slack.signingSecret) {
+    throw new Error('Slack needs SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode)');
+  }
+
+  const app = socketMode
+    ? new App({
+        token: slack.botToken,
+        appToken: slack.appToken,
+        socketMode: true,
+        logger: boltLogger,
+        clientOptions,
+        // The Socket Mode connection gets its own WebClient options: without a retryConfig
+        // @slack/socket-mode keeps retrying apps.connections.open (100 tries), which is what a
+        // long-running bot wants when Slack is briefly unreachable.
+        installerOptions: { clientOptions: { ...apiUrl } },
+      })
+    : new App({
+        token: slack.botToken,
+        signingSecret: slack.signingSecret,
+        logger: boltLogger,
+        clientOptions,
+        // Signature and 5-minute timestamp checks are Bolt's (signatureVerification defaults to true).
+        signatureVerification: true,
+      });
+
+  registerHandlers(app, {
+    config: opts.config,
+    store: opts.store,
+    commands: opts.commands,
+    logger,
+    admins: new Set(slack.admins),
+    adminCacheMs: opts.adminCacheMs ?? 5 * 60_000,
+  });
+  app.error(async (err) => {
+    logger.error({ err }, 'slack handler failed');
+  });
+
+  let port: number | null = null;
+  if (socketMode) {
+    await app.start();
+  } else {
+    const server = (await app.start(
+      opts.host ? { port: slack.port, host: opts.host } : slack.port,
+    )) as unknown as Server;
+    port = (server.address() as AddressInfo | null)?.port ?? slack.port;
+  }
+  logger.info({ mode: socketMode ? 'socket' : 'http', port }, 'slack connected');
+
+  const sender = new SlackSender(
+    createDeliveryClient(slack.botToken, slack.apiUrl, logger),
+    logger,
+    opts.sender,
+  );
+  return {
+    sender,
+    mode: socketMode ? 'socket' : 'http',
+    port,
+    stop: async () => {
+      await app.stop();
+    },
+  };
+}
