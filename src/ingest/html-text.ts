@@ -1,0 +1,70 @@
+// Plain text out of the HTML that feeds put in descriptions and titles: no markup, scripts
+// or styles, every entity decoded, whitespace folded to single spaces, and a cut at a
+// sentence boundary near the wanted length.
+import { decodeEntities } from './html-entities.ts';
+
+/** Only so much HTML is read for a summary; keeps a megabyte-long article cheap. */
+const MAX_HTML_SCANNED = 64 * 1024;
+
+const DROPPED_WITH_CONTENT =
+  /<(script|style|noscript|template|iframe|object|svg|math|head|title)\b[^]*?<\/\1\s*>/gi;
+const UNCLOSED_DROPPED = /<(script|style|noscript|template)\b[^]*$/i;
+const TAG = /<\/?([A-Za-z][A-Za-z0-9:-]*)(?:[^>"']|"[^"]*"|'[^']*')*>/g;
+const INVISIBLE = /[\u00ad\u200b-\u200d\u2060\ufeff]/g;
+// C0 controls other than tab/newline/CR, and DEL: never meaningful in a summary.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
+
+export function foldWhitespace(text: string): string {
+  return text.replace(INVISIBLE, '').replace(CONTROL, '').replace(/\s+/g, ' ').trim();
+}
+
+/** HTML (or text that may contain markup and entities) to one line of plain text. */
+export function htmlToText(html: string): string {
+  let s = html.length > MAX_HTML_SCANNED ? html.slice(0, MAX_HTML_SCANNED).replace(/<[^>]*$/, '') : html;
+  if (s.includes('<')) {
+    s = s
+      .replace(/<!--[^]*?(?:-->|$)/g, ' ')
+      .replace(/<!\[CDATA\[([^]*?)\]\]>/g, '$1')
+      .replace(DROPPED_WITH_CONTENT, ' ')
+      .replace(UNCLOSED_DROPPED, ' ')
+      // Any tag becomes a space: inline tags rarely separate words without spaces of their
+      // own, and joining "word</p><p>Word" into "wordWord" is the worse error.
+      .replace(TAG, ' ')
+      .replace(/<![^>]*>/g, ' ')
+      .replace(/<\?[^>]*>/g, ' ');
+  }
+  return foldWhitespace(decodeEntities(s)).replace(/ ([,.;:!?])(?=\s|$)/g, '$1');
+}
+
+const CJK = /[\u3000-\u9fff\uac00-\ud7af\uff00-\uffef]/;
+const SENTENCE_END = /[.!?…]["'”’»)\]]*(?= )|[。！？][」』”’）]*/g;
+
+/**
+ * Cut `text` to about `max` characters: at the last sentence end past half of it, else at
+ * a word boundary, else hard. An ellipsis marks every cut.
+ */
+export function cutAtSentence(text: string, max = 500): string {
+  if (text.length <= max) return text;
+  const window = text.slice(0, max);
+  let sentenceEnd = -1;
+  for (const m of window.matchAll(SENTENCE_END)) {
+    const end = (m.index ?? 0) + m[0].length;
+    if (end <= max) sentenceEnd = end;
+  }
+  if (sentenceEnd >= max / 2) {
+    const head = text.slice(0, sentenceEnd).trimEnd();
+    return CJK.test(head.slice(-1)) ? `${head}…` : `${head} …`;
+  }
+  const space = window.lastIndexOf(' ', max - 1);
+  if (space >= max / 2) return `${text.slice(0, space).trimEnd()}…`;
+  let cut = max - 1;
+  const code = text.charCodeAt(cut - 1);
+  if (code >= 0xd800 && code <= 0xdbff) cut -= 1; // never split a surrogate pair
+  return `${text.slice(0, cut)}…`;
+}
+
+/** The summary shown for an item: plain text cut near 500 characters. */
+export function summarize(html: string, max = 500): string {
+  return cutAtSentence(htmlToText(html), max);
+}
