@@ -1,0 +1,132 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openStore } from '../../src/store/index.ts';
+import { MIGRATIONS, openSqliteStore } from '../../src/store/sqlite/index.ts';
+import { CORPUS_ITEMS, loadCorpus, runStoreContract } from './contract.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'govwatch-sqlite-'));
+let n = 0;
+const freshPath = () => join(dir, `store-${++n}.db`);
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+runStoreContract('sqlite file', async () => openSqliteStore(freshPath()));
+
+describe('SQLite archive', () => {
+  it('creates the file and its parent directory, in WAL mode with foreign keys on', async () => {
+    const path = join(dir, 'nested', 'deeper', 'archive.db');
+    const store = await openStore({ dbPath: path, databaseUrl: undefined });
+    expect(store.kind).toBe('sqlite');
+    expect(existsSync(path)).toBe(true);
+    const db = (store as ReturnType<typeof openSqliteStore>).db;
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(Number(db.pragma('busy_timeout', { simple: true }))).toBeGreaterThan(0);
+    await store.close();
+  });
+
+  it('applies each migration once and nothing on reopen, keeping the data', async () => {
+    const path = freshPath();
+    const first = openSqliteStore(path);
+    await loadCorpus(first);
+    await first.close();
+
+    const second = openSqliteStore(path);
+    expect(await second.countItems()).toBe(CORPUS_ITEMS.length);
+    expect((await second.search({ text: 'spyware' })).hits).toHaveLength(1);
+    await second.close();
+
+    const raw = new Database(path, { readonly: true });
+    const rows = raw.prepare('SELECT version FROM schema_migrations ORDER BY version').all() as Array<{
+      version: number;
+    }>;
+    raw.close();
+    expect(rows.map((r) => r.version)).toEqual(MIGRATIONS.map((m) => m.version));
+  });
+
+  it('rolls back a failing migration completely', async () => {
+    const path = freshPath();
+    const db = new Database(path);
+    const { migrate } = await import('../../src/store/sqlite/migrations.ts');
+    const broken = [
+      ...MIGRATIONS,
+      { version: 999, name: 'broken', up: 'CREATE TABLE half_done (x); THIS IS NOT SQL;' },
+    ];
+    expect(() => migrate(db, broken)).toThrow();
+    const tables = db.prepare("SELECT name FROM sqlite_master WHERE name = 'half_done'").all();
+    const versions = db.prepare('SELECT version FROM schema_migrations').all() as Array<{ version: number }>;
+    db.close();
+    expect(tables).toEqual([]);
+    expect(versions.map((v) => v.version)).not.toContain(999);
+  });
+
+  it('opens an in-memory archive with `:memory:`', async () => {
+    const store = await openStore({ dbPath: ':memory:', databaseUrl: undefined });
+    await loadCorpus(store);
+    expect(await store.countItems()).toBe(CORPUS_ITEMS.length);
+    await store.close();
+  });
+
+  it('two connections to one file see each other and share named locks', async () => {
+    const path = freshPath();
+    const a = openSqliteStore(path);
+    const b = openSqliteStore(path);
+    expect(await a.tryLock('poll', 'A', 60_000)).toBe(true);
+    expect(await b.tryLock('poll', 'B', 60_000)).toBe(false);
+    await a.upsertFeeds([
+      { id: 'f', name: 'F', url: 'https://example.org/f', kind: 'media', language: 'en', origin: 'operator' },
+    ]);
+    expect((await b.listFeeds()).map((f) => f.id)).toEqual(['f']);
+    await a.close();
+    await b.close();
+  });
+
+  it('rejects an invalid date bound with a user error instead of a database error', async () => {
+    const store = openSqliteStore(':memory:');
+    await expect(store.search({ text: 'x', since: 'yesterday-ish' })).rejects.toMatchObject({
+      code: 'bad_date',
+    });
+    await store.close();
+  });
+
+  describe('search at more than the ranking bound', () => {
+    it('ranks recent strong matches first and reports an estimated total', async () => {
+      const store = openSqliteStore(':memory:');
+      await store.upsertFeeds([
+        {
+          id: 'f',
+          name: 'F',
+          url: 'https://example.org/f',
+          kind: 'media',
+          language: 'en',
+          origin: 'operator',
+        },
+      ]);
+      const items = Array.from({ length: 1500 }, (_, i) => ({
+        guid: `g${i}`,
+        title: i === 1490 ? 'Censorship censorship report' : `Weekly note ${i}`,
+        url: null,
+        author: null,
+        summary: `A note about censorship number ${i}.`,
+        published: new Date(Date.UTC(2024, 0, 1) + i * 3_600_000).toISOString(),
+        publishedEstimated: false,
+        lang: 'en',
+        themes: [],
+        regions: [],
+        why: {},
+      }));
+      await store.addItems('f', items, { alertable: () => false });
+      const res = await store.search({ text: 'censorship', limit: 5 });
+      expect(res.hits[0]!.item.guid).toBe('g1490');
+      expect(res.total).toBe(1500);
+      expect(res.totalIsEstimate).toBe(false);
+      const filtered = await store.search({ text: 'censorship', since: items[1400]!.published, limit: 100 });
+      expect(filtered.total).toBe(100);
+      expect(filtered.hits.every((h) => h.item.published >= items[1400]!.published)).toBe(true);
+      await store.close();
+    });
+  });
+});
