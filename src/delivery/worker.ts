@@ -97,12 +97,15 @@ export function createDeliveryWorker(opts: DeliveryWorkerOptions): DeliveryWorke
 
   /** Send one entry and record the outcome; returns whether later entries of its channel may go. */
   async function deliver(entry: OutboxEntry, tally: RoundResult): Promise<'sent' | 'retry' | 'failed'> {
-    const attempt = entry.attempts + 1;
+    // The store counts an attempt when it claims the entry (a crash mid-send counts too).
+    const attempt = Math.max(1, entry.attempts);
     const base = { outbox_id: entry.id, key: entry.key, target: targetKey(entry.target), attempt };
     const message = toOutboundMessage(entry.payload);
     const sender = opts.senders.get(entry.target.platform);
     if (!message || !sender) {
-      const error = !message ? 'unreadable outbox payload' : `no sender for platform ${entry.target.platform}`;
+      const error = !message
+        ? 'unreadable outbox payload'
+        : `no sender for platform ${entry.target.platform}`;
       log.error({ ...base, error }, 'delivery failed');
       await complete(entry, { ok: false, error, retryAt: null });
       tally.failed++;
@@ -150,9 +153,13 @@ export function createDeliveryWorker(opts: DeliveryWorkerOptions): DeliveryWorke
             .completeOutbox(later.id, opts.owner, {
               ok: false,
               error: 'waiting for an earlier message to the same channel',
-              retryAt: new Date(clock().getTime() + retryDelayMs(later.attempts + 1, backoff, null)).toISOString(),
+              retryAt: new Date(
+                clock().getTime() + retryDelayMs(Math.max(1, later.attempts), backoff, null),
+              ).toISOString(),
             })
-            .catch((err: unknown) => log.error({ outbox_id: later.id, error: String(err) }, 'release failed'));
+            .catch((err: unknown) =>
+              log.error({ outbox_id: later.id, error: String(err) }, 'release failed'),
+            );
           tally.retried++;
         }
         return;

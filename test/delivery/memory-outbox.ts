@@ -1,4 +1,5 @@
-// A minimal in-memory outbox following the Store contract's outbox methods, for worker tests
+// A minimal in-memory outbox following the SQLite store's outbox semantics (attempts counted
+// at claim), for worker tests
 // that need to control failures precisely. The real SQLite store is exercised in
 // worker-sqlite.test.ts and the crash test.
 import type { NewOutboxEntry, OutboxEntry, OutboxResult, Store } from '../../src/store/types.ts';
@@ -42,6 +43,7 @@ export function memoryOutbox(): MemoryOutbox {
       );
       return due.slice(0, limit).map((r) => {
         r.status = 'sending';
+        r.attempts++;
         r.claimedBy = owner;
         r.claimedUntil = new Date(now.getTime() + leaseMs).toISOString();
         return structuredClone(r);
@@ -50,7 +52,6 @@ export function memoryOutbox(): MemoryOutbox {
     async completeOutbox(id: number, owner: string, result: OutboxResult): Promise<void> {
       const r = rows.find((x) => x.id === id);
       if (!r || r.claimedBy !== owner || r.status !== 'sending') return;
-      r.attempts++;
       r.claimedBy = null;
       r.claimedUntil = null;
       if (result.ok) {

@@ -6,7 +6,12 @@ import { silentLogger } from '../../src/log.ts';
 import type { Target } from '../../src/model.ts';
 import { memoryOutbox } from './memory-outbox.ts';
 
-const channel = (id: string): Target => ({ platform: 'discord', channelId: id, workspaceId: 'g1', kind: 'channel' });
+const channel = (id: string): Target => ({
+  platform: 'discord',
+  channelId: id,
+  workspaceId: 'g1',
+  kind: 'channel',
+});
 const text = (t: string): OutboundMessage => ({ kind: 'text', text: t });
 
 interface Call {
@@ -15,7 +20,9 @@ interface Call {
   opts: SendOptions;
 }
 
-function scriptedSender(behaviour: (call: Call, n: number) => Promise<string[]>): ChatSender & { calls: Call[] } {
+function scriptedSender(
+  behaviour: (call: Call, n: number) => Promise<string[]>,
+): ChatSender & { calls: Call[] } {
   const calls: Call[] = [];
   return {
     platform: 'discord',
@@ -84,7 +91,11 @@ describe('delivery worker', () => {
       status: 'pending',
       delayMs: 1_000,
     },
-    { name: 'non-retryable error fails at once', error: new SendError('Unknown Channel', false), status: 'failed' },
+    {
+      name: 'non-retryable error fails at once',
+      error: new SendError('Unknown Channel', false),
+      status: 'failed',
+    },
   ])('$name', async ({ error, status, delayMs }) => {
     const sender = scriptedSender(async () => {
       throw error;
@@ -149,7 +160,12 @@ describe('delivery worker', () => {
     const entries = [];
     for (let m = 0; m < 3; m++) {
       for (let ch = 0; ch < 6; ch++) {
-        entries.push({ key: `c${ch}:${m}`, target: channel(`c${ch}`), kind: 'reply' as const, payload: text(String(m)) });
+        entries.push({
+          key: `c${ch}:${m}`,
+          target: channel(`c${ch}`),
+          kind: 'reply' as const,
+          payload: text(String(m)),
+        });
       }
     }
     await ob.store.enqueue(entries);

@@ -99,7 +99,12 @@ export interface InteractOptions {
   channelId?: string;
 }
 
-export type CommandOptionInput = { name: string; type: number; value: string | number | boolean; focused?: boolean };
+export type CommandOptionInput = {
+  name: string;
+  type: number;
+  value: string | number | boolean;
+  focused?: boolean;
+};
 
 export interface ForcedFailure {
   status: number;
@@ -128,7 +133,11 @@ export interface DiscordStandin {
   /** Add a channel at runtime (it is not announced on the gateway; REST knows it). */
   addChannel(guildId: string, id: string, name: string): void;
   command(name: string, options?: CommandOptionInput[], who?: InteractOptions): Promise<InteractionRecord>;
-  autocomplete(name: string, options: CommandOptionInput[], who?: InteractOptions): Promise<InteractionRecord>;
+  autocomplete(
+    name: string,
+    options: CommandOptionInput[],
+    who?: InteractOptions,
+  ): Promise<InteractionRecord>;
   button(message: StoredMessage, customId: string, who?: InteractOptions): Promise<InteractionRecord>;
   /** Resolves once the interaction has been answered (callback, plus edit/followups after a defer). */
   waitForAnswer(rec: InteractionRecord, timeoutMs?: number): Promise<InteractionRecord>;
@@ -156,9 +165,20 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
 export async function startDiscordStandin(opts: StandinOptions = {}): Promise<DiscordStandin> {
   const token = opts.token ?? 'standin-bot-token';
   const appId = opts.appId ?? '100000000000000001';
-  const botUser = { id: appId, username: 'govwatch', discriminator: '0', global_name: null, avatar: null, bot: true };
+  const botUser = {
+    id: appId,
+    username: 'govwatch',
+    discriminator: '0',
+    global_name: null,
+    avatar: null,
+    bot: true,
+  };
   const guilds: StandinGuild[] = opts.guilds ?? [
-    { id: '200000000000000001', name: 'Test Guild', channels: [{ id: '300000000000000001', name: 'general' }] },
+    {
+      id: '200000000000000001',
+      name: 'Test Guild',
+      channels: [{ id: '300000000000000001', name: 'general' }],
+    },
   ];
   const nonceWindowMs = opts.nonceWindowMs ?? 5 * 60_000;
   const deadlineMs = opts.interactionDeadlineMs ?? 3_000;
@@ -175,7 +195,10 @@ export async function startDiscordStandin(opts: StandinOptions = {}): Promise<Di
   const nonces = new Map<string, StoredMessage>();
   const interactions = new Map<string, InteractionRecord>();
   const byToken = new Map<string, InteractionRecord>();
-  const commands = { global: [] as Array<Record<string, unknown>>, guild: new Map<string, Array<Record<string, unknown>>>() };
+  const commands = {
+    global: [] as Array<Record<string, unknown>>,
+    guild: new Map<string, Array<Record<string, unknown>>>(),
+  };
   const rateLimitHits = new Map<string, number>();
   const forced: ForcedFailure[] = [];
   const sockets = new Set<WebSocket>();
@@ -277,7 +300,11 @@ export async function startDiscordStandin(opts: StandinOptions = {}): Promise<Di
     application_id: null,
   });
 
-  function makeMessage(channelId: string, body: Record<string, unknown>, extra: Partial<StoredMessage> = {}): StoredMessage {
+  function makeMessage(
+    channelId: string,
+    body: Record<string, unknown>,
+    extra: Partial<StoredMessage> = {},
+  ): StoredMessage {
     return {
       id: nextId(),
       channel_id: channelId,
@@ -323,7 +350,12 @@ export async function startDiscordStandin(opts: StandinOptions = {}): Promise<Di
     else messages.set(m.channel_id, [m]);
   }
 
-  function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): number {
+  function send(
+    res: ServerResponse,
+    status: number,
+    body: unknown,
+    headers: Record<string, string> = {},
+  ): number {
     const payload = body === undefined ? '' : JSON.stringify(body);
     res.writeHead(status, {
       ...(body === undefined ? {} : { 'content-type': 'application/json' }),
@@ -337,7 +369,12 @@ export async function startDiscordStandin(opts: StandinOptions = {}): Promise<Di
     return send(res, status, e);
   }
 
-  function tooMany(res: ServerResponse, retryAfterMs: number, global: boolean, extra: Record<string, string>): number {
+  function tooMany(
+    res: ServerResponse,
+    retryAfterMs: number,
+    global: boolean,
+    extra: Record<string, string>,
+  ): number {
     const secs = retryAfterMs / 1000;
     return send(
       res,
@@ -376,7 +413,8 @@ export async function startDiscordStandin(opts: StandinOptions = {}): Promise<Di
     const hook = /^\/webhooks\/(\d+)\/([^/]+)(?:\/messages\/(@original|\d+))?$/.exec(path);
     if (hook) return interactionWebhook(res, method, hook[1]!, hook[2]!, hook[3] ?? null, body ?? {});
 
-    if (req.headers.authorization !== `Bot ${token}`) return error(res, 401, { code: 0, message: '401: Unauthorized' });
+    if (req.headers.authorization !== `Bot ${token}`)
+      return error(res, 401, { code: 0, message: '401: Unauthorized' });
 
     const now = Date.now();
     const identity = typeof body?.nonce === 'string' ? `nonce:${body.nonce}` : `${method} ${path}`;
@@ -415,12 +453,18 @@ export async function startDiscordStandin(opts: StandinOptions = {}): Promise<Di
       const recipient = String(body?.recipient_id ?? '');
       const id = `9${recipient.slice(1)}`;
       channelIndex.set(id, { guildId: '', name: `dm-${recipient}` });
-      return send(res, 200, { id, type: 1, recipients: [{ id: recipient, username: 'user', discriminator: '0' }] });
+      return send(res, 200, {
+        id,
+        type: 1,
+        recipients: [{ id: recipient, username: 'user', discriminator: '0' }],
+      });
     }
     const gd = /^\/guilds\/(\d+)$/.exec(path);
     if (gd && method === 'GET') {
       const guild = guilds.find((x) => x.id === gd[1]);
-      return guild ? send(res, 200, guildJson(guild)) : error(res, 404, { code: 10004, message: 'Unknown Guild' });
+      return guild
+        ? send(res, 200, guildJson(guild))
+        : error(res, 404, { code: 10004, message: 'Unknown Guild' });
     }
     return error(res, 404, { code: 0, message: '404: Not Found' });
   }
@@ -436,7 +480,7 @@ export async function startDiscordStandin(opts: StandinOptions = {}): Promise<Di
     const bucketHeaders = (remaining: number, resetAt: number): Record<string, string> => ({
       'x-ratelimit-limit': String(msgWindow.limit),
       'x-ratelimit-remaining': String(remaining),
-      'x-ratelimit-reset': ((resetAt) / 1000).toFixed(3),
+      'x-ratelimit-reset': (resetAt / 1000).toFixed(3),
       'x-ratelimit-reset-after': ((resetAt - now) / 1000).toFixed(3),
       'x-ratelimit-bucket': 'standin-create-message',
     });
@@ -456,7 +500,8 @@ export async function startDiscordStandin(opts: StandinOptions = {}): Promise<Di
     if (!channelIndex.has(channelId)) return error(res, 404, { code: 10003, message: 'Unknown Channel' });
     const invalid = validateMessage(body, { requireContent: true });
     if (invalid) return error(res, 400, invalid);
-    const nonce = typeof body.nonce === 'string' || typeof body.nonce === 'number' ? String(body.nonce) : null;
+    const nonce =
+      typeof body.nonce === 'string' || typeof body.nonce === 'number' ? String(body.nonce) : null;
     if (nonce && body.enforce_nonce === true) {
       const seen = nonces.get(`${channelId}:${nonce}`);
       if (seen && now - seen.createdAt < nonceWindowMs) return send(res, 200, messageJson(seen), headers);
@@ -480,7 +525,7 @@ export async function startDiscordStandin(opts: StandinOptions = {}): Promise<Di
       if (guildId) commands.guild.set(guildId, list);
       else commands.global = list;
     };
-    const withIds = (c: Record<string, unknown>) => ({
+    const withIds = (c: Record<string, unknown>): Record<string, unknown> => ({
       id: nextId(),
       application_id: appId,
       version: nextId(),
@@ -489,7 +534,8 @@ export async function startDiscordStandin(opts: StandinOptions = {}): Promise<Di
       ...(guildId ? { guild_id: guildId } : {}),
     });
     if (method === 'GET') return send(res, 200, current);
-    const list = method === 'PUT' ? (body as Array<Record<string, unknown>>) : [body as Record<string, unknown>];
+    const list =
+      method === 'PUT' ? (body as Array<Record<string, unknown>>) : [body as Record<string, unknown>];
     if (!Array.isArray(list)) return error(res, 400, { code: 50035, message: 'Invalid Form Body' });
     const problems = list.flatMap((c, i) => validateCommand(c, [String(i)]));
     if (problems.length) {
@@ -518,7 +564,8 @@ export async function startDiscordStandin(opts: StandinOptions = {}): Promise<Di
     if (!rec || rec.token !== itoken || Date.now() - rec.dispatchedAt > deadlineMs) {
       return error(res, 404, { code: 10062, message: 'Unknown interaction' });
     }
-    if (rec.callback) return error(res, 400, { code: 40060, message: 'Interaction has already been acknowledged.' });
+    if (rec.callback)
+      return error(res, 400, { code: 40060, message: 'Interaction has already been acknowledged.' });
     const type = Number(body.type);
     const data = body.data as Record<string, unknown> | undefined;
     if (type === 4 || type === 7) {
@@ -597,14 +644,25 @@ export async function startDiscordStandin(opts: StandinOptions = {}): Promise<Di
     if (method === 'DELETE') {
       if (target === rec.original) rec.originalDeleted = true;
       const list = messages.get(channelId);
-      if (list) messages.set(channelId, list.filter((x) => x !== target));
+      if (list)
+        messages.set(
+          channelId,
+          list.filter((x) => x !== target),
+        );
       return send(res, 204, undefined);
     }
     return error(res, 405, { code: 0, message: '405: Method Not Allowed' });
   }
 
   const server = createServer((req, res) => {
-    const rec: RecordedRequest = { at: Date.now(), method: req.method ?? 'GET', path: req.url ?? '', query: {}, body: undefined, status: 0 };
+    const rec: RecordedRequest = {
+      at: Date.now(),
+      method: req.method ?? 'GET',
+      path: req.url ?? '',
+      query: {},
+      body: undefined,
+      status: 0,
+    };
     requests.push(rec);
     handle(req, res, rec)
       .then((status) => (rec.status = status))
@@ -618,14 +676,19 @@ export async function startDiscordStandin(opts: StandinOptions = {}): Promise<Di
   const wss = new WebSocketServer({ noServer: true });
   server.on('upgrade', (req, socket, head) => {
     const u = new URL(req.url ?? '/', 'http://standin');
-    if (u.pathname !== '/gateway' || u.searchParams.get('encoding') !== 'json' || u.searchParams.has('compress')) {
+    if (
+      u.pathname !== '/gateway' ||
+      u.searchParams.get('encoding') !== 'json' ||
+      u.searchParams.has('compress')
+    ) {
       socket.destroy();
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws));
   });
 
-  const dispatch = (ws: WebSocket, t: string, d: unknown) => ws.send(JSON.stringify({ op: 0, t, s: ++seq, d }));
+  const dispatch = (ws: WebSocket, t: string, d: unknown) =>
+    ws.send(JSON.stringify({ op: 0, t, s: ++seq, d }));
 
   wss.on('connection', (ws: WebSocket) => {
     sockets.add(ws);
@@ -789,7 +852,8 @@ export async function startDiscordStandin(opts: StandinOptions = {}): Promise<Di
           await new Promise((r) => setTimeout(r, 50));
           return rec;
         }
-        if (Date.now() - start > timeoutMs) throw new Error(`interaction ${rec.id} was not answered in ${timeoutMs} ms`);
+        if (Date.now() - start > timeoutMs)
+          throw new Error(`interaction ${rec.id} was not answered in ${timeoutMs} ms`);
         await new Promise((r) => setTimeout(r, 10));
       }
     },

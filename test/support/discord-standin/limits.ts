@@ -55,7 +55,10 @@ interface EmbedLike {
 }
 
 /** Validate a message body (create, edit, interaction reply); null when it is acceptable. */
-export function validateMessage(body: Record<string, unknown>, opts: { requireContent: boolean }): DiscordErrorBody | null {
+export function validateMessage(
+  body: Record<string, unknown>,
+  opts: { requireContent: boolean },
+): DiscordErrorBody | null {
   const errors: ErrorTree = {};
   maxLen(errors, ['content'], body.content, LIMITS.content);
   const embeds = Array.isArray(body.embeds) ? (body.embeds as EmbedLike[]) : [];
@@ -82,7 +85,12 @@ export function validateMessage(body: Record<string, unknown>, opts: { requireCo
     });
   });
   if (total > LIMITS.embedTotal) {
-    put(errors, ['embeds'], 'MAX_EMBED_SIZE_EXCEEDED', `Embed size exceeds maximum size of ${LIMITS.embedTotal}`);
+    put(
+      errors,
+      ['embeds'],
+      'MAX_EMBED_SIZE_EXCEEDED',
+      `Embed size exceeds maximum size of ${LIMITS.embedTotal}`,
+    );
   }
   if (typeof body.nonce === 'string' && body.nonce.length > LIMITS.nonce) {
     put(errors, ['nonce'], 'BASE_TYPE_MAX_LENGTH', `Must be ${LIMITS.nonce} or fewer in length.`);
@@ -94,7 +102,12 @@ export function validateMessage(body: Record<string, unknown>, opts: { requireCo
   rows.forEach((row, i) => {
     const items = (row.components ?? []) as Array<{ custom_id?: string; label?: string }>;
     if (items.length > LIMITS.buttonsPerRow) {
-      put(errors, ['components', String(i), 'components'], 'BASE_TYPE_MAX_LENGTH', 'Must be 5 or fewer in length.');
+      put(
+        errors,
+        ['components', String(i), 'components'],
+        'BASE_TYPE_MAX_LENGTH',
+        'Must be 5 or fewer in length.',
+      );
     }
     items.forEach((c, j) => {
       const at = ['components', String(i), 'components', String(j)];

@@ -1,0 +1,119 @@
+// ChatSender for Discord over REST. discord.js's REST client keeps the per-route buckets and
+// the global limit; this module renders, attaches a nonce per message part (enforce_nonce,
+// so a re-send after a crash returns the first message instead of posting again) and maps
+// failures onto SendError.
+import { createHash } from 'node:crypto';
+import type { RateLimitData } from 'discord.js';
+import { DiscordAPIError, HTTPError, REST, RateLimitError, Routes } from 'discord.js';
+import type { ChatSender, OutboundMessage, SendOptions } from '../../delivery/types.ts';
+import { SendError } from '../../delivery/types.ts';
+import type { Logger } from '../../log.ts';
+import type { Target } from '../../model.ts';
+import type { MessageJson } from './render.ts';
+import { renderAlert, renderDigest, renderText } from './render.ts';
+
+export interface DiscordRestOptions {
+  token: string;
+  /** REST base ending in /api (DISCORD_API_URL); default Discord's. */
+  apiUrl?: string;
+  /** Discord's global limit is 50 requests per second per bot. */
+  globalRequestsPerSecond?: number;
+  /** Extra wait (ms) added to every rate-limit reset, against clock skew. discord.js default: 50. */
+  offsetMs?: number;
+  /**
+   * Rate-limit waits longer than this are not waited out inside the REST client: the send
+   * fails with a retryable SendError carrying the wait, and the outbox schedules it.
+   */
+  maxRateLimitWaitMs?: number;
+  timeoutMs?: number;
+}
+
+export function createDiscordRest(opts: DiscordRestOptions): REST {
+  const maxWait = opts.maxRateLimitWaitMs ?? 30_000;
+  const rest = new REST({
+    ...(opts.apiUrl ? { api: opts.apiUrl.replace(/\/+$/, '') } : {}),
+    globalRequestsPerSecond: opts.globalRequestsPerSecond ?? 50,
+    offset: opts.offsetMs ?? 50,
+    timeout: opts.timeoutMs ?? 15_000,
+    rejectOnRateLimit: (data: RateLimitData) => data.retryAfter > maxWait,
+  });
+  return rest.setToken(opts.token);
+}
+
+/** Discord nonces are at most 25 characters: a hash of the delivery key and the part index. */
+export function nonceFor(idempotencyKey: string, part: number): string {
+  return createHash('sha256').update(`${idempotencyKey}\u0000${part}`).digest('base64url').slice(0, 25);
+}
+
+export function renderOutbound(message: OutboundMessage): MessageJson[] {
+  switch (message.kind) {
+    case 'digest':
+      return renderDigest(message.digest);
+    case 'alert':
+      return renderAlert(message.item);
+    case 'text':
+      return renderText(message.text);
+  }
+}
+
+/** Map a discord.js REST failure onto SendError (retryable: 429, 5xx, network; not: 4xx). */
+export function toSendError(err: unknown): SendError {
+  if (err instanceof SendError) return err;
+  if (err instanceof RateLimitError) {
+    return new SendError(`Discord rate limit on ${err.route}`, true, err.retryAfter);
+  }
+  if (err instanceof DiscordAPIError) {
+    const retryable = err.status === 429 || err.status >= 500;
+    return new SendError(`Discord ${err.status} (${err.code}): ${err.message}`, retryable);
+  }
+  if (err instanceof HTTPError) {
+    const retryable = err.status === 429 || err.status >= 500;
+    return new SendError(`Discord HTTP ${err.status}: ${err.message}`, retryable);
+  }
+  return new SendError(`Discord unreachable: ${err instanceof Error ? err.message : String(err)}`, true);
+}
+
+export interface DiscordSender extends ChatSender {
+  readonly platform: 'discord';
+}
+
+export function createDiscordSender(deps: { rest: REST; logger: Logger }): DiscordSender {
+  const dmChannels = new Map<string, string>();
+
+  async function channelFor(target: Target): Promise<string> {
+    if (target.kind === 'channel') return target.channelId;
+    const cached = dmChannels.get(target.channelId);
+    if (cached) return cached;
+    const dm = (await deps.rest.post(Routes.userChannels(), {
+      body: { recipient_id: target.channelId },
+    })) as {
+      id: string;
+    };
+    dmChannels.set(target.channelId, dm.id);
+    return dm.id;
+  }
+
+  return {
+    platform: 'discord',
+    async send(target: Target, message: OutboundMessage, opts: SendOptions): Promise<string[]> {
+      const parts = renderOutbound(message);
+      const ids: string[] = [];
+      try {
+        const channelId = await channelFor(target);
+        for (const [i, part] of parts.entries()) {
+          const body = { ...part, nonce: nonceFor(opts.idempotencyKey, i), enforce_nonce: true };
+          const res = (await deps.rest.post(Routes.channelMessages(channelId), { body })) as { id: string };
+          ids.push(res.id);
+        }
+      } catch (err) {
+        const e = toSendError(err);
+        deps.logger.debug(
+          { channel_id: target.channelId, parts_sent: ids.length, parts: parts.length, error: e.message },
+          'discord send failed',
+        );
+        throw e;
+      }
+      return ids;
+    },
+  };
+}
