@@ -51,10 +51,13 @@ export function safeLinkUrl(url: string | null | undefined): string | null {
     .replace(/&/g, '&amp;');
 }
 
-/** `<url|label>` with an inert label, or just the inert label when the URL is not usable. */
+/**
+ * `<url|label>` with an inert label, or just the inert label when the URL is not usable. A `|`
+ * in the label becomes `∣` so no reader of the syntax can take part of the title for the URL.
+ */
 export function link(url: string | null | undefined, label: string): string {
   const safe = safeLinkUrl(url);
-  const text = inert(label) || 'link';
+  const text = inert(label).replace(/\|/g, '\u2223') || 'link';
   return safe ? `<${safe}|${text}>` : text;
 }
 

@@ -20,7 +20,9 @@ export function analyzeMrkdwn(text: string): MrkdwnAnalysis {
   const formatted: MrkdwnAnalysis['formatted'] = [];
   // Control sequences are literal `<…>` (escaped ones are `&lt;…&gt;` and stay text).
   const visible = text.replace(/<([^<>]*)>/g, (_m, inner: string) => {
-    const [target = '', label = null] = inner.split('|', 2) as [string, string | undefined];
+    const bar = inner.indexOf('|');
+    const target = bar < 0 ? inner : inner.slice(0, bar);
+    const label = bar < 0 ? null : inner.slice(bar + 1);
     if (/^[!@#]/.test(target)) {
       mentions.push(target);
       return label ?? target;
