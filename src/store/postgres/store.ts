@@ -1,6 +1,6 @@
 // The Store on PostgreSQL: the same semantics as the SQLite adapter, made safe for several
 // replicas with row locks (FOR UPDATE SKIP LOCKED), leases that expire, and unique keys.
-import pg from 'pg';
+import type pg from 'pg';
 import type { Logger } from '../../log.ts';
 import type {
   FeedRecord,
@@ -185,8 +185,9 @@ u.themes::jsonb, u.origin
   ): Promise<AddItemsResult> {
     const firstSeen = this.now().toISOString();
     return this.tx(async (c) => {
-      // FOR SHARE: the feed cannot be removed under us, and its name is the items' source.
-      const feed = await c.query<{ name: string }>('SELECT name FROM feeds WHERE id = $1 FOR SHARE', [
+      // Lock the feed row first: writers of one feed queue here instead of deadlocking on
+      // each other's unique-index entries and then on the counter update below.
+      const feed = await c.query<{ name: string }>('SELECT name FROM feeds WHERE id = $1 FOR NO KEY UPDATE', [
         feedId,
       ]);
       const sourceName = feed.rows[0]?.name;
@@ -583,5 +584,5 @@ function dueCompare(a: FeedRecord, b: FeedRecord): number {
 
 /** PostgreSQL text cannot hold NUL; feed text occasionally does. */
 function stripNul(s: string): string {
-  return s.includes('\u0000') ? s.replace(/\u0000/g, '') : s;
+  return s.includes('\u0000') ? s.replaceAll('\u0000', '') : s;
 }
