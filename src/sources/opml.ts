@@ -5,6 +5,7 @@
 // survive a round trip through our own import; other readers simply ignore it.
 
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import iconv from 'iconv-lite';
 import { UserError, isThemeId } from '../model.ts';
 import type { FeedSource, SourceKind, ThemeId } from '../model.ts';
 import {
@@ -169,6 +170,26 @@ export function importOpml(text: string, options: ImportOptions = {}): OpmlImpor
   };
   walk(body?.outline, { kind: undefined, themes: [] });
   return { sources, skipped };
+}
+
+/**
+ * Import OPML from raw bytes: a BOM, else the XML declaration's encoding, decides how the
+ * text is decoded (old readers wrote ISO-8859-1 and windows-125x files).
+ */
+export function importOpmlBytes(bytes: Uint8Array, options: ImportOptions = {}): OpmlImport {
+  return importOpml(decodeXmlBytes(bytes), options);
+}
+
+function decodeXmlBytes(bytes: Uint8Array): string {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) return buf.subarray(3).toString('utf8');
+  if (buf[0] === 0xff && buf[1] === 0xfe) return iconv.decode(buf.subarray(2), 'utf-16le');
+  if (buf[0] === 0xfe && buf[1] === 0xff) return iconv.decode(buf.subarray(2), 'utf-16be');
+  const head = buf.subarray(0, 200).toString('latin1');
+  const declared = /^\s*<\?xml[^>]*\sencoding\s*=\s*["']([A-Za-z0-9._-]+)["']/.exec(head)?.[1];
+  if (declared && !/^utf-?8$/i.test(declared) && iconv.encodingExists(declared))
+    return iconv.decode(buf, declared);
+  return buf.toString('utf8');
 }
 
 const FOLDERS: Record<SourceKind, string> = {
