@@ -160,7 +160,7 @@ function parseLoose(s: string): Date | null {
   const tokens = s
     .replace(/(\d)(?=[A-Za-z]{2,})/g, '$1 ') // "10:00GMT"
     .replace(/([A-Za-zА-Яа-яÀ-ÿ])(?=\d)/g, '$1 ') // "Mar5"
-    .split(/[\s,]+|(?<=\d)-(?=[A-Za-zА-Яа-я])|(?<=[A-Za-zА-Яа-я.])-(?=\d)/)
+    .split(/[\s,]+|(?<=\d)-(?=[A-Za-zА-Яа-я])|(?<=[A-Za-zА-Яа-я.])-(?=\d+(?:\s|$))/)
     .filter(Boolean);
   const numbers: number[] = [];
   let month: number | null = null;

@@ -113,9 +113,64 @@ function plausible(charset: string, buf: Buffer, utf8Valid: boolean, nonAscii: b
   return !(nonAscii && utf8Valid);
 }
 
+/**
+ * Russian in windows-1251 or KOI8-R, told apart by letter case: most letters in running
+ * text are lowercase, and the two charsets put lowercase in opposite halves (E0–FF in
+ * windows-1251, C0–DF in KOI8-R). Statistical detectors confuse both with Latin-1 on
+ * short feeds. Null when the bytes do not look like Cyrillic text.
+ */
+export function guessCyrillic(buf: Buffer): 'windows-1251' | 'koi8-r' | null {
+  let high = 0;
+  let inRuns = 0;
+  let lowHalf = 0; // 0x80–0xBF (other than ё/Ё): rare in either charset's running text
+  let c0df = 0;
+  let e0ff = 0;
+  let run = 0;
+  const endRun = (): void => {
+    if (run >= 3) inRuns += run;
+    run = 0;
+  };
+  for (const b of buf) {
+    if (b < 0x80) {
+      endRun();
+      continue;
+    }
+    high++;
+    run++;
+    if (b >= 0xe0) e0ff++;
+    else if (b >= 0xc0) c0df++;
+    else if (b !== 0xa8 && b !== 0xb8 && b !== 0xa3 && b !== 0xb3) lowHalf++;
+  }
+  endRun();
+  if (high < 8 || inRuns / high < 0.6 || lowHalf / high > 0.1) return null;
+  if (e0ff > c0df * 1.5) return 'windows-1251';
+  if (c0df > e0ff * 1.5) return 'koi8-r';
+  return null;
+}
+
+/** UTF-8 with a few broken sequences (a truncated character) is still UTF-8. */
+function mostlyUtf8(buf: Buffer): boolean {
+  const text = buf.toString('utf8');
+  let nonAscii = 0;
+  let broken = 0;
+  for (const ch of text) {
+    if (ch === '\uFFFD') broken++;
+    else if (ch.charCodeAt(0) >= 0x80) nonAscii++;
+  }
+  return nonAscii >= 8 && broken / (nonAscii + broken) < 0.05;
+}
+
+const MULTIBYTE = /^(gb18030|big5|euc-jp|euc-kr|shift_jis)$/i;
+
 /** Best guess when nothing usable was declared and the bytes are not UTF-8. */
 export function detectCharset(buf: Buffer): string {
-  for (const match of chardet.analyse(buf)) {
+  if (mostlyUtf8(buf)) return 'utf-8';
+  const matches = chardet.analyse(buf);
+  const multibyte = matches.find((m) => MULTIBYTE.test(m.name) && m.confidence >= 50);
+  if (multibyte) return normalizeCharset(multibyte.name) ?? 'gb18030';
+  const cyrillic = guessCyrillic(buf);
+  if (cyrillic) return cyrillic;
+  for (const match of matches) {
     if (/^utf|^iso-2022/i.test(match.name)) continue;
     const name = normalizeCharset(match.name);
     if (name) return name;

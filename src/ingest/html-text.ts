@@ -19,6 +19,27 @@ export function foldWhitespace(text: string): string {
   return text.replace(INVISIBLE, '').replace(CONTROL, '').replace(/\s+/g, ' ').trim();
 }
 
+/** Tags that titles really use; anything else in a title (`<draft-ietf-tls-esni>`) is text. */
+const TITLE_TAGS = new Set(
+  (
+    'a abbr b big br cite code del dfn em font i img ins kbd mark q s samp small span strike strong sub sup ' +
+    'time tt u var wbr p div h1 h2 h3 h4 h5 h6 ul ol li blockquote pre'
+  ).split(' '),
+);
+
+/**
+ * Plain text for a title: entities decoded and inline markup dropped, but unknown
+ * tag-like text kept, since titles quote things like `<draft-ietf-tls-esni-18.txt>`.
+ */
+export function titleToText(html: string): string {
+  const s = html.includes('<')
+    ? html
+        .replace(DROPPED_WITH_CONTENT, ' ')
+        .replace(TAG, (tag, name: string) => (TITLE_TAGS.has(name.toLowerCase()) ? ' ' : tag))
+    : html;
+  return foldWhitespace(decodeEntities(s)).replace(/ ([,.;:!?])(?=\s|$)/g, '$1');
+}
+
 /** HTML (or text that may contain markup and entities) to one line of plain text. */
 export function htmlToText(html: string): string {
   let s = html.length > MAX_HTML_SCANNED ? html.slice(0, MAX_HTML_SCANNED).replace(/<[^>]*$/, '') : html;

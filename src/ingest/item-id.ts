@@ -38,9 +38,15 @@ function countBad(values: (string | null)[]): number {
 }
 
 export function chooseIdMode(items: IdCandidate[], floor: IdMode = 'guid'): IdMode {
+  if (!items.length) return floor;
+  // Usable: at most a few missing or repeated, and not missing from every item.
+  const usable = (values: (string | null)[]): boolean => {
+    const bad = countBad(values);
+    return bad <= MAX_BAD_IDS && bad < values.length;
+  };
   let mode: IdMode = 'hash';
-  if (countBad(items.map((i) => i.guid)) <= MAX_BAD_IDS) mode = 'guid';
-  else if (countBad(items.map((i) => i.link)) <= MAX_BAD_IDS) mode = 'link';
+  if (usable(items.map((i) => i.guid))) mode = 'guid';
+  else if (usable(items.map((i) => i.link))) mode = 'link';
   return RANK[mode] >= RANK[floor] ? mode : floor;
 }
 

@@ -4,7 +4,7 @@
 import type { FeedFormat, NormalizedItem, ParsedFeed } from '../model.ts';
 import { absoluteUrl, canonicalUrl } from './canonical-url.ts';
 import { parseFeedDate } from './dates.ts';
-import { cutAtSentence, foldWhitespace, htmlToText } from './html-text.ts';
+import { cutAtSentence, foldWhitespace, htmlToText, titleToText } from './html-text.ts';
 import { assignIds } from './item-id.ts';
 import type { IdMode } from './item-id.ts';
 
@@ -61,6 +61,11 @@ export function plainText(t: RawText | null | undefined): string {
   return t.html ? htmlToText(t.value) : foldWhitespace(t.value);
 }
 
+function titleText(t: RawText | null | undefined): string {
+  if (!t) return '';
+  return t.html ? titleToText(t.value) : foldWhitespace(t.value);
+}
+
 /** "jane@example.org (Jane Doe)" → "Jane Doe". */
 export function cleanAuthor(raw: string | null | undefined): string | null {
   const s = foldWhitespace(raw ?? '');
@@ -93,7 +98,7 @@ export function normalizeFeed(raw: RawFeed, opts: NormalizeOptions = {}): Parsed
 
   const prepared = raw.items.map((item) => {
     const summaryText = plainText(item.summary) || plainText(item.content);
-    let title = plainText(item.title);
+    let title = titleText(item.title);
     if (!title && summaryText) title = cutAtSentence(summaryText, TITLE_FROM_SUMMARY_MAX);
     const url = canonicalUrl(item.link, item.linkBase ?? baseUrl);
     const date = pickDate(item.dates, now);
@@ -122,7 +127,7 @@ export function normalizeFeed(raw: RawFeed, opts: NormalizeOptions = {}): Parsed
   }));
 
   return {
-    title: plainText(raw.title),
+    title: titleText(raw.title),
     link: absoluteUrl(raw.link, raw.linkBase ?? baseUrl),
     format: raw.format,
     items,
