@@ -1,0 +1,122 @@
+// Text normalization and tokenization shared by rule compilation and matching, so a term
+// written in feeds/*.yaml and the text it should find are reduced to the same form.
+
+const ARABIC_MARKS = /[\u064B-\u065F\u0670\u0640\u06D6-\u06ED]/g;
+const ARABIC_ALEF = /[\u0622\u0623\u0625\u0671]/g;
+
+/** NFKC, lowercase, ё→е, ß→ss, straight quotes, Arabic diacritics/tatweel removed and letters unified. */
+export function normalizeText(text: string): string {
+  let s = text.normalize('NFKC').toLowerCase();
+  s = s.replace(/ё/g, 'е').replace(/ß/g, 'ss').replace(/[\u2018\u2019\u02bc`´]/g, "'");
+  if (/[\u0600-\u06FF]/.test(s)) {
+    s = s
+      .replace(ARABIC_MARKS, '')
+      .replace(ARABIC_ALEF, '\u0627')
+      .replace(/\u0649/g, '\u064A') // alef maqsura → ya
+      .replace(/\u0629/g, '\u0647') // ta marbuta → ha
+      .replace(/\u0624/g, '\u0648') // waw with hamza → waw
+      .replace(/\u0626/g, '\u064A'); // ya with hamza → ya
+  }
+  return s;
+}
+
+export interface Token {
+  /** Normalized form. */
+  norm: string;
+  /** Same span in the original text after NFKC only (for case-sensitive terms like `US`). */
+  orig: string;
+  /** Character offsets in the normalized string. */
+  start: number;
+  end: number;
+  /** True for a run of Han/kana characters, matched by substring rather than as a word. */
+  cjk: boolean;
+}
+
+// A word is a run of letters, digits and marks; Han/kana runs are split off as their own
+// tokens because Chinese and Japanese do not separate words with spaces.
+const TOKEN_RE =
+  /[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}]+|[[\p{L}\p{N}\p{M}]--[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}]]+/gv;
+const CJK_START = /^[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}]/v;
+
+export function tokenize(original: string): { norm: string; view: string; tokens: Token[] } {
+  const nfkc = original.normalize('NFKC');
+  const norm = normalizeText(original);
+  // Normalization keeps lengths equal except for rare expansions (ß→ss, Arabic marks),
+  // so the original-case view is only trusted when the lengths agree.
+  const sameLength = nfkc.length === norm.length;
+  const tokens: Token[] = [];
+  for (const m of norm.matchAll(TOKEN_RE)) {
+    const start = m.index;
+    const text = m[0];
+    tokens.push({
+      norm: text,
+      orig: sameLength ? nfkc.slice(start, start + text.length) : text,
+      start,
+      end: start + text.length,
+      cjk: CJK_START.test(text),
+    });
+  }
+  // `view` shows matches to people: the original spelling when offsets line up.
+  return { norm, view: sameLength ? nfkc : norm, tokens };
+}
+
+export function isArabicWord(token: string): boolean {
+  const c = token.charCodeAt(0);
+  return c >= 0x0620 && c <= 0x06ff;
+}
+
+/**
+ * Forms of an Arabic word with its clitic prefixes removed: conjunction (و، ف), preposition
+ * (ب، ل، ك) and article (ال, or ل after ل as in للـ). The word itself is always the first form.
+ */
+export function arabicForms(word: string): string[] {
+  const out = [word];
+  const add = (w: string): void => {
+    if (w.length >= 2 && !out.includes(w)) out.push(w);
+  };
+  for (const p1 of ['', '\u0648', '\u0641']) {
+    if (!word.startsWith(p1)) continue;
+    const a = word.slice(p1.length);
+    for (const p2 of ['', '\u0628', '\u0644', '\u0643']) {
+      if (!a.startsWith(p2)) continue;
+      const b = a.slice(p2.length);
+      add(b);
+      if (b.startsWith('\u0627\u0644')) {
+        add(b.slice(2));
+        // Words like الكترونية begin with ال themselves, so the article may precede it.
+        if (b.slice(2).startsWith('\u0627\u0644')) add(b.slice(4));
+      }
+      if (p2 === '\u0644' && b.startsWith('\u0644')) add(b.slice(1));
+    }
+  }
+  return out;
+}
+
+/** The definite article is dropped from Arabic rule words; text words are tried with and without it. */
+export function arabicPatternForm(word: string): string {
+  return word.startsWith('\u0627\u0644') && word.length >= 5 ? word.slice(2) : word;
+}
+
+// Datelines and agency credits at the start of a text name where a story was filed, not
+// what it is about: "GENEVA —", "Brussels, 3 May (Reuters) -", "МОСКВА, 3 мая. /ТАСС/.",
+// "新华社北京5月3日电", "القاهرة (رويترز) -".
+const DATELINE_PATTERNS: RegExp[] = [
+  // ALL-CAPS place, optional ", anything short", optional "(Agency)", then a dash.
+  /^\s*\p{Lu}[\p{Lu}\p{M} .'’-]{1,40}?(?:,[^—–\n]{1,40}?)?\s*(?:\([^()\n]{1,40}\))?\s*[—–-]{1,2}\s+/u,
+  // Titlecase place + date, optional agency, then a dash or full stop.
+  /^\s*\p{Lu}[\p{L}\p{M}.'’ -]{1,30}?,\s*(?:\d{1,2}\.?\s*\p{L}+|\p{L}+\.?\s+\d{1,2})(?:,?\s*\d{4})?\.?\s*(?:\([^()\n]{1,40}\)|\/[^/\n]{1,20}\/)?\s*[—–-]{1,2}\s+/u,
+  // "МОСКВА, 3 мая. /ТАСС/."
+  /^\s*\p{Lu}[\p{Lu} .-]{1,30},\s*\d{1,2}\s+\p{L}+\.?\s*\/[^/\n]{1,20}\/\.?\s*/u,
+  // Any short lead-in followed by a parenthesised news-agency credit and a dash.
+  /^[^()\n]{1,40}\((?:reuters|ap|afp|dpa|efe|ansa|bloomberg|xinhua|tass|ria|interfax|anadolu|رويترز|أ ف ب|ا ف ب|د ب ا|سانا|واس)\)\s*[—–:-]{1,2}\s*/iu,
+  // Chinese agency datelines: 新华社北京5月3日电 / 中新网上海3月1日电 (记者 …)
+  /^\s*[（(]?(?:新华社|中新社|中新网|人民网|央视网|澎湃新闻)[\p{sc=Han}]{0,6}\d{1,2}月\d{1,2}日(?:电|讯)[）)]?\s*(?:[（(][^）)]{0,20}[）)])?\s*/u,
+];
+
+export function stripDateline(text: string): string {
+  for (const re of DATELINE_PATTERNS) {
+    const m = re.exec(text);
+    if (m && m[0].length < text.length) return text.slice(m[0].length);
+  }
+  return text;
+}
