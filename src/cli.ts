@@ -1,5 +1,201 @@
-// Placeholder until the command line lands.
-export async function main(_argv: string[]): Promise<void> {
-  process.stderr.write('govwatch: not built yet\n');
-  process.exitCode = 1;
+// The `govwatch` command line. Each command's work lives in src/cli/<command>.ts; this file
+// only declares the commands and turns errors into one clear line and an exit code.
+import { Command, InvalidArgumentError } from 'commander';
+import { loadConfig } from './config.ts';
+import type { Config } from './config.ts';
+import { UserError } from './model.ts';
+
+interface GlobalOptions {
+  db?: string;
+  sources?: string;
+}
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number of at least 1');
+  return n;
+}
+
+function configOf(program: Command): Config {
+  const opts = program.opts<GlobalOptions>();
+  return loadConfig(process.env, { db: opts.db, sources: opts.sources });
+}
+
+export function buildProgram(): Command {
+  const program = new Command('govwatch')
+    .description('Follow internet-governance news from standards bodies and rights groups')
+    .version('0.1.0')
+    .option('--db <path>', 'SQLite archive file (env GOVWATCH_DB, default ./data/govwatch.db)')
+    .option('--sources <yaml>', 'sources file (env GOVWATCH_SOURCES, default feeds/sources.yaml)')
+    .showHelpAfterError('(run with --help for usage)');
+
+  program
+    .command('parse')
+    .description('fetch or read one feed, decode, parse, normalize and tag it')
+    .argument('<file-or-url>', 'a local file or an http(s) URL')
+    .option('--content-type <value>', 'Content-Type header to assume for a local file (charset matters)')
+    .option('--json', 'print JSON')
+    .action(async (input: string, opts: { contentType?: string; json?: boolean }) => {
+      const { runParse } = await import('./cli/parse.ts');
+      await runParse(configOf(program), input, opts);
+    });
+
+  program
+    .command('tag')
+    .description(
+      'tag JSON Lines from stdin ({id,title,summary,lang?}) and print JSON Lines with themes, regions, why',
+    )
+    .action(async () => {
+      const { runTag } = await import('./cli/tag.ts');
+      await runTag();
+    });
+
+  program
+    .command('poll')
+    .description('poll the sources into the archive')
+    .option('--once', 'run one poll cycle and exit (the default for this command)')
+    .option('--force', 'poll every feed now, ignoring next-check times and backoff')
+    .action(async (opts: { once?: boolean; force?: boolean }) => {
+      const { runPoll } = await import('./cli/poll.ts');
+      await runPoll(configOf(program), opts);
+    });
+
+  program
+    .command('search')
+    .description('search the archive')
+    .argument('<query...>', 'words to look for')
+    .option('--theme <id>', 'only this theme')
+    .option('--region <code>', 'only this region (CN, RU, EU, …)')
+    .option('--source <id>', 'only this source')
+    .option('--since <when>', 'only newer than this: 24h, 7d, 2w or YYYY-MM-DD')
+    .option('--limit <n>', 'how many results', positiveInt, 10)
+    .option('--json', 'print JSON')
+    .action(async (words: string[], opts) => {
+      const { runSearch } = await import('./cli/search.ts');
+      await runSearch(configOf(program), words.join(' '), opts);
+    });
+
+  program
+    .command('digest')
+    .description('build and print a digest (does not move any channel’s digest point)')
+    .option('--since <when>', 'what arrived in this window: 24h, 7d, …', '24h')
+    .option('--themes <ids>', 'comma-separated theme ids')
+    .option('--regions <codes>', 'comma-separated region codes')
+    .option('--sources <ids>', 'comma-separated source ids')
+    .option('--keywords <words>', 'comma-separated keywords')
+    .option('--limit <n>', 'at most this many stories', positiveInt, 25)
+    .option('--format <format>', 'text, markdown or json', 'text')
+    .action(async (opts) => {
+      const { runDigestCommand } = await import('./cli/digest.ts');
+      await runDigestCommand(configOf(program), opts);
+    });
+
+  const feeds = program.command('feeds').description('manage sources (feeds/sources.yaml and the archive)');
+  feeds
+    .command('list')
+    .description('list sources with their health')
+    .option('--json', 'print JSON')
+    .action(async (opts: { json?: boolean }) => {
+      const { feedsList } = await import('./cli/feeds.ts');
+      await feedsList(configOf(program), opts);
+    });
+  feeds
+    .command('add')
+    .description('add a feed to the sources file after checking that it parses')
+    .argument('<url>')
+    .option('--id <id>', 'feed id (default: from the feed title)')
+    .option('--kind <kind>', 'standards, rights, government or media', 'media')
+    .option('--language <code>', 'language code (default: from the feed)')
+    .action(async (url: string, opts) => {
+      const { feedsAdd } = await import('./cli/feeds.ts');
+      await feedsAdd(configOf(program), url, opts);
+    });
+  feeds
+    .command('remove')
+    .description('remove a feed from the sources file and stop polling it (its items stay archived)')
+    .argument('<id>')
+    .action(async (id: string) => {
+      const { feedsRemove } = await import('./cli/feeds.ts');
+      await feedsRemove(configOf(program), id);
+    });
+  feeds
+    .command('import')
+    .description('add the feeds of an OPML file to the sources file')
+    .argument('<opml>')
+    .action(async (file: string) => {
+      const { feedsImport } = await import('./cli/feeds.ts');
+      await feedsImport(configOf(program), file);
+    });
+  feeds
+    .command('export')
+    .description('print the sources as OPML 2.0')
+    .action(async () => {
+      const { feedsExport } = await import('./cli/feeds.ts');
+      await feedsExport(configOf(program));
+    });
+
+  program
+    .command('start')
+    .description(
+      'run the bot: scheduler, plus Discord and/or Slack when their tokens are set, the terminal otherwise',
+    )
+    .action(async () => {
+      const { runStart } = await import('./cli/start.ts');
+      await runStart(configOf(program));
+    });
+
+  program
+    .command('demo')
+    .description(
+      'offline demo: serve feeds/samples on 127.0.0.1, poll, print what was stored, a search and a digest',
+    )
+    .option('--keep <path>', 'keep the demo archive at this path instead of a temporary file')
+    .action(async (opts: { keep?: string }) => {
+      const { runDemo } = await import('./cli/demo.ts');
+      await runDemo(configOf(program), opts);
+    });
+
+  program
+    .command('migrate')
+    .description('apply archive migrations (SQLite file, or PostgreSQL when DATABASE_URL is set)')
+    .action(async () => {
+      const { runMigrate } = await import('./cli/db.ts');
+      await runMigrate(configOf(program));
+    });
+
+  program
+    .command('db')
+    .description('archive maintenance')
+    .command('copy')
+    .description('copy the SQLite archive (--db) into a PostgreSQL database')
+    .requiredOption('--to <database-url>', 'postgres://… target')
+    .action(async (opts: { to: string }) => {
+      const { runDbCopy } = await import('./cli/db.ts');
+      await runDbCopy(configOf(program), opts.to);
+    });
+
+  program
+    .command('register-commands')
+    .description('register the slash commands with Discord (globally, or in one guild)')
+    .option('--guild <id>', 'register in this guild only (instant; global takes up to an hour)')
+    .action(async (opts: { guild?: string }) => {
+      const { runRegisterCommands } = await import('./cli/register.ts');
+      await runRegisterCommands(configOf(program), opts);
+    });
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (err) {
+    // Users get one clear line; the stack only when asked for (GOVWATCH_DEBUG=1).
+    const message = err instanceof Error ? err.message : String(err);
+    process.stderr.write(`govwatch: ${message}\n`);
+    if (!(err instanceof UserError) && process.env.GOVWATCH_DEBUG === '1' && err instanceof Error) {
+      process.stderr.write(`${err.stack}\n`);
+    }
+    process.exitCode = 1;
+  }
 }

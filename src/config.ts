@@ -2,6 +2,7 @@
 // No other module reads process.env.
 import { z } from 'zod';
 import { UserError } from './model.ts';
+import { SHIPPED_SOURCES_FILE } from './paths.ts';
 
 const bool = z
   .string()
@@ -16,7 +17,7 @@ const EnvSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
     .optional(),
-  GOVWATCH_SOURCES: z.string().min(1).default('feeds/sources.yaml'),
+  GOVWATCH_SOURCES: z.string().min(1).default(SHIPPED_SOURCES_FILE),
   GOVWATCH_ALLOW_PRIVATE_URLS: bool,
   GOVWATCH_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   GOVWATCH_POLL_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),

@@ -28,6 +28,8 @@ export interface ComposeDigestOptions {
   title?: string;
   /** ISO start of the period covered; default: the earliest first-seen time among the items. */
   since?: string;
+  /** Also show a new feed's backlog (items stored without alerting); for `govwatch digest`. */
+  includeBacklog?: boolean;
 }
 
 export interface BuildDigestOptions extends Omit<ComposeDigestOptions, 'filters'> {
@@ -67,7 +69,7 @@ interface RankedEntry extends DigestEntry {
 /** Pure: items (any order) → Digest. */
 export function composeDigest(items: StoredItem[], opts: ComposeDigestOptions): Digest {
   const cap = Math.max(1, opts.cap ?? DEFAULT_DIGEST_CAP);
-  const candidates = items.filter((i) => i.alertable).sort((a, b) => a.id - b.id);
+  const candidates = items.filter((i) => opts.includeBacklog || i.alertable).sort((a, b) => a.id - b.id);
   const clusters = new Map<number, StoredItem[]>();
   for (const item of candidates) {
     const key = item.clusterId ?? item.id;

@@ -146,6 +146,8 @@ export interface Store {
   // Subscriptions ----------------------------------------------------------------------
   addSubscription(sub: NewSubscription): Promise<Subscription>;
   removeSubscription(id: number): Promise<boolean>;
+  /** Change a digest subscription's schedule (`/digest schedule`). */
+  updateSubscriptionSchedule(id: number, cron: string, timezone: string): Promise<boolean>;
   listSubscriptions(filter?: { target?: Target; mode?: 'digest' | 'alert' }): Promise<Subscription[]>;
 
   // Digests and delivery ---------------------------------------------------------------

@@ -1,0 +1,36 @@
+// `npm run bench [-- --quick] [name…]`: runs the benchmarks and prints their reports.
+// Each bench module exports run({ quick }) → { name, lines }; figures are ratios against
+// the baseline each one names, measured in the same run.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+export interface BenchReport {
+  name: string;
+  lines: string[];
+}
+
+const BENCHES = [
+  'search-bench',
+  'tag-bench',
+  'cluster-bench',
+  'discord-delivery-bench',
+  'pg-search-bench',
+  'poll-replicas-bench',
+];
+
+async function main(argv: string[]): Promise<void> {
+  const quick = argv.includes('--quick');
+  const only = argv.filter((a) => !a.startsWith('--'));
+  for (const name of BENCHES) {
+    if (only.length && !only.some((o) => name.startsWith(o))) continue;
+    const file = fileURLToPath(new URL(`./${name}.ts`, import.meta.url));
+    if (!existsSync(file)) continue;
+    const mod = (await import(file)) as { run: (opts: { quick: boolean }) => Promise<BenchReport> };
+    const started = Date.now();
+    const report = await mod.run({ quick });
+    process.stdout.write(`\n## ${report.name} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
+    for (const line of report.lines) process.stdout.write(`  ${line}\n`);
+  }
+}
+
+await main(process.argv.slice(2));

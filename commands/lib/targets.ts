@@ -1,0 +1,50 @@
+import type { CommandContext } from '../../src/chat/types.ts';
+import { UserError } from '../../src/model.ts';
+import type { Subscription, Target } from '../../src/model.ts';
+import { describeCron } from './options.ts';
+
+/** The caller's own direct-message target on this platform. */
+export function personalTarget(ctx: CommandContext): Target {
+  return {
+    platform: ctx.where.platform,
+    workspaceId: ctx.where.workspaceId,
+    kind: 'user',
+    channelId: ctx.caller.id,
+  };
+}
+
+/** `scope: channel` needs an admin; `me` (or any command run in a DM) is the caller's own. */
+export function scopeTarget(ctx: CommandContext, scope: string | undefined): Target {
+  const wanted = (scope ?? (ctx.where.kind === 'user' ? 'me' : 'channel')).toLowerCase();
+  if (wanted === 'me') return personalTarget(ctx);
+  if (wanted !== 'channel') throw new UserError('bad-option', `\`scope\` is channel or me, not "${scope}"`);
+  if (ctx.where.kind === 'user') {
+    throw new UserError(
+      'bad-option',
+      'this is a direct message: use scope me, or run the command in a channel',
+    );
+  }
+  if (!ctx.caller.isAdmin) {
+    throw new UserError(
+      'not-admin',
+      "changing this channel's subscriptions needs an admin (Discord: Manage Server or Manage Channels; Slack: workspace admin). Use scope me for your own.",
+    );
+  }
+  return ctx.where;
+}
+
+export function describeSubscription(sub: Subscription): string {
+  const f = sub.filter;
+  const parts = [
+    f.themes.length ? `themes ${f.themes.join(', ')}` : '',
+    f.regions.length ? `regions ${f.regions.join(', ')}` : '',
+    f.sources.length ? `sources ${f.sources.join(', ')}` : '',
+    f.keywords.length ? `keywords ${f.keywords.map((k) => `"${k}"`).join(', ')}` : '',
+  ].filter(Boolean);
+  const what = parts.length ? parts.join('; ') : 'everything';
+  const how =
+    sub.mode === 'alert'
+      ? 'alert as items arrive'
+      : `digest ${describeCron(sub.cron ?? '0 8 * * *', sub.timezone)}`;
+  return `#${sub.id}: ${what} (${how})`;
+}

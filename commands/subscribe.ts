@@ -1,0 +1,119 @@
+import type { CommandDef } from '../src/chat/types.ts';
+import { UserError } from '../src/model.ts';
+import {
+  keywordsOption,
+  listOption,
+  regionsOption,
+  scheduleCron,
+  stringOption,
+  themesOption,
+  timeOption,
+  timezoneOption,
+} from './lib/options.ts';
+import { describeSubscription, scopeTarget } from './lib/targets.ts';
+
+export const subscribe: CommandDef = {
+  name: 'subscribe',
+  description: 'Follow themes, regions, sources or keywords as a digest or as alerts',
+  help:
+    'Subscribe this channel (admins) or yourself (scope: me, delivered by direct message) to `themes` ' +
+    '(comma-separated ids, see /themes), `regions` (CN, RU, EU, …), `sources` (feed ids) and/or `keywords`. ' +
+    '`mode` digest (default: daily at `time` 08:00 in `timezone`, or `frequency` weekly on `day`) or alert ' +
+    '(posted as soon as a matching item arrives). Give at least one filter.',
+  permission: 'anyone',
+  options: [
+    { name: 'themes', description: 'Theme ids, comma-separated', type: 'string', autocomplete: 'theme' },
+    {
+      name: 'regions',
+      description: 'Region codes, comma-separated (CN, RU, EU…)',
+      type: 'string',
+      autocomplete: 'region',
+    },
+    { name: 'sources', description: 'Feed ids, comma-separated', type: 'string', autocomplete: 'source' },
+    { name: 'keywords', description: 'Words or "quoted phrases", comma-separated', type: 'string' },
+    {
+      name: 'mode',
+      description: 'Digest or alerts',
+      type: 'string',
+      choices: [
+        { name: 'digest', value: 'digest' },
+        { name: 'alert', value: 'alert' },
+      ],
+    },
+    {
+      name: 'frequency',
+      description: 'Digest frequency',
+      type: 'string',
+      choices: [
+        { name: 'daily', value: 'daily' },
+        { name: 'weekly', value: 'weekly' },
+      ],
+    },
+    { name: 'day', description: 'Weekday of a weekly digest (mon…sun)', type: 'string' },
+    { name: 'time', description: 'Digest time, HH:MM (default 08:00)', type: 'string' },
+    { name: 'timezone', description: 'IANA time zone, e.g. Europe/Berlin (default UTC)', type: 'string' },
+    {
+      name: 'scope',
+      description: 'This channel (admins) or me (by direct message)',
+      type: 'string',
+      choices: [
+        { name: 'channel', value: 'channel' },
+        { name: 'me', value: 'me' },
+      ],
+    },
+  ],
+  async run(ctx) {
+    const filter = {
+      themes: themesOption(ctx.options, 'themes'),
+      regions: regionsOption(ctx.options, 'regions'),
+      sources: listOption(ctx.options, 'sources'),
+      keywords: keywordsOption(ctx.options, 'keywords'),
+    };
+    if (
+      !filter.themes.length &&
+      !filter.regions.length &&
+      !filter.sources.length &&
+      !filter.keywords.length
+    ) {
+      throw new UserError('no-filter', 'give at least one of themes, regions, sources or keywords');
+    }
+    if (filter.sources.length) {
+      const known = new Set((await ctx.store.listFeeds()).map((f) => f.id));
+      const unknown = filter.sources.filter((s) => !known.has(s));
+      if (unknown.length) {
+        throw new UserError(
+          'unknown-source',
+          `unknown source ${unknown.join(', ')}: see /feeds list for the ids`,
+        );
+      }
+    }
+    const mode = (stringOption(ctx.options, 'mode') ?? 'digest').toLowerCase();
+    if (mode !== 'digest' && mode !== 'alert') throw new UserError('bad-option', '`mode` is digest or alert');
+    const target = scopeTarget(ctx, stringOption(ctx.options, 'scope'));
+    const timezone = timezoneOption(ctx.options, 'timezone', ctx.config.timezone);
+    const cron =
+      mode === 'digest'
+        ? scheduleCron(
+            stringOption(ctx.options, 'frequency'),
+            timeOption(ctx.options),
+            stringOption(ctx.options, 'day'),
+          )
+        : null;
+    const sub = await ctx.store.addSubscription({
+      target,
+      filter,
+      mode,
+      cron,
+      timezone,
+      createdBy: ctx.caller.id,
+    });
+    const where = target.kind === 'user' ? 'You are' : 'This channel is';
+    return {
+      ephemeral: true,
+      blocks: [
+        { type: 'paragraph', text: `${where} subscribed: ${describeSubscription(sub)}.` },
+        { type: 'context', text: `Undo with /unsubscribe id:${sub.id}` },
+      ],
+    };
+  },
+};

@@ -1,0 +1,122 @@
+// `govwatch feeds …`: the operator's sources file is the truth for trusted feeds; the
+// archive holds their polling state and the feeds added from chat.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { openArchive } from '../archive.ts';
+import type { Config } from '../config.ts';
+import { probeFeed } from '../ingest/probe.ts';
+import { UserError } from '../model.ts';
+import type { FeedSource, SourceKind } from '../model.ts';
+import { loadSources } from '../sources/load.ts';
+import { exportOpml, importOpml } from '../sources/opml.ts';
+import { SOURCE_KINDS } from '../sources/schema.ts';
+import { writeSourcesYaml } from '../sources/write.ts';
+import { out, printJson } from './output.ts';
+
+function saveSources(config: Config, sources: FeedSource[]): void {
+  const previous = readFileSync(config.sourcesPath, 'utf8');
+  writeFileSync(config.sourcesPath, writeSourcesYaml(sources, previous));
+}
+
+export async function feedsList(config: Config, opts: { json?: boolean }): Promise<void> {
+  const { store } = await openArchive(config);
+  try {
+    const feeds = await store.listFeeds();
+    if (opts.json) {
+      printJson(feeds);
+      return;
+    }
+    for (const f of feeds) {
+      const health = f.state.consecutiveFailures
+        ? `FAILING ×${f.state.consecutiveFailures}: ${f.state.lastError ?? ''}`
+        : f.state.lastSuccessAt
+          ? `ok ${f.state.lastSuccessAt.slice(0, 16)}Z`
+          : 'not polled yet';
+      out(
+        `${f.id.padEnd(28)} ${f.kind.padEnd(10)} ${f.language.padEnd(5)} ${String(f.itemCount).padStart(6)} items  ${health}`,
+      );
+    }
+    out(`${feeds.length} feeds (${config.sourcesPath})`);
+  } finally {
+    await store.close();
+  }
+}
+
+export async function feedsAdd(
+  config: Config,
+  url: string,
+  opts: { id?: string; kind?: string; language?: string },
+): Promise<void> {
+  const kind = (opts.kind ?? 'media') as SourceKind;
+  if (!SOURCE_KINDS.includes(kind))
+    throw new UserError('bad-kind', `--kind must be one of ${SOURCE_KINDS.join(', ')}`);
+  const sources = loadSources(config.sourcesPath);
+  const same = sources.find((s) => s.url === url);
+  if (same) throw new UserError('duplicate-feed', `${url} is already in the sources as ${same.id}`);
+  // The operator's own command line is trusted, so private addresses are allowed here.
+  const probe = await probeFeed(url, {
+    allowPrivate: true,
+    timeoutMs: config.fetch.timeoutMs,
+    maxBytes: config.fetch.maxBytes,
+  });
+  const id = opts.id ?? probe.suggestedId;
+  if (sources.some((s) => s.id === id))
+    throw new UserError('duplicate-id', `the id ${id} is taken: choose one with --id`);
+  const source: FeedSource = {
+    id,
+    name: probe.title,
+    url,
+    kind,
+    language: opts.language ?? probe.language ?? 'en',
+    origin: 'operator',
+  };
+  saveSources(config, [...sources, source]);
+  out(`added ${id}: ${probe.title} (${probe.format}, ${probe.itemCount} items) to ${config.sourcesPath}`);
+}
+
+export async function feedsRemove(config: Config, id: string): Promise<void> {
+  const sources = loadSources(config.sourcesPath);
+  if (sources.some((s) => s.id === id)) {
+    saveSources(
+      config,
+      sources.filter((s) => s.id !== id),
+    );
+    out(`removed ${id} from ${config.sourcesPath}; its archived items stay searchable`);
+  }
+  // Also drop it from the archive: chat-added feeds live only there.
+  const { store } = await openArchive(config);
+  try {
+    const removed = await store.removeFeed(id);
+    if (!removed && !sources.some((s) => s.id === id))
+      throw new UserError('not-found', `no feed with id ${id}`);
+  } finally {
+    await store.close();
+  }
+}
+
+export async function feedsImport(config: Config, file: string): Promise<void> {
+  const { sources: incoming, skipped } = importOpml(readFileSync(file, 'utf8'));
+  const sources = loadSources(config.sourcesPath);
+  const urls = new Set(sources.map((s) => s.url));
+  const ids = new Set(sources.map((s) => s.id));
+  const added: FeedSource[] = [];
+  for (const s of incoming) {
+    if (urls.has(s.url)) continue;
+    let id = s.id;
+    for (let n = 2; ids.has(id); n++) id = `${s.id}-${n}`;
+    ids.add(id);
+    urls.add(s.url);
+    added.push({ ...s, id, origin: 'operator' });
+  }
+  if (added.length) saveSources(config, [...sources, ...added]);
+  out(`imported ${added.length} feed(s) from ${file}; ${incoming.length - added.length} already present`);
+  for (const s of skipped) process.stderr.write(`skipped${s.line ? ` (line ${s.line})` : ''}: ${s.reason}\n`);
+}
+
+export async function feedsExport(config: Config): Promise<void> {
+  const { store } = await openArchive(config);
+  try {
+    process.stdout.write(exportOpml(await store.listFeeds()));
+  } finally {
+    await store.close();
+  }
+}

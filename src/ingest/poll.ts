@@ -1,0 +1,238 @@
+// The ingest orchestrator: for each due feed, fetch → decode/parse/normalize → tag → store,
+// then record the feed's state. One feed's failure is recorded on that feed and never
+// stops the others.
+import type { Logger } from '../log.ts';
+import type {
+  FeedRecord,
+  FeedState,
+  NormalizedItem,
+  ParsedFeed,
+  StoredItem,
+  TaggedItem,
+  Tags,
+  ThemeId,
+} from '../model.ts';
+import type { Store } from '../store/types.ts';
+import type { FetchFeedResult } from './fetch.ts';
+import { nextCheckAfterFailure, nextCheckAfterSuccess } from './next-check.ts';
+
+/** fetchFeed with the configured limits bound (see createFeedFetcher); tests pass stand-ins. */
+export type FetchFn = (
+  url: string,
+  opts: { etag: string | null; lastModified: string | null; guard: boolean },
+) => Promise<FetchFeedResult>;
+
+export type ParseFn = (
+  body: Buffer,
+  opts: {
+    contentType: string | null;
+    baseUrl: string;
+    now: Date;
+    language: string | null;
+    idMode: FeedState['idMode'];
+  },
+) => ParsedFeed;
+
+export interface TaggerLike {
+  tag(input: { title: string; summary: string; lang?: string | null; sourceThemes?: ThemeId[] }): Tags;
+}
+
+export interface PollDeps {
+  store: Store;
+  fetch: FetchFn;
+  parse: ParseFn;
+  tagger: TaggerLike;
+  logger: Logger;
+  /** Replica id: feed leases are taken in this name. */
+  owner: string;
+  intervalMs: number;
+  /** Items of a new feed's first poll marked alertable (newest first). */
+  newOnFirstPoll: number;
+  allowPrivateUrls: boolean;
+  now?: () => Date;
+  /** Called with what each feed added (story clusters, alerts). Errors are logged, not fatal. */
+  afterAdd?: (added: StoredItem[]) => Promise<void>;
+}
+
+export interface FeedPollResult {
+  feedId: string;
+  status: 'ok' | 'not-modified' | 'failed';
+  added: number;
+  duplicates: number;
+  error?: string;
+}
+
+export interface PollSummary {
+  feeds: FeedPollResult[];
+  added: number;
+  failed: number;
+}
+
+export function emptyFeedState(): FeedState {
+  return {
+    etag: null,
+    lastModified: null,
+    lastCheckAt: null,
+    lastSuccessAt: null,
+    lastErrorAt: null,
+    lastError: null,
+    consecutiveFailures: 0,
+    nextCheckAt: null,
+    backlogDone: false,
+    idMode: 'guid',
+    feedTitle: null,
+  };
+}
+
+function tagItems(feed: FeedRecord, items: NormalizedItem[], tagger: TaggerLike): TaggedItem[] {
+  return items.map((item) => ({
+    ...item,
+    ...tagger.tag({
+      title: item.title,
+      summary: item.summary,
+      lang: item.lang ?? feed.language,
+      sourceThemes: feed.themes ?? [],
+    }),
+  }));
+}
+
+/** Which items of this poll may raise alerts: all once the backlog is in, else the newest N. */
+function alertableFor(
+  feed: FeedRecord,
+  items: TaggedItem[],
+  newOnFirstPoll: number,
+): (item: TaggedItem) => boolean {
+  if (feed.state.backlogDone) return () => true;
+  if (newOnFirstPoll <= 0) return () => false;
+  const newest = new Set(
+    [...items]
+      .sort((a, b) => b.published.localeCompare(a.published))
+      .slice(0, newOnFirstPoll)
+      .map((i) => i.guid),
+  );
+  return (item) => newest.has(item.guid);
+}
+
+function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+function retryAfterOf(err: unknown): number | null {
+  const value = (err as { retryAfterMs?: unknown } | null)?.retryAfterMs;
+  return typeof value === 'number' && Number.isFinite(value) ? value : null;
+}
+
+export async function pollFeed(feed: FeedRecord, deps: PollDeps): Promise<FeedPollResult> {
+  const now = deps.now?.() ?? new Date();
+  const state: FeedState = { ...feed.state, lastCheckAt: now.toISOString() };
+  const log = deps.logger.child({ feed_id: feed.id });
+  try {
+    const fetched = await deps.fetch(feed.url, {
+      etag: feed.state.etag,
+      lastModified: feed.state.lastModified,
+      guard: feed.origin === 'chat' && !deps.allowPrivateUrls,
+    });
+    if (fetched.status === 'not-modified') {
+      Object.assign(state, {
+        etag: fetched.etag ?? state.etag,
+        lastModified: fetched.lastModified ?? state.lastModified,
+        lastSuccessAt: now.toISOString(),
+        consecutiveFailures: 0,
+        nextCheckAt: nextCheckAfterSuccess(now, deps.intervalMs, {
+          freshUntil: fetched.freshUntil ?? null,
+        }).toISOString(),
+      });
+      await deps.store.saveFeedState(feed.id, state);
+      log.debug('feed not modified');
+      return { feedId: feed.id, status: 'not-modified', added: 0, duplicates: 0 };
+    }
+    const parsed = deps.parse(fetched.body, {
+      contentType: fetched.contentType,
+      baseUrl: fetched.finalUrl,
+      now,
+      language: feed.language,
+      idMode: feed.state.idMode,
+    });
+    const tagged = tagItems(feed, parsed.items, deps.tagger);
+    const result = await deps.store.addItems(feed.id, tagged, {
+      alertable: alertableFor(feed, tagged, deps.newOnFirstPoll),
+    });
+    Object.assign(state, {
+      etag: fetched.etag,
+      lastModified: fetched.lastModified,
+      lastSuccessAt: now.toISOString(),
+      lastError: null,
+      consecutiveFailures: 0,
+      backlogDone: true,
+      idMode: parsed.idMode ?? state.idMode,
+      feedTitle: parsed.title || state.feedTitle,
+      nextCheckAt: nextCheckAfterSuccess(now, deps.intervalMs, {
+        freshUntil: fetched.freshUntil,
+        ttlMinutes: parsed.ttlMinutes,
+      }).toISOString(),
+    });
+    await deps.store.saveFeedState(feed.id, state);
+    if (result.added.length && deps.afterAdd) {
+      await deps
+        .afterAdd(result.added)
+        .catch((err: unknown) =>
+          log.error({ err: errorMessage(err) }, 'post-processing of new items failed'),
+        );
+    }
+    log.info({ added: result.added.length, duplicates: result.duplicates }, 'feed polled');
+    return { feedId: feed.id, status: 'ok', added: result.added.length, duplicates: result.duplicates };
+  } catch (err) {
+    const message = errorMessage(err);
+    const failures = feed.state.consecutiveFailures + 1;
+    Object.assign(state, {
+      lastErrorAt: now.toISOString(),
+      lastError: message,
+      consecutiveFailures: failures,
+      nextCheckAt: nextCheckAfterFailure(now, deps.intervalMs, failures, retryAfterOf(err)).toISOString(),
+    });
+    await deps.store
+      .saveFeedState(feed.id, state)
+      .catch((saveErr: unknown) =>
+        log.error({ err: errorMessage(saveErr) }, 'could not record feed failure'),
+      );
+    log.warn({ err: message, consecutive_failures: failures }, 'feed failed');
+    return { feedId: feed.id, status: 'failed', added: 0, duplicates: 0, error: message };
+  }
+}
+
+export interface PollOptions {
+  /** Poll every feed now, ignoring next-check times (`govwatch poll --once`, the demo). */
+  all?: boolean;
+  /** How many feeds are in flight at once (the fetcher also limits per host). */
+  concurrency?: number;
+  onFeedDone?: (result: FeedPollResult, done: number, total: number) => void;
+}
+
+const LEASE_MS = 5 * 60_000;
+
+/** Poll the due feeds (or all), in parallel, each feed leased to this replica while it runs. */
+export async function pollFeeds(deps: PollDeps, opts: PollOptions = {}): Promise<PollSummary> {
+  const now = deps.now?.() ?? new Date();
+  const feeds = opts.all
+    ? await deps.store.listFeeds()
+    : await deps.store.claimDueFeeds(deps.owner, now, 10_000, LEASE_MS);
+  const results: FeedPollResult[] = [];
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < feeds.length) {
+      const feed = feeds[next++]!;
+      try {
+        results.push(await pollFeed(feed, deps));
+      } finally {
+        if (!opts.all) await deps.store.releaseFeed(feed.id, deps.owner);
+      }
+      opts.onFeedDone?.(results[results.length - 1]!, results.length, feeds.length);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? 16, feeds.length) }, worker));
+  return {
+    feeds: results,
+    added: results.reduce((n, r) => n + r.added, 0),
+    failed: results.filter((r) => r.status === 'failed').length,
+  };
+}
