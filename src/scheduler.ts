@@ -1,0 +1,367 @@
+// The bot's clock: a node-cron heartbeat once a minute that
+// - starts a poll every `pollMinutes` (the poll itself respects each feed's next-check time
+//   through store.claimDueFeeds), never two at once: a tick that finds the previous poll
+//   still running skips and logs it;
+// - runs each digest target's due slot, at the target's own cron expression and IANA time
+//   zone (default daily 08:00). Due means: the latest slot at or before now is after the
+//   target's mark. A bot that was down for days therefore sends one digest when it comes
+//   back, for the latest slot, not one per missed slot. A named lease per slot
+//   (store.tryLock) keeps replicas from building the same digest twice, and runDigest's
+//   mark check and idempotent outbox key make a late duplicate a no-op.
+//
+// A target with several digest subscriptions gets one digest: items matching any of them,
+// on the schedule of its oldest subscription (`/digest schedule` sets them all alike).
+//
+// The clock is injectable (`now`) and `tick()` is public, so tests drive time directly.
+import cron, { type ScheduledTask } from 'node-cron';
+import { randomUUID } from 'node:crypto';
+import type { Logger } from './log.ts';
+import { silentLogger } from './log.ts';
+import { targetKey, type Subscription, type SubscriptionFilter, type Target } from './model.ts';
+import type { Store } from './store/types.ts';
+import { runDigest, type RunDigestResult } from './digest/run.ts';
+import {
+  assertTimeZone,
+  latestDueSlot,
+  nextOccurrence,
+  parseCron,
+  previousOccurrence,
+  type CronSpec,
+} from './schedule/cron.ts';
+
+export const DEFAULT_DIGEST_CRON = '0 8 * * *';
+
+export interface DigestPlan {
+  target: Target;
+  targetKey: string;
+  filters: SubscriptionFilter[];
+  cron: string;
+  timezone: string;
+  /** ISO creation time of the oldest subscription: slots before it are never due. */
+  createdAt: string;
+  subscriptionIds: number[];
+}
+
+/** Group digest subscriptions into one plan per target. */
+export function digestPlans(
+  subs: Subscription[],
+  defaults: { cron?: string; timezone?: string } = {},
+): DigestPlan[] {
+  const byTarget = new Map<string, Subscription[]>();
+  for (const s of subs) {
+    if (s.mode !== 'digest') continue;
+    const key = targetKey(s.target);
+    const list = byTarget.get(key) ?? [];
+    list.push(s);
+    byTarget.set(key, list);
+  }
+  return [...byTarget].map(([key, list]) => {
+    const sorted = [...list].sort((a, b) => a.id - b.id);
+    const first = sorted[0]!;
+    return {
+      target: first.target,
+      targetKey: key,
+      filters: sorted.map((s) => s.filter),
+      cron: first.cron ?? defaults.cron ?? DEFAULT_DIGEST_CRON,
+      timezone: first.timezone || defaults.timezone || 'UTC',
+      createdAt: sorted.reduce((min, s) => (s.createdAt < min ? s.createdAt : min), first.createdAt),
+      subscriptionIds: sorted.map((s) => s.id),
+    };
+  });
+}
+
+export interface SchedulerOptions {
+  store: Store;
+  /** One poll pass; receives a signal that aborts when shutdown gives up waiting. */
+  poll?: (signal: AbortSignal) => Promise<void>;
+  /** Default 15. */
+  pollMinutes?: number;
+  /** For subscriptions without a cron. Default `0 8 * * *`. */
+  defaultCron?: string;
+  /** For subscriptions without a time zone. Default UTC. */
+  defaultTimeZone?: string;
+  /** Replica id for slot leases. Default: a random id per process. */
+  owner?: string;
+  now?: () => Date;
+  logger?: Logger;
+  /** How long a digest slot lease lasts. Default 10 minutes. */
+  digestLockTtlMs?: number;
+  /** How long stop() waits for in-flight work before abandoning it. Default 30 s. */
+  shutdownTimeoutMs?: number;
+  /** Called after each digest run (terminal printing, waking the outbox worker). */
+  onDigest?: (result: RunDigestResult, plan: DigestPlan) => void | Promise<void>;
+  /** Digest options passed through to runDigest. */
+  digestCap?: number;
+  postEmptyDigests?: boolean;
+}
+
+export interface DigestRunReport {
+  targetKey: string;
+  slot: string;
+  outcome: RunDigestResult['status'] | 'locked' | 'failed';
+  error?: string;
+}
+
+export interface Scheduler {
+  /** Start the minute heartbeat and run a first tick at once (poll + missed digests). */
+  start(): void;
+  /**
+   * Stop the heartbeat, start nothing new, wait for in-flight work up to the timeout, then
+   * abort it (the poll's signal) and return. Closing the store is the caller's job.
+   */
+  stop(timeoutMs?: number): Promise<void>;
+  /** One heartbeat; resolves when the work it started has finished. */
+  tick(): Promise<void>;
+  /** Poll now unless a poll is running ('skipped') or the scheduler is stopping. */
+  runPoll(): Promise<'ran' | 'skipped' | 'stopped' | 'failed'>;
+  /** Run every target's due digest slot once. */
+  runDueDigests(): Promise<DigestRunReport[]>;
+  isBusy(): boolean;
+}
+
+export function createScheduler(opts: SchedulerOptions): Scheduler {
+  const log = opts.logger ?? silentLogger();
+  const now = opts.now ?? (() => new Date());
+  const pollMs = (opts.pollMinutes ?? 15) * 60_000;
+  const owner = opts.owner ?? `scheduler-${randomUUID()}`;
+  const lockTtl = opts.digestLockTtlMs ?? 10 * 60_000;
+  const inFlight = new Set<Promise<unknown>>();
+  const abort = new AbortController();
+  const specs = new Map<string, CronSpec | null>();
+  /** Per plan signature: no slot can be due before this instant (saves reading marks). */
+  const notBefore = new Map<string, number>();
+  let task: ScheduledTask | null = null;
+  let stopping = false;
+  let pollRunning: Promise<unknown> | null = null;
+  let digestsRunning: Promise<DigestRunReport[]> | null = null;
+  let lastPollStart: number | null = null;
+
+  function track<T>(p: Promise<T>): Promise<T> {
+    inFlight.add(p);
+    void p.finally(() => inFlight.delete(p)).catch(() => undefined);
+    return p;
+  }
+
+  function specFor(plan: DigestPlan): CronSpec | null {
+    const sig = `${plan.cron}|${plan.timezone}`;
+    if (!specs.has(sig)) {
+      try {
+        assertTimeZone(plan.timezone);
+        specs.set(sig, parseCron(plan.cron));
+      } catch (err) {
+        log.error(
+          {
+            target_key: plan.targetKey,
+            cron: plan.cron,
+            timezone: plan.timezone,
+            err: (err as Error).message,
+          },
+          'digest_schedule_invalid',
+        );
+        specs.set(sig, null);
+      }
+    }
+    return specs.get(sig) ?? null;
+  }
+
+  async function runPoll(): Promise<'ran' | 'skipped' | 'stopped' | 'failed'> {
+    if (stopping) return 'stopped';
+    if (!opts.poll) return 'skipped';
+    if (pollRunning) {
+      log.warn({ started_at: new Date(lastPollStart ?? 0).toISOString() }, 'poll_skipped_still_running');
+      return 'skipped';
+    }
+    lastPollStart = now().getTime();
+    const started = Date.now();
+    const run = (async () => {
+      try {
+        await opts.poll!(abort.signal);
+        log.info({ duration_ms: Date.now() - started }, 'poll_done');
+        return 'ran' as const;
+      } catch (err) {
+        log.error({ err: (err as Error).message }, 'poll_failed');
+        return 'failed' as const;
+      } finally {
+        pollRunning = null;
+      }
+    })();
+    pollRunning = run;
+    return track(run);
+  }
+
+  async function runPlan(plan: DigestPlan, at: Date): Promise<DigestRunReport | null> {
+    const spec = specFor(plan);
+    if (!spec) return null;
+    const sig = `${plan.targetKey}|${plan.cron}|${plan.timezone}`;
+    if ((notBefore.get(sig) ?? 0) > at.getTime()) return null;
+    const mark = await opts.store.getDigestMark(plan.targetKey);
+    const since = new Date(mark ? mark.lastSlot : plan.createdAt);
+    const slot = latestDueSlot(spec, plan.timezone, since, at);
+    if (!slot) {
+      // Nothing is due until the first slot after both the mark and now.
+      const from = Math.max(since.getTime(), at.getTime());
+      const next = nextOccurrence(spec, plan.timezone, new Date(from));
+      notBefore.set(sig, next ? next.getTime() : from + 86_400_000);
+      return null;
+    }
+    notBefore.delete(sig);
+    const slotIso = slot.toISOString();
+    const lockName = `digest:${plan.targetKey}:${slotIso}`;
+    if (!(await opts.store.tryLock(lockName, owner, lockTtl))) {
+      log.info({ target_key: plan.targetKey, slot: slotIso }, 'digest_slot_locked_elsewhere');
+      return { targetKey: plan.targetKey, slot: slotIso, outcome: 'locked' };
+    }
+    try {
+      // A first digest covers one schedule period before its slot.
+      const periodStart = previousOccurrence(spec, plan.timezone, new Date(slot.getTime() - 1));
+      const result = await runDigest(opts.store, {
+        target: plan.target,
+        filters: plan.filters,
+        slot,
+        now: at,
+        timeZone: plan.timezone,
+        ...(periodStart ? { firstSince: periodStart.toISOString() } : {}),
+        ...(opts.digestCap !== undefined ? { cap: opts.digestCap } : {}),
+        ...(opts.postEmptyDigests ? { postEmpty: true } : {}),
+      });
+      log.info(
+        {
+          target_key: plan.targetKey,
+          slot: slotIso,
+          outcome: result.status,
+          stories: result.status === 'already-done' ? 0 : result.digest.totalStories,
+        },
+        'digest_run',
+      );
+      await opts.onDigest?.(result, plan);
+      return { targetKey: plan.targetKey, slot: slotIso, outcome: result.status };
+    } catch (err) {
+      log.error({ target_key: plan.targetKey, slot: slotIso, err: (err as Error).message }, 'digest_failed');
+      return { targetKey: plan.targetKey, slot: slotIso, outcome: 'failed', error: (err as Error).message };
+    } finally {
+      await opts.store.unlock(lockName, owner).catch(() => undefined);
+    }
+  }
+
+  async function runDueDigests(): Promise<DigestRunReport[]> {
+    if (stopping) return [];
+    if (digestsRunning) {
+      log.warn({}, 'digests_skipped_still_running');
+      return [];
+    }
+    const run = (async () => {
+      try {
+        const subs = await opts.store.listSubscriptions({ mode: 'digest' });
+        const plans = digestPlans(subs, {
+          ...(opts.defaultCron ? { cron: opts.defaultCron } : {}),
+          ...(opts.defaultTimeZone ? { timezone: opts.defaultTimeZone } : {}),
+        });
+        const reports: DigestRunReport[] = [];
+        for (const plan of plans) {
+          if (stopping) break;
+          const r = await runPlan(plan, now());
+          if (r) reports.push(r);
+        }
+        return reports;
+      } catch (err) {
+        log.error({ err: (err as Error).message }, 'digest_pass_failed');
+        return [];
+      } finally {
+        digestsRunning = null;
+      }
+    })();
+    digestsRunning = run;
+    return track(run);
+  }
+
+  async function tick(): Promise<void> {
+    if (stopping) return;
+    const work: Array<Promise<unknown>> = [];
+    const t = now().getTime();
+    // A few seconds' slack so a heartbeat firing just early still counts as due.
+    if (lastPollStart === null || t - lastPollStart >= pollMs - 5_000) work.push(runPoll());
+    work.push(runDueDigests());
+    await Promise.all(work);
+  }
+
+  return {
+    start() {
+      if (task || stopping) return;
+      task = cron.createTask('* * * * *', () => {
+        void tick().catch((err: unknown) => log.error({ err: String(err) }, 'tick_failed'));
+      });
+      void task.start();
+      void tick().catch((err: unknown) => log.error({ err: String(err) }, 'tick_failed'));
+      log.info({ poll_minutes: pollMs / 60_000, owner }, 'scheduler_started');
+    },
+
+    async stop(timeoutMs = opts.shutdownTimeoutMs ?? 30_000) {
+      stopping = true;
+      if (task) {
+        await task.stop();
+        await task.destroy();
+        task = null;
+      }
+      if (inFlight.size === 0) return;
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = await Promise.race([
+        Promise.allSettled([...inFlight]).then(() => false),
+        new Promise<boolean>((resolve) => {
+          timer = setTimeout(() => resolve(true), timeoutMs);
+        }),
+      ]);
+      clearTimeout(timer);
+      if (timedOut) {
+        abort.abort(new Error('scheduler stopping'));
+        log.warn({ in_flight: inFlight.size, timeout_ms: timeoutMs }, 'shutdown_abandoned_in_flight_work');
+      } else {
+        log.info({}, 'scheduler_stopped');
+      }
+    },
+
+    tick,
+    runPoll,
+    runDueDigests,
+    isBusy: () => inFlight.size > 0,
+  };
+}
+
+/**
+ * SIGINT/SIGTERM → stop the scheduler (finishing or abandoning in-flight work), then run
+ * `close` (e.g. store.close()) and `exit`. A second signal exits at once. Returns a function
+ * that removes the handlers.
+ */
+export function stopOnSignals(
+  scheduler: Pick<Scheduler, 'stop'>,
+  opts: { close?: () => Promise<void>; logger?: Logger; exit?: (code: number) => void } = {},
+): () => void {
+  const log = opts.logger ?? silentLogger();
+  const exit = opts.exit ?? ((code: number) => process.exit(code));
+  let stoppingNow = false;
+  const handler = (signal: NodeJS.Signals): void => {
+    if (stoppingNow) {
+      log.warn({ signal }, 'shutdown_forced');
+      exit(1);
+      return;
+    }
+    stoppingNow = true;
+    log.info({ signal }, 'shutdown_requested');
+    void (async () => {
+      let code = 0;
+      try {
+        await scheduler.stop();
+        await opts.close?.();
+      } catch (err) {
+        log.error({ err: String(err) }, 'shutdown_failed');
+        code = 1;
+      }
+      exit(code);
+    })();
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return () => {
+    process.off('SIGINT', handler);
+    process.off('SIGTERM', handler);
+  };
+}
