@@ -7,7 +7,13 @@ import type { Logger } from '../../log.ts';
 import { UserError } from '../../model.ts';
 import type { Target } from '../../model.ts';
 import type { Store } from '../../store/types.ts';
-import { commandNameFromSlash, slashFor, SLACK_PREFIX } from './names.ts';
+import {
+  commandNameFromSlash,
+  MANIFEST_COMMANDS,
+  slackifyCommandMentions,
+  slashFor,
+  SLACK_PREFIX,
+} from './names.ts';
 import { isHelpRequest, parseCommandText, usage } from './parse.ts';
 import { ACTION_ID_PREFIX, decodeAction, renderNotice, renderReply } from './render.ts';
 import type { SlackMessage } from './render.ts';
@@ -34,8 +40,9 @@ function ephemeral(m: SlackMessage): RespondArguments {
   return { response_type: 'ephemeral', text: m.text, blocks: m.blocks as never };
 }
 
-function helpLines(def: CommandDef): string[] {
-  return [`${slashFor(def.name)}: ${def.description}`, ...def.help.split('\n'), '', 'Usage:', ...usage(def)];
+function helpLines(def: CommandDef, names: ReadonlySet<string>): string[] {
+  const help = def.help.split('\n').map((l) => slackifyCommandMentions(l, names));
+  return [`${slashFor(def.name)}: ${def.description}`, ...help, '', 'Usage:', ...usage(def)];
 }
 
 function overviewLines(commands: CommandDef[]): string[] {
@@ -55,6 +62,7 @@ function whereFrom(channelId: string | undefined, userId: string, teamId: string
 
 export function registerHandlers(app: App, deps: HandlerDeps): void {
   const byName = new Map(deps.commands.map((c) => [c.name.toLowerCase(), c]));
+  const names: ReadonlySet<string> = new Set([...MANIFEST_COMMANDS, ...byName.keys()]);
   const callers = new Map<string, CallerInfo>();
 
   async function resolveCaller(client: WebClient, userId: string, fallbackName: string) {
@@ -113,8 +121,9 @@ export function registerHandlers(app: App, deps: HandlerDeps): void {
 
   function failureMessage(err: unknown, def: CommandDef | undefined): SlackMessage {
     if (err instanceof UserError) {
-      const lines = [`⚠️ ${err.message}`];
-      if (err.code === 'bad_option' && def) lines.push('', ...helpLines(def));
+      const lines = [`⚠️ ${slackifyCommandMentions(err.message, names)}`];
+      // Commands spell the code bad-option; the parser bad_option.
+      if (/^bad[-_]option$/.test(err.code) && def) lines.push('', ...helpLines(def, names));
       return renderNotice(lines);
     }
     deps.logger.error({ err, command: def?.name }, 'slack command failed');
@@ -127,7 +136,7 @@ export function registerHandlers(app: App, deps: HandlerDeps): void {
     mode: { share: boolean; replaceOriginal: boolean },
   ): Promise<void> {
     const isPublic = mode.share || !reply.ephemeral;
-    const messages = renderReply(reply, { public: mode.share });
+    const messages = renderReply(reply, { public: mode.share, commandNames: names });
     for (const [i, m] of messages.entries()) {
       await respond({
         response_type: isPublic ? 'in_channel' : 'ephemeral',
@@ -166,7 +175,7 @@ export function registerHandlers(app: App, deps: HandlerDeps): void {
       return;
     }
     if (isHelpRequest(text)) {
-      await ack(ephemeral(renderNotice(helpLines(def))));
+      await ack(ephemeral(renderNotice(helpLines(def, names))));
       return;
     }
     let parsed;

@@ -4,6 +4,18 @@
 
 export const SLACK_PREFIX = 'govwatch';
 
+/** The commands declared in slack-manifest.yaml (besides the umbrella `/govwatch`). */
+export const MANIFEST_COMMANDS = [
+  'search',
+  'subscribe',
+  'unsubscribe',
+  'subscriptions',
+  'digest',
+  'feeds',
+  'themes',
+  'why',
+] as const;
+
 /** `/govwatch-search` for the platform-neutral command `search`. */
 export function slashFor(commandName: string): string {
   return `/${SLACK_PREFIX}-${commandName}`;
@@ -23,5 +35,15 @@ export function commandNameFromSlash(slash: string): string | null {
 export function slackifyCommandHint(hint: string): string {
   return hint.replace(/^\/([a-z][a-z-]*)/, (_m, name: string) =>
     name.startsWith(`${SLACK_PREFIX}`) ? `/${name}` : slashFor(name),
+  );
+}
+
+/**
+ * Replace mentions of platform-neutral commands in our own texts (`/unsubscribe id:3`, help
+ * texts) with their Slack names (`/govwatch-unsubscribe id:3`).
+ */
+export function slackifyCommandMentions(text: string, names: ReadonlySet<string>): string {
+  return text.replace(/(^|[\s(`"'])\/([a-z][a-z-]*)\b/g, (m, lead: string, name: string) =>
+    names.has(name) ? `${lead}${slashFor(name)}` : m,
   );
 }

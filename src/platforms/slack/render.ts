@@ -5,7 +5,7 @@ import type { ReplyAction, ReplyBlock, Reply, OptionValues } from '../../chat/ty
 import type { Digest, DigestEntry } from '../../digest/types.ts';
 import type { StoredItem } from '../../model.ts';
 import { bold, cut, escapeControl, inert, link } from './mrkdwn.ts';
-import { slackifyCommandHint } from './names.ts';
+import { slackifyCommandHint, slackifyCommandMentions } from './names.ts';
 
 export const LIMITS = {
   blocksPerMessage: 50,
@@ -64,9 +64,7 @@ function context(text: string): SlackBlock {
 function sectionsFromLines(lines: string[]): SlackBlock[] {
   const out: SlackBlock[] = [];
   let current = '';
-  for (const raw of lines) {
-    // A single line longer than a section is cut at a safe point (it is our own list text).
-    const line = raw.length > LIMITS.sectionText ? safeCut(raw, LIMITS.sectionText) : raw;
+  for (const line of lines.flatMap((l) => splitLong(l, LIMITS.sectionText))) {
     if (current && current.length + 1 + line.length > LIMITS.sectionText) {
       out.push(section(current));
       current = '';
@@ -77,12 +75,23 @@ function sectionsFromLines(lines: string[]): SlackBlock[] {
   return out;
 }
 
-/** Cut escaped mrkdwn without splitting an entity such as `&amp;`. */
-function safeCut(text: string, max: number): string {
-  let s = text.slice(0, max - 1);
-  const amp = s.lastIndexOf('&');
-  if (amp >= 0 && !s.slice(amp).includes(';')) s = s.slice(0, amp);
-  return `${s}…`;
+/** Split escaped mrkdwn into pieces of at most `max`, preferring spaces, never inside `&amp;`. */
+function splitLong(text: string, max: number): string[] {
+  const pieces: string[] = [];
+  let rest = text;
+  while (rest.length > max) {
+    let at = rest.lastIndexOf(' ', max);
+    if (at < max / 2) at = max;
+    const amp = rest.lastIndexOf('&', at - 1);
+    if (amp >= 0 && amp > at - 6 && !rest.slice(amp, at).includes(';')) at = amp;
+    // Do not split a surrogate pair.
+    const code = rest.charCodeAt(at - 1);
+    if (code >= 0xd800 && code <= 0xdbff) at -= 1;
+    pieces.push(rest.slice(0, at));
+    rest = rest.slice(at).replace(/^ /, '');
+  }
+  if (rest) pieces.push(rest);
+  return pieces;
 }
 
 // Items ---------------------------------------------------------------------------------
@@ -297,16 +306,22 @@ export function decodeAction(value: string): ActionPayload | null {
   }
 }
 
-function replyBlockUnits(b: ReplyBlock): Unit[] {
+function replyBlockUnits(b: ReplyBlock, names: ReadonlySet<string>): Unit[] {
+  const ours = (t: string) => slackifyCommandMentions(t, names);
   switch (b.type) {
     case 'heading':
-      return [{ blocks: [section(bold(cut(b.text, 500)))] }];
+      return [{ blocks: [section(bold(cut(ours(b.text), 500)))] }];
     case 'paragraph':
-      return sectionsFromLines(b.text.split('\n').map(inert)).map((s) => ({ blocks: [s] }));
+      return sectionsFromLines(
+        b.text
+          .split('\n')
+          .map((l) => inert(ours(l)))
+          .filter(Boolean),
+      ).map((s) => ({ blocks: [s] }));
     case 'list':
-      return sectionsFromLines(b.items.map((i) => `• ${inert(i)}`)).map((s) => ({ blocks: [s] }));
+      return sectionsFromLines(b.items.map((i) => `• ${inert(ours(i))}`)).map((s) => ({ blocks: [s] }));
     case 'context':
-      return [{ blocks: [context(inert(cut(b.text, 2000)))] }];
+      return [{ blocks: [context(inert(cut(ours(b.text), 2000)))] }];
     case 'item':
       return [
         {
@@ -350,8 +365,12 @@ function actionBlocks(actions: ReplyAction[]): SlackBlock[] {
  * A command reply as up to five messages (one response_url allows five posts). `public`
  * drops the buttons: a shared message should not page or re-share for whoever clicks.
  */
-export function renderReply(reply: Reply, opts: { public?: boolean } = {}): SlackMessage[] {
-  const units: Unit[] = reply.blocks.flatMap(replyBlockUnits);
+export function renderReply(
+  reply: Reply,
+  opts: { public?: boolean; commandNames?: ReadonlySet<string> } = {},
+): SlackMessage[] {
+  const names = opts.commandNames ?? new Set<string>();
+  const units: Unit[] = reply.blocks.flatMap((b) => replyBlockUnits(b, names));
   if (!opts.public && reply.actions?.length) {
     const blocks = actionBlocks(reply.actions);
     if (blocks.length) units.push({ blocks });
