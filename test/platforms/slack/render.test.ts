@@ -22,7 +22,9 @@ describe('Slack rendering within limits', () => {
       renderDigest(
         digestOf(
           Array.from({ length: 500 }, (_, i) =>
-            storedItem({ themes: [(['censorship', 'privacy', 'standards'] as const)[i % 3]] }),
+            storedItem({
+              themes: [(['censorship', 'privacy', 'standards'] as const)[i % 3] ?? 'censorship'],
+            }),
           ),
         ),
       ),
