@@ -111,15 +111,18 @@ async function readBody(res: IncomingMessage, url: string, maxBytes: number): Pr
   }
   const chunks: Buffer[] = [];
   let size = 0;
+  // Kept aside: pipeline may reject with the AbortError of a destroyed stage instead.
+  let overflow: FetchError | null = null;
   const sink = async (source: AsyncIterable<Buffer>): Promise<void> => {
     for await (const chunk of source) {
       size += chunk.length;
       if (size > maxBytes) {
-        throw new FetchError(
+        overflow = new FetchError(
           'too-large',
           url,
           `body exceeds the ${maxBytes}-byte limit (after decompression)`,
         );
+        throw overflow;
       }
       chunks.push(chunk);
     }
@@ -145,6 +148,7 @@ async function readBody(res: IncomingMessage, url: string, maxBytes: number): Pr
     }
   } catch (err) {
     res.destroy();
+    if (overflow) throw overflow;
     if (err instanceof FetchError) throw err;
     const code = (err as NodeJS.ErrnoException).code ?? '';
     if (
