@@ -488,6 +488,8 @@ export interface ItemInsert {
   /** Only when copying an archive: keep the source's id and cluster. */
   id?: number;
   clusterId?: number | null;
+  /** Only when copying an archive: the item's own feed (batches then mix feeds). */
+  feedId?: string;
 }
 
 /**
@@ -502,29 +504,30 @@ export async function insertItemRows(
 ): Promise<Array<{ id: number; ord: number; doc_len: number }>> {
   if (!rows.length) return [];
   const withIds = rows.some((r) => r.id !== undefined);
-  const docs = rows.map((r) => searchDocument({ ...r.item, feedId }));
+  const feedIds = rows.map((r) => r.feedId ?? feedId);
+  const docs = rows.map((r, k) => searchDocument({ ...r.item, feedId: feedIds[k]! }));
   const guids = rows.map((r) => stripNul(r.item.guid));
   const urls = rows.map((r) => (r.item.url === null ? null : stripNul(r.item.url)));
-  const r = await c.query<{ id: number; guid: string; url: string | null; doc_len: number }>(
+  const r = await c.query<{ id: number; feed_id: string; guid: string; url: string | null; doc_len: number }>(
     `INSERT INTO items (${withIds ? 'id, cluster_id, ' : ''}feed_id, guid, url, title, author, summary,
        published, published_estimated, lang, themes, regions, why, first_seen, alertable, tags, search, doc_len)
-     SELECT ${withIds ? 'u.id, u.cluster_id, ' : ''}$1, u.guid, u.url, u.title, u.author, u.summary,
+     SELECT ${withIds ? 'u.id, u.cluster_id, ' : ''}u.feed_id, u.guid, u.url, u.title, u.author, u.summary,
        u.published, u.published_estimated, u.lang,
        ARRAY(SELECT jsonb_array_elements_text(u.themes::jsonb)),
        ARRAY(SELECT jsonb_array_elements_text(u.regions::jsonb)),
        u.why::jsonb, u.first_seen, u.alertable,
        ARRAY(SELECT jsonb_array_elements_text(u.tags::jsonb)),
        u.search::tsvector, u.doc_len
-     FROM unnest($2::int[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+     FROM unnest($1::text[], $2::int[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
                  $9::text[], $10::bool[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[],
                  $16::bool[], $17::text[], $18::text[], $19::int[])
-       WITH ORDINALITY AS u(id, cluster_id, guid, url, title, author, summary, published, published_estimated,
+       WITH ORDINALITY AS u(feed_id, id, cluster_id, guid, url, title, author, summary, published, published_estimated,
                             lang, themes, regions, why, first_seen, alertable, tags, search, doc_len, ord)
      ORDER BY u.ord
      ON CONFLICT DO NOTHING
-     RETURNING id, guid, url, doc_len`,
+     RETURNING id, feed_id, guid, url, doc_len`,
     [
-      feedId,
+      feedIds,
       rows.map((r) => r.id ?? null),
       rows.map((r) => r.clusterId ?? null),
       guids,
@@ -540,22 +543,22 @@ export async function insertItemRows(
       rows.map((r) => stripNul(JSON.stringify(r.item.why))),
       rows.map((r) => r.firstSeen),
       rows.map((r) => r.alertable),
-      rows.map((r) => stripNul(JSON.stringify(filterTags({ ...r.item, feedId })))),
+      rows.map((r, k) => stripNul(JSON.stringify(filterTags({ ...r.item, feedId: feedIds[k]! })))),
       docs.map((d) => d.vector),
       docs.map((d) => d.docLen),
     ],
   );
-  // RETURNING does not promise input order: match rows back by (guid, url), first unused wins.
+  // RETURNING does not promise input order: match rows back by (feed, guid, url), first unused wins.
   const positions = new Map<string, number[]>();
   guids.forEach((g, k) => {
-    const key = `${g}\u0000${urls[k] ?? ''}`;
+    const key = `${feedIds[k]}\u0000${g}\u0000${urls[k] ?? ''}`;
     const list = positions.get(key);
     if (list) list.push(k + 1);
     else positions.set(key, [k + 1]);
   });
   return r.rows.map((row) => ({
     id: row.id,
-    ord: positions.get(`${row.guid}\u0000${row.url ?? ''}`)?.shift() ?? 0,
+    ord: positions.get(`${row.feed_id}\u0000${row.guid}\u0000${row.url ?? ''}`)?.shift() ?? 0,
     doc_len: row.doc_len,
   }));
 }
