@@ -7,8 +7,8 @@ import { probeFeed } from '../ingest/probe.ts';
 import { UserError } from '../model.ts';
 import type { FeedSource, SourceKind } from '../model.ts';
 import { loadSources } from '../sources/load.ts';
-import { exportOpml, importOpml } from '../sources/opml.ts';
-import { SOURCE_KINDS } from '../sources/schema.ts';
+import { exportOpml, importOpmlBytes } from '../sources/opml.ts';
+import { SOURCE_KINDS, urlKey } from '../sources/schema.ts';
 import { writeSourcesYaml } from '../sources/write.ts';
 import { out, printJson } from './output.ts';
 
@@ -50,7 +50,7 @@ export async function feedsAdd(
   if (!SOURCE_KINDS.includes(kind))
     throw new UserError('bad-kind', `--kind must be one of ${SOURCE_KINDS.join(', ')}`);
   const sources = loadSources(config.sourcesPath);
-  const same = sources.find((s) => s.url === url);
+  const same = sources.find((s) => urlKey(s.url) === urlKey(url));
   if (same) throw new UserError('duplicate-feed', `${url} is already in the sources as ${same.id}`);
   // The operator's own command line is trusted, so private addresses are allowed here.
   const probe = await probeFeed(url, {
@@ -94,21 +94,14 @@ export async function feedsRemove(config: Config, id: string): Promise<void> {
 }
 
 export async function feedsImport(config: Config, file: string): Promise<void> {
-  const { sources: incoming, skipped } = importOpml(readFileSync(file, 'utf8'));
   const sources = loadSources(config.sourcesPath);
-  const urls = new Set(sources.map((s) => s.url));
-  const ids = new Set(sources.map((s) => s.id));
-  const added: FeedSource[] = [];
-  for (const s of incoming) {
-    if (urls.has(s.url)) continue;
-    let id = s.id;
-    for (let n = 2; ids.has(id); n++) id = `${s.id}-${n}`;
-    ids.add(id);
-    urls.add(s.url);
-    added.push({ ...s, id, origin: 'operator' });
-  }
+  // importOpmlBytes decodes by BOM/XML declaration and skips URLs already present (normalised).
+  const { sources: added, skipped } = importOpmlBytes(readFileSync(file), {
+    existing: sources,
+    origin: 'operator',
+  });
   if (added.length) saveSources(config, [...sources, ...added]);
-  out(`imported ${added.length} feed(s) from ${file}; ${incoming.length - added.length} already present`);
+  out(`imported ${added.length} feed(s) from ${file}; ${skipped.length} skipped`);
   for (const s of skipped) process.stderr.write(`skipped${s.line ? ` (line ${s.line})` : ''}: ${s.reason}\n`);
 }
 

@@ -1,0 +1,130 @@
+import type { CommandContext, CommandDef } from '../src/chat/types.ts';
+import { prepareDigest } from '../src/digest/build.ts';
+import { runDigest } from '../src/digest/run.ts';
+import { UserError, targetKey } from '../src/model.ts';
+import type { SubscriptionFilter } from '../src/model.ts';
+import { digestBlocks } from './lib/blocks.ts';
+import { describeCron, scheduleCron, stringOption, timeOption, timezoneOption } from './lib/options.ts';
+
+const EVERYTHING: SubscriptionFilter = { themes: [], regions: [], sources: [], keywords: [] };
+
+/** The filters of this place's digest subscriptions; none means the digest shows everything. */
+async function digestFilters(ctx: CommandContext): Promise<SubscriptionFilter[]> {
+  const subs = await ctx.store.listSubscriptions({ target: ctx.where, mode: 'digest' });
+  return subs.map((s) => s.filter);
+}
+
+function requireAdminInChannel(ctx: CommandContext, what: string): void {
+  if (ctx.where.kind === 'channel' && !ctx.caller.isAdmin) {
+    throw new UserError(
+      'not-admin',
+      `${what} in a channel needs an admin (Discord: Manage Server or Manage Channels; Slack: workspace admin)`,
+    );
+  }
+}
+
+export const digest: CommandDef = {
+  name: 'digest',
+  description: 'Post, preview or schedule the digest of this channel',
+  help:
+    '`/digest preview` shows you what the next digest would hold (nothing is posted). `/digest now` posts it ' +
+    'here now (admins in channels); the next scheduled digest then starts after it. `/digest schedule ' +
+    'frequency:daily time:08:00 timezone:Europe/Berlin` sets when this channel gets its digest (admins).',
+  permission: 'anyone',
+  options: [],
+  subcommands: [
+    { name: 'preview', description: 'Show me the next digest (not posted)', options: [] },
+    { name: 'now', description: 'Post the digest here now', options: [], permission: 'admin' },
+    {
+      name: 'schedule',
+      description: "Set this channel's digest time",
+      permission: 'admin',
+      options: [
+        {
+          name: 'frequency',
+          description: 'daily or weekly',
+          type: 'string',
+          choices: [
+            { name: 'daily', value: 'daily' },
+            { name: 'weekly', value: 'weekly' },
+          ],
+        },
+        { name: 'time', description: 'HH:MM, 24-hour (default 08:00)', type: 'string' },
+        {
+          name: 'timezone',
+          description: 'IANA time zone, e.g. Europe/Berlin',
+          type: 'string',
+          required: true,
+        },
+        { name: 'day', description: 'Weekday for weekly digests (mon…sun)', type: 'string' },
+      ],
+    },
+  ],
+  async run(ctx) {
+    switch (ctx.subcommand) {
+      case 'preview': {
+        const mark = await ctx.store.getDigestMark(targetKey(ctx.where));
+        const { digest } = await prepareDigest(ctx.store, {
+          target: ctx.where,
+          filters: await digestFilters(ctx),
+          now: ctx.now,
+          ...(mark
+            ? { afterId: mark.lastItemId, since: mark.lastSlot }
+            : { seenSince: new Date(ctx.now.getTime() - 86_400_000).toISOString() }),
+          title: 'Preview of the next digest',
+        });
+        return { ephemeral: true, blocks: digestBlocks(digest) };
+      }
+      case 'now': {
+        requireAdminInChannel(ctx, 'posting the digest');
+        const result = await runDigest(ctx.store, {
+          target: ctx.where,
+          filters: await digestFilters(ctx),
+          slot: ctx.now,
+          now: ctx.now,
+          timeZone: ctx.config.timezone,
+        });
+        const text =
+          result.status === 'enqueued'
+            ? `Posting the digest (${result.digest.totalStories} stories) here now.`
+            : result.status === 'empty'
+              ? 'Nothing new since the last digest, so nothing was posted.'
+              : 'A digest for this moment was already posted.';
+        return { ephemeral: true, blocks: [{ type: 'paragraph', text }] };
+      }
+      case 'schedule': {
+        requireAdminInChannel(ctx, 'changing the digest schedule');
+        const timezone = timezoneOption(ctx.options, 'timezone', ctx.config.timezone);
+        const cron = scheduleCron(
+          stringOption(ctx.options, 'frequency'),
+          timeOption(ctx.options),
+          stringOption(ctx.options, 'day'),
+        );
+        const subs = await ctx.store.listSubscriptions({ target: ctx.where, mode: 'digest' });
+        if (subs.length) {
+          for (const sub of subs) await ctx.store.updateSubscriptionSchedule(sub.id, cron, timezone);
+        } else {
+          await ctx.store.addSubscription({
+            target: ctx.where,
+            filter: EVERYTHING,
+            mode: 'digest',
+            cron,
+            timezone,
+            createdBy: ctx.caller.id,
+          });
+        }
+        return {
+          ephemeral: true,
+          blocks: [
+            {
+              type: 'paragraph',
+              text: `Digest ${describeCron(cron, timezone)}${subs.length ? '' : ', covering everything (narrow it with /subscribe)'}.`,
+            },
+          ],
+        };
+      }
+      default:
+        throw new UserError('bad-subcommand', 'use /digest preview, now or schedule');
+    }
+  },
+};

@@ -1,0 +1,21 @@
+import type { CommandDef } from '../src/chat/types.ts';
+import { digest } from './digest.ts';
+import { feeds } from './feeds.ts';
+import { search } from './search.ts';
+import { subscribe } from './subscribe.ts';
+import { subscriptions } from './subscriptions.ts';
+import { themes } from './themes.ts';
+import { unsubscribe } from './unsubscribe.ts';
+import { why } from './why.ts';
+
+/** Every chat command, in the order help lists them. */
+export const allCommands: CommandDef[] = [
+  search,
+  subscribe,
+  unsubscribe,
+  subscriptions,
+  digest,
+  feeds,
+  themes,
+  why,
+];
