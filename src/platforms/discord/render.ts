@@ -99,7 +99,12 @@ export function chunkLines(lines: string[], max: number): string[] {
  * Pack embeds into messages: at most 10 embeds and 6,000 embed characters per message. The
  * first message carries `content` (cut into extra leading messages if over 2,000).
  */
-export function packMessages(content: string, embeds: EmbedJson[], trailer = ''): MessageJson[] {
+export function packMessages(
+  content: string,
+  embeds: EmbedJson[],
+  trailer = '',
+  opts: { trailerAsFooter?: boolean } = {},
+): MessageJson[] {
   const messages: MessageJson[] = [];
   const contentParts = content ? chunkLines(content.split('\n'), DISCORD_LIMITS.content) : [];
   const base = (): MessageJson => ({ allowed_mentions: { parse: [] } });
@@ -124,7 +129,17 @@ export function packMessages(content: string, embeds: EmbedJson[], trailer = '')
     (cur.embeds ??= []).push(e);
     curSize += size;
   }
-  if (trailer) {
+  const lastEmbed = cur.embeds?.[cur.embeds.length - 1];
+  if (
+    opts.trailerAsFooter &&
+    trailer &&
+    lastEmbed &&
+    !lastEmbed.footer &&
+    curSize + trailer.length <= DISCORD_LIMITS.embedTotal
+  ) {
+    // Below the last embed, where a reader ends: the embed footer (plain text, no markdown).
+    lastEmbed.footer = { text: cut(trailer, DISCORD_LIMITS.embedFooter) };
+  } else if (trailer) {
     const t = cut(trailer, DISCORD_LIMITS.content);
     if (cur.content && cur.content.length + 1 + t.length <= DISCORD_LIMITS.content && !cur.embeds) {
       cur.content = `${cur.content}\n${t}`;
@@ -158,10 +173,11 @@ export function renderDigest(digest: Digest): MessageJson[] {
   let trailer = '';
   if (digest.omitted > 0) {
     trailer = `…and ${digest.omitted} more stor${digest.omitted === 1 ? 'y' : 'ies'}`;
-    if (digest.moreQuery) trailer += `: ${inert(digest.moreQuery)}`;
+    // Footers show no markdown, so the query is shown as typed (no escapes); no pings either way.
+    if (digest.moreQuery) trailer += `: ${digest.moreQuery.replace(/@/g, '@\u200b')}`;
   }
   if (embeds.length === 0 && !trailer) trailer = 'No new stories.';
-  return packMessages(header, embeds, trailer);
+  return packMessages(header, embeds, trailer, { trailerAsFooter: true });
 }
 
 function itemFooter(it: {

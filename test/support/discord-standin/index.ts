@@ -88,6 +88,8 @@ export interface InteractionRecord {
   /** The original response message after the callback and any edits. */
   original: StoredMessage | null;
   originalDeleted: boolean;
+  /** Edits of the original (or, for a button, of the clicked message) after the callback. */
+  edits: number;
   followups: StoredMessage[];
 }
 
@@ -399,7 +401,7 @@ export async function startDiscordStandin(opts: StandinOptions = {}): Promise<Di
     const method = req.method ?? 'GET';
     const m = /^\/api\/v10(\/.*)$/.exec(url.pathname);
     if (!m) return error(res, 404, { code: 0, message: '404: Not Found' });
-    const path = m[1]!;
+    const path = decodeURIComponent(m[1]!);
     rec.path = path;
     rec.query = Object.fromEntries(url.searchParams);
     const body = (await readBody(req)) as Record<string, unknown> | undefined;
@@ -634,6 +636,7 @@ export async function startDiscordStandin(opts: StandinOptions = {}): Promise<Di
       if (invalid) return error(res, 400, invalid);
       const wasEmpty = target.content === '' && target.embeds.length === 0;
       Object.assign(target, patchFields(body));
+      if (target === rec.original) rec.edits++;
       // A deferred public reply becomes visible in the channel when first edited.
       if (wasEmpty && !(target.flags & 64) && !(messages.get(channelId) ?? []).includes(target)) {
         postToChannel(target);
@@ -749,6 +752,7 @@ export async function startDiscordStandin(opts: StandinOptions = {}): Promise<Di
       callback: null,
       original: null,
       originalDeleted: false,
+      edits: 0,
       followups: [],
     };
     interactions.set(id, rec);
@@ -832,6 +836,8 @@ export async function startDiscordStandin(opts: StandinOptions = {}): Promise<Di
     },
     async button(message, customId, who = {}) {
       const { rec, payload } = baseInteraction(3, { ...who, channelId: message.channel_id });
+      // Update callbacks (6, 7) and @original edits act on the clicked message.
+      rec.original = message;
       return emitInteraction(rec, {
         ...payload,
         message: messageJson(message),
@@ -841,12 +847,10 @@ export async function startDiscordStandin(opts: StandinOptions = {}): Promise<Di
     async waitForAnswer(rec, timeoutMs = 5_000) {
       const start = Date.now();
       for (;;) {
+        const deferredType = rec.callback?.type === 5 || rec.callback?.type === 6;
         const answered =
           rec.callback !== null &&
-          (rec.callback.type !== 5 ||
-            rec.followups.length > 0 ||
-            rec.originalDeleted ||
-            (rec.original !== null && (rec.original.content !== '' || rec.original.embeds.length > 0)));
+          (!deferredType || rec.followups.length > 0 || rec.originalDeleted || rec.edits > 0);
         if (answered) {
           // Let follow-ups that come right after the first answer arrive too.
           await new Promise((r) => setTimeout(r, 50));
