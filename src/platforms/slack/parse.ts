@@ -113,9 +113,10 @@ export function isHelpRequest(text: string): boolean {
 }
 
 /**
- * Parse the text after the slash command. Positional words fill the required options in
- * declared order (or, when none is required, the first text option); the last of them takes
- * the rest of the words, so `/govwatch-search net neutrality` needs no quotes.
+ * Parse the text after the slash command. A bare word equal to a choice of one unset option
+ * sets that option; the other positional words fill the required options in declared order
+ * (or, when none is required, the first text option), the last of them taking the rest of the
+ * words, so `/govwatch-search net neutrality` needs no quotes.
  */
 export function parseCommandText(def: CommandDef, text: string): ParsedCommand {
   const cmd = slashFor(def.name);
@@ -137,11 +138,11 @@ export function parseCommandText(def: CommandDef, text: string): ParsedCommand {
   }
   const label = subcommand ? `${cmd} ${subcommand}` : cmd;
   const values: OptionValues = {};
-  const positional: string[] = [];
+  let positional: Token[] = [];
   for (const t of tokens) {
     const m = t.quoted ? null : KEY_VALUE.exec(t.text);
     if (!m) {
-      positional.push(t.text);
+      positional.push(t);
       continue;
     }
     const key = (m[1] as string).toLowerCase();
@@ -153,16 +154,30 @@ export function parseCommandText(def: CommandDef, text: string): ParsedCommand {
     if (values[opt.name] !== undefined) throw new UserError('bad_option', `\`${opt.name}\` is given twice`);
     values[opt.name] = coerce(label, opt, m[2] as string);
   }
+  // A bare word that is one of an unset option's choices sets it: `/govwatch-digest schedule
+  // weekly timezone:UTC`, `/govwatch-subscribe censorship alert`. Quoted words stay text.
+  positional = positional.filter((t) => {
+    if (t.quoted) return true;
+    const word = t.text.toLowerCase();
+    const owners = options.filter(
+      (o) => values[o.name] === undefined && o.choices?.some((c) => c.value.toLowerCase() === word),
+    );
+    if (owners.length !== 1) return true;
+    const opt = owners[0] as CommandOption;
+    values[opt.name] = coerce(label, opt, t.text);
+    return false;
+  });
   if (positional.length) {
     const open = options.filter((o) => values[o.name] === undefined && o.type !== 'boolean');
     let targets = open.filter((o) => o.required);
     if (!targets.length) targets = open.filter((o) => o.type === 'string').slice(0, 1);
     if (!targets.length) {
-      throw new UserError('bad_option', `${label} does not take "${positional.join(' ')}" here`);
+      const extra = positional.map((t) => t.text).join(' ');
+      throw new UserError('bad_option', `${label} does not take "${extra}" here`);
     }
     targets.forEach((opt, i) => {
       const last = i === targets.length - 1;
-      const words = last ? positional.splice(0) : positional.splice(0, 1);
+      const words = (last ? positional.splice(0) : positional.splice(0, 1)).map((t) => t.text);
       if (words.length) values[opt.name] = coerce(label, opt, words.join(' '));
     });
   }

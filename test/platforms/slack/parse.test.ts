@@ -38,6 +38,22 @@ const schedule: CommandDef = {
   },
 };
 
+const echoCommandWithMode: CommandDef = {
+  ...echoCommand,
+  options: [
+    ...echoCommand.options,
+    {
+      name: 'mode',
+      description: 'digest or alert',
+      type: 'string',
+      choices: [
+        { name: 'digest', value: 'digest' },
+        { name: 'alert', value: 'alert' },
+      ],
+    },
+  ],
+};
+
 describe('Slack command text parsing', () => {
   it.each([
     ['plain words become the query', echoCommand, 'net neutrality', null, { query: 'net neutrality' }],
@@ -87,6 +103,27 @@ describe('Slack command text parsing', () => {
       { when: 'daily', timezone: 'UTC', quiet: true },
     ],
     ['a subcommand without options', schedule, 'now', 'now', {}],
+    [
+      'a bare choice word sets its option',
+      schedule,
+      'schedule UTC weekly',
+      'schedule',
+      { when: 'weekly', timezone: 'UTC' },
+    ],
+    [
+      'a quoted choice word stays text',
+      echoCommandWithMode,
+      '"alert" mode:digest',
+      null,
+      { query: 'alert', mode: 'digest' },
+    ],
+    [
+      'choice words are taken out of free text',
+      echoCommandWithMode,
+      'dns alert blocking',
+      null,
+      { query: 'dns blocking', mode: 'alert' },
+    ],
   ])('%s', (_case, def, text, sub, options) => {
     expect(parseCommandText(def, text)).toEqual({ subcommand: sub, options });
   });

@@ -2,17 +2,14 @@
 // archive: search with paging and share, subscribe with admin rules, feeds add refused to
 // non-admins and for private addresses.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { feeds } from '../../../commands/feeds.ts';
-import { search } from '../../../commands/search.ts';
-import { subscribe } from '../../../commands/subscribe.ts';
-import { themes } from '../../../commands/themes.ts';
+import { allCommands } from '../../../commands/index.ts';
 import { analyzeMrkdwn, mrkdwnTexts } from '../../support/slack-standin/index.ts';
 import { ADMIN, GENERAL, HOSTILE_TITLE, MEMBER, runSlack } from './helpers.ts';
 import type { Running } from './helpers.ts';
 
 let r: Running;
 beforeAll(async () => {
-  r = await runSlack('socket', [search, subscribe, feeds, themes]);
+  r = await runSlack('socket', allCommands);
   await r.store.upsertFeeds([
     {
       id: 'rights-watch',
@@ -125,6 +122,43 @@ describe('govwatch commands on Slack', () => {
     expect(shown).toMatch(/⚠️/);
     expect(shown).toMatch(/private|loopback|not allowed|refused/i);
     expect((await r.store.listFeeds()).map((f) => f.id)).toEqual(['rights-watch']);
+  });
+
+  it('/govwatch help lists every command by its Slack name', async () => {
+    const resp = await run('/govwatch', 'help');
+    const shown = texts(resp?.body.blocks)
+      .map((t) => t.visible)
+      .join('\n');
+    for (const c of allCommands) expect(shown).toContain(`/govwatch-${c.name}`);
+  });
+
+  it('/govwatch-digest schedule: refused to a member, set by an admin with a bare choice word', async () => {
+    const denied = await run('/govwatch-digest', 'schedule weekly timezone:Europe/Berlin');
+    expect(
+      texts(denied?.body.blocks)
+        .map((t) => t.visible)
+        .join('\n'),
+    ).toContain('is for workspace admins');
+    const set = await run(
+      '/govwatch-digest',
+      'schedule weekly day:mon time:07:30 timezone:Europe/Berlin',
+      ADMIN,
+    );
+    const shown = texts(set?.body.blocks)
+      .map((t) => t.visible)
+      .join('\n');
+    expect(shown).not.toContain('⚠️');
+    expect(shown).toMatch(/Europe\/Berlin/);
+  });
+
+  it('/govwatch-why explains an item', async () => {
+    const [item] = await r.store.listItems({ limit: 1 });
+    const resp = await run('/govwatch-why', String(item?.id));
+    expect(
+      texts(resp?.body.blocks)
+        .map((t) => t.visible)
+        .join('\n'),
+    ).toContain(`${item?.id}`);
   });
 
   it('/govwatch-themes lists the theme ids', async () => {
