@@ -120,6 +120,20 @@ export interface SearchDeps {
   loadItems(ids: number[]): Map<number, StoredItem>;
 }
 
+// Search SQL varies only with which filters are present, so a few statements cover it.
+const statements = new WeakMap<Database.Database, Map<string, Database.Statement>>();
+
+function prepared(db: Database.Database, sql: string): Database.Statement {
+  let cache = statements.get(db);
+  if (!cache) statements.set(db, (cache = new Map()));
+  let stmt = cache.get(sql);
+  if (!stmt) {
+    stmt = db.prepare(sql);
+    if (cache.size < 64) cache.set(sql, stmt);
+  }
+  return stmt;
+}
+
 export function searchArchive(deps: SearchDeps, q: SearchQuery): SearchResult {
   const { db } = deps;
   const limit = Math.max(1, Math.min(100, Math.floor(q.limit ?? 10) || 10));
@@ -138,7 +152,7 @@ export function searchArchive(deps: SearchDeps, q: SearchQuery): SearchResult {
   if (q.sources?.length) filterParts.push(anyOf(q.sources.map(tagToken.source)));
   const hasDate = since !== null || until !== null;
   if (hasDate && (filterParts.length > 0 || parsed.terms.length > 0)) {
-    const bounds = db.prepare('SELECT min(published) AS lo, max(published) AS hi FROM items').get() as {
+    const bounds = prepared(db, 'SELECT min(published) AS lo, max(published) AS hi FROM items').get() as {
       lo: string | null;
       hi: string | null;
     };
@@ -155,7 +169,7 @@ export function searchArchive(deps: SearchDeps, q: SearchQuery): SearchResult {
     if (filterParts.length === 0) return listByDate(deps, since, until, limit, offset, parsed);
     const rows = candidates(db, filterParts.join(' AND '), since, until);
     rows.sort((a, b) => (a.published < b.published ? 1 : a.published > b.published ? -1 : b.id - a.id));
-    return page(deps, rows, 0, limit, offset, parsed, filterParts.join(' AND '), since, until);
+    return page(deps, rows, limit, offset, parsed, filterParts.join(' AND '), since, until);
   }
 
   let match = [textMatch(parsed.terms, 'AND'), ...filterParts].join(' AND ');
@@ -166,7 +180,7 @@ export function searchArchive(deps: SearchDeps, q: SearchQuery): SearchResult {
     rows = candidates(db, match, since, until);
   }
   const scored = rank(rows);
-  return page(deps, scored, 1, limit, offset, parsed, match, since, until);
+  return page(deps, scored, limit, offset, parsed, match, since, until);
 }
 
 function candidates(
@@ -182,16 +196,17 @@ function candidates(
   const args: unknown[] = [match];
   if (since) args.push(since);
   if (until) args.push(until);
-  return db.prepare(sql).all(...args) as Candidate[];
+  return prepared(db, sql).all(...args) as Candidate[];
 }
 
 function rank(rows: Candidate[]): Array<Candidate & { score: number }> {
+  const times = rows.map((r) => Date.parse(r.published) || 0);
   let newest = 0;
-  for (const r of rows) newest = Math.max(newest, Date.parse(r.published) || 0);
-  const scored = rows.map((r) => {
-    const ageDays = Math.max(0, (newest - (Date.parse(r.published) || 0)) / 86_400_000);
+  for (const t of times) if (t > newest) newest = t;
+  const scored = rows.map((r, i) => {
+    const ageDays = Math.max(0, (newest - times[i]!) / 86_400_000);
     const recency = 0.6 + 0.4 * Math.pow(2, -ageDays / HALF_LIFE_DAYS);
-    return { ...r, score: -r.bm * recency };
+    return { id: r.id, bm: r.bm, published: r.published, score: -r.bm * recency };
   });
   scored.sort((a, b) => b.score - a.score || b.id - a.id);
   return scored;
@@ -210,13 +225,12 @@ function countMatches(
   const args: unknown[] = [match];
   if (since) args.push(since);
   if (until) args.push(until);
-  return (db.prepare(sql).get(...args) as { n: number }).n;
+  return (prepared(db, sql).get(...args) as { n: number }).n;
 }
 
 function page(
   deps: SearchDeps,
   rows: Array<Candidate & { score?: number }>,
-  _scored: 0 | 1,
   limit: number,
   offset: number,
   parsed: ParsedQuery,
@@ -253,9 +267,10 @@ function listByDate(
   if (since) args.push(since);
   if (until) args.push(until);
   const cond = where.length ? `WHERE ${where.join(' AND ')}` : '';
-  const ids = deps.db
-    .prepare(`SELECT id FROM items ${cond} ORDER BY published DESC, id DESC LIMIT ? OFFSET ?`)
-    .all(...args, limit, offset) as Array<{ id: number }>;
+  const ids = prepared(
+    deps.db,
+    `SELECT id FROM items ${cond} ORDER BY published DESC, id DESC LIMIT ? OFFSET ?`,
+  ).all(...args, limit, offset) as Array<{ id: number }>;
   const count = (
     deps.db
       .prepare(`SELECT count(*) AS n FROM (SELECT 1 FROM items ${cond} LIMIT ${COUNT_CAP})`)

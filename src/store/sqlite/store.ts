@@ -495,6 +495,10 @@ export function openSqliteStore(path: string, opts: SqliteStoreOptions = {}): Sq
     db.pragma('busy_timeout = 5000');
     db.pragma('foreign_keys = ON');
     db.pragma('synchronous = NORMAL');
+    // A large archive's indexes do not fit the 2 MB default cache; reads then cost syscalls.
+    db.pragma('cache_size = -65536');
+    db.pragma('temp_store = MEMORY');
+    if (!memory) db.pragma('mmap_size = 268435456');
     const applied = migrate(db);
     if (applied.length) opts.logger?.info({ db_path: path, versions: applied }, 'sqlite_migrated');
   } catch (err) {
