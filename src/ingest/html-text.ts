@@ -6,10 +6,42 @@ import { decodeEntities } from './html-entities.ts';
 /** Only so much HTML is read for a summary; keeps a megabyte-long article cheap. */
 const MAX_HTML_SCANNED = 64 * 1024;
 
-const DROPPED_WITH_CONTENT =
-  /<(script|style|noscript|template|iframe|object|svg|math|head|title)\b[^]*?<\/\1\s*>/gi;
-const UNCLOSED_DROPPED = /<(script|style|noscript|template)\b[^]*$/i;
-const TAG = /<\/?([A-Za-z][A-Za-z0-9:-]*)(?:[^>"']|"[^"]*"|'[^']*')*>/g;
+const DROPPED = new Set([
+  'script',
+  'style',
+  'noscript',
+  'template',
+  'iframe',
+  'object',
+  'svg',
+  'math',
+  'head',
+  'title',
+]);
+const DROPPED_OPEN = /<(script|style|noscript|template|iframe|object|svg|math|head|title)\b/gi;
+// Every scan below stops at the next "<", so hostile input (thousands of unclosed tags)
+// costs linear time, not quadratic.
+const TAG = /<\/?([A-Za-z][A-Za-z0-9:-]*)(?:[^<>"']|"[^<"]*"|'[^<']*')*>/g;
+
+/** Remove script/style/… elements with their content; an unclosed one runs to the end. */
+function dropElements(html: string, names: ReadonlySet<string> = DROPPED): string {
+  const lower = html.toLowerCase();
+  let out = '';
+  let last = 0;
+  DROPPED_OPEN.lastIndex = 0;
+  for (let m = DROPPED_OPEN.exec(html); m; m = DROPPED_OPEN.exec(html)) {
+    const name = (m[1] ?? '').toLowerCase();
+    if (!names.has(name)) continue;
+    out += `${html.slice(last, m.index)} `;
+    const close = lower.indexOf(`</${name}`, DROPPED_OPEN.lastIndex);
+    const end = close === -1 ? -1 : lower.indexOf('>', close);
+    if (end === -1) return out;
+    last = end + 1;
+    DROPPED_OPEN.lastIndex = last;
+  }
+  return out + html.slice(last);
+}
+
 const INVISIBLE = /[\u00ad\u200b-\u200d\u2060\ufeff]/g;
 // C0 controls other than tab/newline/CR, and DEL: never meaningful in a summary.
 // eslint-disable-next-line no-control-regex
@@ -27,33 +59,35 @@ const TITLE_TAGS = new Set(
   ).split(' '),
 );
 
+const TITLE_DROPPED = new Set(['script', 'style']);
+
 /**
  * Plain text for a title: entities decoded and inline markup dropped, but unknown
  * tag-like text kept, since titles quote things like `<draft-ietf-tls-esni-18.txt>`.
  */
 export function titleToText(html: string): string {
   const s = html.includes('<')
-    ? html
-        .replace(DROPPED_WITH_CONTENT, ' ')
-        .replace(TAG, (tag, name: string) => (TITLE_TAGS.has(name.toLowerCase()) ? ' ' : tag))
+    ? dropElements(html, TITLE_DROPPED).replace(TAG, (tag, name: string) =>
+        TITLE_TAGS.has(name.toLowerCase()) ? ' ' : tag,
+      )
     : html;
   return foldWhitespace(decodeEntities(s)).replace(/ ([,.;:!?])(?=\s|$)/g, '$1');
 }
 
 /** HTML (or text that may contain markup and entities) to one line of plain text. */
 export function htmlToText(html: string): string {
-  let s = html.length > MAX_HTML_SCANNED ? html.slice(0, MAX_HTML_SCANNED).replace(/<[^>]*$/, '') : html;
+  let s = html;
+  if (s.length > MAX_HTML_SCANNED) {
+    s = s.slice(0, MAX_HTML_SCANNED);
+    const lt = s.lastIndexOf('<');
+    if (lt > s.lastIndexOf('>')) s = s.slice(0, lt); // a tag cut in half
+  }
   if (s.includes('<')) {
-    s = s
-      .replace(/<!--[^]*?(?:-->|$)/g, ' ')
-      .replace(/<!\[CDATA\[([^]*?)\]\]>/g, '$1')
-      .replace(DROPPED_WITH_CONTENT, ' ')
-      .replace(UNCLOSED_DROPPED, ' ')
+    s = dropElements(s.replace(/<!--[^]*?(?:-->|$)/g, ' ').replace(/<!\[CDATA\[([^]*?)(?:\]\]>|$)/g, '$1'))
       // Any tag becomes a space: inline tags rarely separate words without spaces of their
       // own, and joining "word</p><p>Word" into "wordWord" is the worse error.
       .replace(TAG, ' ')
-      .replace(/<![^>]*>/g, ' ')
-      .replace(/<\?[^>]*>/g, ' ');
+      .replace(/<[!?][^<>]*>/g, ' ');
   }
   return foldWhitespace(decodeEntities(s)).replace(/ ([,.;:!?])(?=\s|$)/g, '$1');
 }

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import zlib from 'node:zlib';
@@ -7,6 +8,7 @@ import { FetchError } from '../../src/ingest/errors.ts';
 import { DEFAULT_USER_AGENT, fetchFeed } from '../../src/ingest/fetch.ts';
 import type { FetchFeedOptions } from '../../src/ingest/fetch.ts';
 import { createFetchLimiter } from '../../src/ingest/limiter.ts';
+import { parseFeedBytes } from '../../src/ingest/parse.ts';
 
 const FEED = '<?xml version="1.0"?><rss version="2.0"><channel><title>Test feed</title></channel></rss>';
 const LAST_MODIFIED = 'Tue, 05 Mar 2024 10:00:00 GMT';
@@ -37,6 +39,14 @@ function route(server: TestServer, req: http.IncomingMessage, res: http.ServerRe
       'last-modified': LAST_MODIFIED,
     });
     res.end(FEED);
+  } else if (path === '/ru-cp1251') {
+    // windows-1251 declared in the HTTP header only, and gzipped on the wire.
+    const body = readFileSync(new URL('../fixtures/feeds/rss2-ru-cp1251-undeclared.xml', import.meta.url));
+    res.writeHead(200, {
+      'content-type': 'application/rss+xml; charset=windows-1251',
+      'content-encoding': 'gzip',
+    });
+    res.end(zlib.gzipSync(body));
   } else if (path === '/gzip') {
     res.writeHead(200, { 'content-encoding': 'gzip' }).end(zlib.gzipSync(FEED));
   } else if (path === '/br') {
@@ -205,6 +215,24 @@ describe('fetchFeed: compression and size', () => {
     expect((await fetchError(`${srv.base}/big-chunked`, { maxBytes: 1024 * 1024 })).code).toBe('too-large');
     const ok = await fetchFeed(`${srv.base}/big-chunked`, { maxBytes: 4 * 1024 * 1024 });
     expect(ok.status === 'ok' && ok.body.length).toBe(40 * 64 * 1024);
+  });
+});
+
+describe('fetchFeed into parseFeedBytes', () => {
+  it('decodes with the charset of the HTTP header when the XML declares none', async () => {
+    const result = await fetchFeed(`${srv.base}/ru-cp1251`);
+    if (result.status !== 'ok') throw new Error('expected a body');
+    const feed = parseFeedBytes(result.body, {
+      contentType: result.contentType,
+      baseUrl: result.finalUrl,
+      now,
+    });
+    expect(feed).toMatchObject({
+      charset: 'windows-1251',
+      charsetSource: 'http',
+      title: 'Роскомсвобода — новости',
+    });
+    expect(feed.items[1]?.title).toBe('Блокировки VPN: что изменилось в феврале');
   });
 });
 

@@ -24,6 +24,22 @@ describe('htmlToText', () => {
   });
 });
 
+describe('hostile HTML', () => {
+  it.each([
+    ['unclosed tags', '<a '.repeat(30_000)],
+    ['unclosed quotes', '<a title="'.repeat(10_000)],
+    ['unclosed scripts', '<script>'.repeat(10_000)],
+    ['unclosed declarations', '<!x'.repeat(30_000)],
+    ['unclosed CDATA', '<![CDATA['.repeat(10_000)],
+    ['unclosed comments', '<!--'.repeat(30_000)],
+  ])('handles %s in linear time', (_label, html) => {
+    const started = performance.now();
+    htmlToText(html);
+    titleToText(html);
+    expect(performance.now() - started).toBeLessThan(250);
+  });
+});
+
 describe('titleToText', () => {
   it.each([
     [
@@ -33,6 +49,7 @@ describe('titleToText', () => {
     ['<p>A <em>Candidate</em> Recommendation</p>', 'A Candidate Recommendation'],
     ['AT&amp;T &lt;3 <script>x()</script>', 'AT&T <3'],
     ['Use <code>&lt;ruby&gt;</code> tags', 'Use <ruby> tags'],
+    ['The &lt;title&gt; element, explained', 'The <title> element, explained'],
   ])('turns %j into %j', (html, text) => {
     expect(titleToText(html)).toBe(text);
   });

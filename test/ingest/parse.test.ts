@@ -314,6 +314,16 @@ describe('item ids', () => {
   });
 });
 
+describe('document prolog', () => {
+  it('skips stylesheet instructions, comments and a DOCTYPE before the root', () => {
+    const feed = parseFeed(
+      `\uFEFF\n<?xml version="1.0"?>\n<?xml-stylesheet type="text/xsl" href="/rss.xsl"?>\n<!-- generator: wp -->\n<!DOCTYPE rss>\n<rss version="2.0"><channel><title>ok</title></channel></rss>\n<!-- trailing -->`,
+      { now },
+    );
+    expect(feed).toMatchObject({ title: 'ok', format: 'rss2.0', items: [] });
+  });
+});
+
 describe('dates far in the future', () => {
   it('are treated as unusable', () => {
     const feed = parseFeed(
