@@ -129,6 +129,8 @@ export interface DiscordStandin {
   commands: { global: Array<Record<string, unknown>>; guild: Map<string, Array<Record<string, unknown>>> };
   /** Times each request identity (a message nonce, else method+path) was answered 429. */
   rateLimitHits: Map<string, number>;
+  /** Create-message requests answered with an earlier message because of enforce_nonce. */
+  nonceReplays: number;
   identified: number;
   /** Answer the next `n` create-message requests with this failure. */
   failNextMessages(n: number, failure: ForcedFailure): void;
@@ -206,6 +208,7 @@ export async function startDiscordStandin(opts: StandinOptions = {}): Promise<Di
   const sockets = new Set<WebSocket>();
   const identifiedSockets = new Set<WebSocket>();
   let identified = 0;
+  let nonceReplays = 0;
   let seq = 0;
 
   const channelJson = (id: string) => {
@@ -506,7 +509,10 @@ export async function startDiscordStandin(opts: StandinOptions = {}): Promise<Di
       typeof body.nonce === 'string' || typeof body.nonce === 'number' ? String(body.nonce) : null;
     if (nonce && body.enforce_nonce === true) {
       const seen = nonces.get(`${channelId}:${nonce}`);
-      if (seen && now - seen.createdAt < nonceWindowMs) return send(res, 200, messageJson(seen), headers);
+      if (seen && now - seen.createdAt < nonceWindowMs) {
+        nonceReplays++;
+        return send(res, 200, messageJson(seen), headers);
+      }
     }
     const msg = makeMessage(channelId, body);
     postToChannel(msg);
@@ -819,6 +825,9 @@ export async function startDiscordStandin(opts: StandinOptions = {}): Promise<Di
     rateLimitHits,
     get identified() {
       return identified;
+    },
+    get nonceReplays() {
+      return nonceReplays;
     },
     failNextMessages(n, failure) {
       for (let i = 0; i < n; i++) forced.push(failure);
