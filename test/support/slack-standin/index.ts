@@ -144,7 +144,12 @@ export class SlackStandin {
   readonly responses: ResponseRecord[] = [];
   readonly calls: ApiCall[] = [];
   /** Socket Mode envelopes sent and how they were acknowledged. */
-  readonly envelopes: Array<{ envelope_id: string; type: string; ackedAfterMs: number | null }> = [];
+  readonly envelopes: Array<{
+    envelope_id: string;
+    type: string;
+    connection: number;
+    ackedAfterMs: number | null;
+  }> = [];
 
   private server!: Server;
   private wss!: WebSocketServer;
@@ -155,6 +160,8 @@ export class SlackStandin {
   private readonly faults = new Map<string, Fault[]>();
   private readonly tickets = new Set<string>();
   private readonly sockets = new Set<WebSocket>();
+  private readonly socketIds = new WeakMap<WebSocket, number>();
+  private socketCount = 0;
   private readonly pending = new Map<string, Pending>();
   private readonly responseUrls = new Map<string, { uses: number; created: number }>();
   private readonly rate: number;
@@ -498,6 +505,7 @@ export class SlackStandin {
 
   private onSocket(ws: WebSocket): void {
     this.sockets.add(ws);
+    this.socketIds.set(ws, ++this.socketCount);
     ws.on('close', () => this.sockets.delete(ws));
     ws.on('message', (data) => {
       let msg: { envelope_id?: string; payload?: Record<string, unknown> };
@@ -543,7 +551,12 @@ export class SlackStandin {
     if (!open.length) return Promise.reject(new Error('no Socket Mode connection'));
     const ws = open[this.socketTurn++ % open.length] as WebSocket;
     const envelope_id = randomBytes(12).toString('hex');
-    const record = { envelope_id, type, ackedAfterMs: null as number | null };
+    const record = {
+      envelope_id,
+      type,
+      connection: this.socketIds.get(ws) ?? 0,
+      ackedAfterMs: null as number | null,
+    };
     this.envelopes.push(record);
     const sentAt = Date.now();
     return new Promise((resolve, reject) => {
