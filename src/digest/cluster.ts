@@ -105,19 +105,24 @@ export function assignClusters(
 ): ClusterAssignment[] {
   const newIds = new Set(newItems.map((i) => i.id));
   const clusterOf = new Map<number, number>();
-  const pool: StoryFeatures[] = [];
+  const pool = new CandidateIndex();
   for (const item of recentItems) {
     if (newIds.has(item.id)) continue;
     if (item.clusterId !== null) clusterOf.set(item.id, item.clusterId);
-    pool.push(storyFeatures(item));
+    pool.add(featuresOf(item));
   }
   const out: ClusterAssignment[] = [];
   for (const item of [...newItems].sort((a, b) => a.id - b.id)) {
-    const f = storyFeatures(item);
+    const f = featuresOf(item);
     let best: { cand: StoryFeatures; score: number } | null = null;
-    for (const cand of pool) {
+    for (const cand of pool.candidates(f)) {
       const m = compareStories(f, cand, opts);
-      if (m.same && (best === null || m.score > best.score)) best = { cand, score: m.score };
+      if (
+        m.same &&
+        (best === null || m.score > best.score || (m.score === best.score && cand.id < best.cand.id))
+      ) {
+        best = { cand, score: m.score };
+      }
     }
     let clusterId = item.id;
     if (best) {
@@ -131,9 +136,73 @@ export function assignClusters(
     }
     clusterOf.set(item.id, clusterId);
     out.push({ itemId: item.id, clusterId });
-    pool.push(f);
+    pool.add(f);
   }
   return out;
+}
+
+/**
+ * Candidates for a comparison: items sharing at least one word, key, anchor or URL with the
+ * item. Every rule in compareStories needs one of those in common, so nothing is missed,
+ * and a batch is compared with a few dozen items instead of the whole recent archive.
+ */
+class CandidateIndex {
+  private readonly items: StoryFeatures[] = [];
+  private readonly postings = new Map<string, number[]>();
+
+  add(f: StoryFeatures): void {
+    const index = this.items.push(f) - 1;
+    for (const term of termsOf(f)) {
+      const list = this.postings.get(term);
+      if (list) list.push(index);
+      else this.postings.set(term, [index]);
+    }
+  }
+
+  candidates(f: StoryFeatures): StoryFeatures[] {
+    const seen = new Set<number>();
+    for (const term of termsOf(f)) {
+      for (const i of this.postings.get(term) ?? []) seen.add(i);
+    }
+    return [...seen].sort((a, b) => a - b).map((i) => this.items[i]!);
+  }
+}
+
+function termsOf(f: StoryFeatures): Set<string> {
+  const terms = new Set<string>();
+  if (f.url !== null) terms.add(`u:${f.url}`);
+  for (const w of f.words) terms.add(`w:${w}`);
+  for (const k of f.keys) terms.add(`k:${k}`);
+  for (const a of f.anchors) terms.add(`k:${a}`);
+  return terms;
+}
+
+// Stored items do not change, so their features are kept between polls (bounded).
+const FEATURE_CACHE_MAX = 20_000;
+const featureCache = new Map<number, { title: string; summary: string; features: StoryFeatures }>();
+
+/** Forget cached features (benchmarks measure a cold start with it). */
+export function clearFeatureCache(): void {
+  featureCache.clear();
+}
+
+function featuresOf(item: StoredItem): StoryFeatures {
+  const hit = featureCache.get(item.id);
+  if (
+    hit &&
+    hit.title === item.title &&
+    hit.summary === item.summary &&
+    hit.features.feedId === item.feedId
+  ) {
+    return hit.features;
+  }
+  const features = storyFeatures(item);
+  featureCache.set(item.id, { title: item.title, summary: item.summary, features });
+  if (featureCache.size > FEATURE_CACHE_MAX) {
+    const oldest = featureCache.keys().next().value;
+    if (oldest !== undefined) featureCache.delete(oldest);
+  }
+  return features;
 }
 
 /**

@@ -57,29 +57,21 @@ const CYRILLIC_TO_LATIN: Record<string, string> = {
   я: 'ya', і: 'i', ї: 'yi', є: 'ye', ґ: 'g',
 }; // prettier-ignore
 
-/** Tokens that appear in too many stories of this domain to identify one. */
-const GENERIC_ANCHORS = new Set(
-  (
-    'un eu us usa uk ai vpn internet online digital new the ' +
-    'monday tuesday wednesday thursday friday saturday sunday january february march april ' +
-    'june july august september october november december ' +
-    'government state ministry minister court president report'
-  )
-    .split(/\s+/)
-    .map((w) => keyOf(w)),
-);
-
 const CJK_RE = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
 // CJK runs are tokens of their own, so "TikTok母公司" yields the name "TikTok".
 const TOKEN_RE =
   /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]+|(?:(?![\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}])[\p{L}\p{N}])+/gu;
 const YEAR_RE = /^(19|20)\d\d$/;
 
+const ASCII = /^[\x20-\x7e]*$/;
+const CYRILLIC = /\p{Script=Cyrillic}/u;
+
 function stripMarks(s: string): string {
-  return s.normalize('NFD').replace(/\p{M}+/gu, '');
+  return ASCII.test(s) ? s : s.normalize('NFD').replace(/\p{M}+/gu, '');
 }
 
 function transliterate(lower: string): string {
+  if (!CYRILLIC.test(lower)) return lower;
   let out = '';
   for (const ch of lower) out += CYRILLIC_TO_LATIN[ch] ?? ch;
   return out;
@@ -98,21 +90,21 @@ function stem(lowerToken: string): string {
   return lowerToken.length > 6 ? lowerToken.slice(0, 6) : lowerToken;
 }
 
+const SCRIPT_RES: Array<[Script, RegExp, number]> = [
+  ['latin', /\p{Script=Latin}/gu, 1],
+  ['cyrillic', /\p{Script=Cyrillic}/gu, 1],
+  // One Han character carries about a word's weight.
+  ['cjk', /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/gu, 2],
+  ['arabic', /\p{Script=Arabic}/gu, 1],
+];
+
 function scriptOf(text: string): Script {
-  const counts: Record<Script, number> = { latin: 0, cyrillic: 0, cjk: 0, arabic: 0, other: 0 };
-  for (const ch of text) {
-    if (/\p{Script=Latin}/u.test(ch)) counts.latin++;
-    else if (/\p{Script=Cyrillic}/u.test(ch)) counts.cyrillic++;
-    else if (CJK_RE.test(ch))
-      counts.cjk += 2; // one Han character carries a word's weight
-    else if (/\p{Script=Arabic}/u.test(ch)) counts.arabic++;
-    else if (/\p{L}/u.test(ch)) counts.other++;
-  }
   let best: Script = 'other';
   let n = 0;
-  for (const [s, c] of Object.entries(counts) as Array<[Script, number]>) {
+  for (const [script, re, weight] of SCRIPT_RES) {
+    const c = (text.match(re)?.length ?? 0) * weight;
     if (c > n) {
-      best = s;
+      best = script;
       n = c;
     }
   }
@@ -164,6 +156,18 @@ function isTitleCase(tokens: RawToken[]): boolean {
   const caps = long.filter((t) => /^\p{Lu}/u.test(t.text)).length;
   return caps / long.length >= 0.6;
 }
+
+/** Tokens that appear in too many stories of this domain to identify one. */
+const GENERIC_ANCHORS = new Set(
+  (
+    'un eu us usa uk ai vpn internet online digital new the ' +
+    'monday tuesday wednesday thursday friday saturday sunday january february march april ' +
+    'june july august september october november december ' +
+    'government state ministry minister court president report'
+  )
+    .split(/\s+/)
+    .map((w) => keyOf(w)),
+);
 
 function addAnchors(tokens: RawToken[], script: Script, capsMeanNames: boolean, out: Set<string>): void {
   for (const t of tokens) {

@@ -1,0 +1,131 @@
+// Story clustering cost per poll: assigning clusters to a batch of new items against the
+// recent archive (what clusterNewItems does after each poll), against the baseline of only
+// extracting the same items' text features (tokenising, stemming, anchors), in the same run.
+// Runnable alone: `npx tsx bench/cluster-bench.ts [--quick]`.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { assignClusters, clearFeatureCache } from '../src/digest/cluster.ts';
+import { storyFeatures } from '../src/digest/story-features.ts';
+import type { StoredItem } from '../src/model.ts';
+
+interface BenchReport {
+  name: string;
+  lines: string[];
+}
+
+interface PairItem {
+  feedId: string;
+  sourceName: string;
+  lang: string;
+  title: string;
+  summary: string;
+  url: string | null;
+}
+
+function texts(): PairItem[] {
+  const out: PairItem[] = [];
+  for (const name of ['pairs.jsonl', 'heldout.jsonl']) {
+    const path = fileURLToPath(new URL(`../test/fixtures/clusters/${name}`, import.meta.url));
+    for (const line of readFileSync(path, 'utf8').split('\n')) {
+      if (!line.trim()) continue;
+      const p = JSON.parse(line) as { a: PairItem; b: PairItem };
+      out.push(p.a, p.b);
+    }
+  }
+  return out;
+}
+
+/** Deterministic pseudo-random numbers (mulberry32). */
+function rng(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Half of the words swapped for made-up ones, so copies of a fixture text are distinct stories. */
+function vary(text: string, rand: () => number): string {
+  return text
+    .split(' ')
+    .map((w) => (rand() < 0.5 ? `zq${Math.floor(rand() * 5000).toString(36)}` : w))
+    .join(' ');
+}
+
+/** `n` items made from the fixture texts, spread over four days and 60 feeds. */
+function corpus(n: number, firstId: number): StoredItem[] {
+  const base = texts();
+  const rand = rng(firstId);
+  const start = Date.parse('2026-11-20T00:00:00Z');
+  return Array.from({ length: n }, (_, i) => {
+    const t0 = base[i % base.length]!;
+    const t = { ...t0, title: vary(t0.title, rand), summary: vary(t0.summary, rand) };
+    const id = firstId + i;
+    const published = new Date(start + ((i * 7_919_000) % (4 * 86_400_000))).toISOString();
+    return {
+      id,
+      guid: `b-${id}`,
+      title: t.title,
+      url: `https://bench.example/${id}`,
+      author: null,
+      summary: t.summary,
+      published,
+      publishedEstimated: false,
+      lang: t.lang,
+      themes: [],
+      regions: [],
+      why: {},
+      feedId: `feed-${i % 60}`,
+      sourceName: `Feed ${i % 60}`,
+      firstSeen: published,
+      alertable: true,
+      clusterId: null,
+    };
+  });
+}
+
+function time(fn: () => void, reps: number): number {
+  fn(); // warm-up
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < reps; i++) fn();
+  return Number(process.hrtime.bigint() - t0) / 1e6 / reps;
+}
+
+export async function run(opts: { quick: boolean }): Promise<BenchReport> {
+  const recentN = opts.quick ? 1000 : 3000;
+  const newN = opts.quick ? 50 : 200;
+  const reps = opts.quick ? 2 : 5;
+  const recent = corpus(recentN, 1);
+  const fresh = corpus(newN, recentN + 1);
+  const all = [...recent, ...fresh];
+  const featuresMs = time(() => {
+    for (const item of all) storyFeatures(item);
+  }, reps);
+  let assigned = 0;
+  // Cold: every item's features computed (first poll after a start); warm: the recent
+  // archive's features cached from earlier polls, only the new batch's computed.
+  const coldMs = time(() => {
+    clearFeatureCache();
+    assigned = assignClusters(fresh, recent).length;
+  }, reps);
+  const warmMs = time(() => {
+    assignClusters(fresh, recent);
+  }, reps);
+  const joined = assigned - newN; // earlier items that became a cluster's first member
+  return {
+    name: 'cluster-bench',
+    lines: [
+      `batch: ${newN} new items against ${recentN} recent (${all.length} items)`,
+      `baseline (text features of the same items only): ${featuresMs.toFixed(1)} ms`,
+      `assignClusters, cold cache: ${coldMs.toFixed(1)} ms per batch = ${(coldMs / featuresMs).toFixed(2)}x the baseline`,
+      `assignClusters, warm cache (steady state between polls): ${warmMs.toFixed(1)} ms per batch = ${(warmMs / featuresMs).toFixed(2)}x the baseline; ${((newN / warmMs) * 1000).toFixed(0)} new items/s; ${joined} earlier items founded clusters`,
+    ],
+  };
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const report = await run({ quick: process.argv.includes('--quick') });
+  console.log([report.name, ...report.lines.map((l) => `  ${l}`)].join('\n'));
+}
