@@ -84,7 +84,8 @@ type Scope = Record<string, string>;
 export function parseXml(text: string, opts: { baseUrl?: string | null } = {}): XmlDocument {
   const fail = (at: number, what: string): never => {
     const line = lineAt(text, at);
-    throw new FeedParseError('xml-error', `XML error at line ${line}: ${what}`, line);
+    const oneLine = what.replace(/\s+/g, ' ').slice(0, 200);
+    throw new FeedParseError('xml-error', `XML error at line ${line}: ${oneLine}`, line);
   };
   const rootScope: Scope = Object.assign(Object.create(null) as Scope, { xml: NS.xml });
   const stack: { el: XmlElement; scope: Scope }[] = [];
@@ -161,9 +162,12 @@ export function parseXml(text: string, opts: { baseUrl?: string | null } = {}): 
       if (root || stack.length) fail(i, 'DOCTYPE inside the document');
       i = skipDoctype(i);
     } else if (text[i + 1] === '/') {
-      const end = text.indexOf('>', i + 2);
-      if (end === -1) fail(i, 'unterminated end tag');
-      const name = text.slice(i + 2, end).trim();
+      NAME.lastIndex = i + 2;
+      const name = NAME.exec(text)?.[0] ?? '';
+      let end = i + 2 + name.length;
+      while (end < n && /\s/.test(text[end] ?? '')) end++;
+      if (!name || text[end] !== '>')
+        fail(i, `malformed end tag ${JSON.stringify(text.slice(i, i + 2 + name.length + 10))}`);
       const top = stack.pop();
       if (!top) fail(i, `end tag </${name}> without a start tag`);
       else if (top.el.name !== name) fail(i, `</${name}> does not close <${top.el.name}>`);
