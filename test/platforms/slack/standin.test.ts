@@ -27,7 +27,10 @@ async function call(
     body: json
       ? JSON.stringify(body)
       : new URLSearchParams(
-          Object.entries(body).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]),
+          Object.entries(body).map(([k, v]): [string, string] => [
+            k,
+            typeof v === 'string' ? v : JSON.stringify(v),
+          ]),
         ).toString(),
   });
   return {
