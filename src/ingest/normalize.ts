@@ -17,7 +17,7 @@ export interface RawText {
 export interface RawItem {
   /** guid, atom:id, rdf:about or JSON Feed id, as written. */
   id: string | null;
-  /** Link as written (may be relative) and the base it is relative to (xml:base chain). */
+  /** Link as written (may be relative) and the xml:base in scope for it, if any. */
   link: string | null;
   linkBase: string | null;
   title: RawText | null;
@@ -96,11 +96,17 @@ export function normalizeFeed(raw: RawFeed, opts: NormalizeOptions = {}): Parsed
   const feedLang = primaryLanguage(raw.lang) ?? primaryLanguage(opts.language);
   const summaryMax = opts.summaryMax ?? 500;
 
+  const feedLink = absoluteUrl(raw.link, raw.linkBase ?? baseUrl);
+  // Relative item links without an xml:base: Atom resolves them against the document (its
+  // spec says so); RSS and JSON Feed have no rule, and their links are relative to the site
+  // far more often than to the feed file, so the site's link comes first (as Miniflux does).
+  const itemBase = raw.format.startsWith('atom') ? baseUrl : (feedLink ?? baseUrl);
+
   const prepared = raw.items.map((item) => {
     const summaryText = plainText(item.summary) || plainText(item.content);
     let title = titleText(item.title);
     if (!title && summaryText) title = cutAtSentence(summaryText, TITLE_FROM_SUMMARY_MAX);
-    const url = canonicalUrl(item.link, item.linkBase ?? baseUrl);
+    const url = canonicalUrl(item.link, item.linkBase ?? itemBase);
     const date = pickDate(item.dates, now);
     return { item, title, summaryText, url, date };
   });
@@ -128,7 +134,7 @@ export function normalizeFeed(raw: RawFeed, opts: NormalizeOptions = {}): Parsed
 
   return {
     title: titleText(raw.title),
-    link: absoluteUrl(raw.link, raw.linkBase ?? baseUrl),
+    link: feedLink,
     format: raw.format,
     items,
     ttlMinutes: raw.ttlMinutes,

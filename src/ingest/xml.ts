@@ -15,7 +15,7 @@ export interface XmlElement {
   /** Attributes by qualified name as written. */
   attrs: Record<string, string>;
   children: XmlNode[];
-  /** Effective xml:base (resolved against the document URL), or null. */
+  /** Effective xml:base (resolved against the document URL), or null when none is in scope. */
   base: string | null;
   /** Effective xml:lang, or null. */
   lang: string | null;
@@ -75,7 +75,7 @@ function resolveBase(value: string, parent: string | null): string | null {
   try {
     return new URL(value.trim(), parent ?? undefined).href;
   } catch {
-    return parent;
+    return parent; // a relative xml:base with nothing to resolve it against
   }
 }
 
@@ -218,12 +218,11 @@ export function parseXml(text: string, opts: { baseUrl?: string | null } = {}): 
         ns,
         attrs,
         children: [],
+        // Only an xml:base in scope sets this; the document URL is the fallback of the caller.
         base:
           baseAttr !== undefined
-            ? resolveBase(baseAttr, parentEl ? parentEl.base : (opts.baseUrl ?? null))
-            : parentEl
-              ? parentEl.base
-              : (opts.baseUrl ?? null),
+            ? resolveBase(baseAttr, parentEl?.base ?? opts.baseUrl ?? null)
+            : (parentEl?.base ?? null),
         lang: langAttr?.trim() || parentEl?.lang || null,
       };
       if (parentEl) parentEl.children.push(el);

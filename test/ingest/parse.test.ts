@@ -157,6 +157,27 @@ describe('RSS 2.0 fields', () => {
   });
 });
 
+describe('relative links without xml:base', () => {
+  const rss = `<rss version="2.0"><channel><title>t</title><link>https://site.example/blog/</link>
+    <item><title>a</title><link>posts/1?utm_source=x</link></item></channel></rss>`;
+
+  it('resolves RSS item links against the site link, not the feed file', () => {
+    const feed = parseFeed(rss, { baseUrl: 'https://feeds.example/x/rss.xml', now });
+    expect(item(feed, 0).url).toBe('https://site.example/blog/posts/1');
+  });
+
+  it('still makes them absolute when the feed is read from a file', () => {
+    expect(item(parseFeed(rss, { now }), 0).url).toBe('https://site.example/blog/posts/1');
+  });
+
+  it('resolves Atom links against the document URL', () => {
+    const atom = `<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title><link href="https://site.example/"/>
+      <entry><id>1</id><title>a</title><link href="e/1"/></entry></feed>`;
+    const feed = parseFeed(atom, { baseUrl: 'https://feeds.example/x/atom.xml', now });
+    expect(item(feed, 0).url).toBe('https://feeds.example/x/e/1');
+  });
+});
+
 describe('RSS 0.9x and 1.0', () => {
   it('maps numeric references in the C1 range to windows-1252 characters', () => {
     const feed = parseFixture('rss091-en-netscape.xml');
