@@ -14,6 +14,12 @@ export interface SendOptions {
    * enforce_nonce) use it so a retried send after a crash is not posted twice.
    */
   idempotencyKey: string;
+  /**
+   * Which attempt this is (1 = first). Above 1 an earlier attempt may already have posted
+   * (crash or timeout between send and record): platforms without idempotency keys (Slack)
+   * then look for what was posted before sending again. Optional; absent means 1.
+   */
+  attempt?: number;
 }
 
 export class SendError extends Error {
