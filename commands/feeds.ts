@@ -1,6 +1,7 @@
 import type { CommandDef, ReplyBlock } from '../src/chat/types.ts';
 import { probeFeed } from '../src/ingest/probe.ts';
 import { UserError } from '../src/model.ts';
+import { urlKey } from '../src/sources/schema.ts';
 import type { FeedRecord } from '../src/model.ts';
 import { stringOption } from './lib/options.ts';
 
@@ -63,7 +64,8 @@ export const feeds: CommandDef = {
       case 'add': {
         const url = stringOption(ctx.options, 'url');
         if (!url) throw new UserError('bad-option', 'give the feed `url`');
-        const existing = (await ctx.store.listFeeds()).find((f) => f.url === url);
+        // Compared normalised (host case, trailing slash, fragment), as `govwatch feeds add` does.
+        const existing = (await ctx.store.listFeeds()).find((f) => urlKey(f.url) === urlKey(url));
         if (existing)
           throw new UserError('duplicate-feed', `that feed is already followed as ${existing.id}`);
         const probe = await probeFeed(url, {
