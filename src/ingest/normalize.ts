@@ -100,7 +100,9 @@ export function normalizeFeed(raw: RawFeed, opts: NormalizeOptions = {}): Parsed
   // Relative item links without an xml:base: Atom resolves them against the document (its
   // spec says so); RSS and JSON Feed have no rule, and their links are relative to the site
   // far more often than to the feed file, so the site's link comes first (as Miniflux does).
-  const itemBase = raw.format.startsWith('atom') ? baseUrl : (feedLink ?? baseUrl);
+  // A feed read from a file has a file: URL, which no item link should resolve against.
+  const docBase = baseUrl && /^https?:/i.test(baseUrl) ? baseUrl : null;
+  const itemBase = raw.format.startsWith('atom') ? (docBase ?? feedLink) : (feedLink ?? docBase);
 
   const prepared = raw.items.map((item) => {
     const summaryText = plainText(item.summary) || plainText(item.content);

@@ -168,6 +168,9 @@ describe('relative links without xml:base', () => {
 
   it('still makes them absolute when the feed is read from a file', () => {
     expect(item(parseFeed(rss, { now }), 0).url).toBe('https://site.example/blog/posts/1');
+    expect(item(parseFeed(rss, { now, baseUrl: 'file:///tmp/feed.xml' }), 0).url).toBe(
+      'https://site.example/blog/posts/1',
+    );
   });
 
   it('resolves Atom links against the document URL', () => {
@@ -175,6 +178,10 @@ describe('relative links without xml:base', () => {
       <entry><id>1</id><title>a</title><link href="e/1"/></entry></feed>`;
     const feed = parseFeed(atom, { baseUrl: 'https://feeds.example/x/atom.xml', now });
     expect(item(feed, 0).url).toBe('https://feeds.example/x/e/1');
+    // From a file, the feed's own link is the only usable base.
+    expect(item(parseFeed(atom, { baseUrl: 'file:///tmp/atom.xml', now }), 0).url).toBe(
+      'https://site.example/e/1',
+    );
   });
 });
 
