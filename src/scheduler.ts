@@ -333,8 +333,15 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
  */
 export function stopOnSignals(
   scheduler: Pick<Scheduler, 'stop'>,
-  opts: { close?: () => Promise<void>; logger?: Logger; exit?: (code: number) => void } = {},
+  opts: {
+    close?: () => Promise<void>;
+    logger?: Logger;
+    exit?: (code: number) => void;
+    /** Where signals come from; default `process` (tests pass an EventEmitter). */
+    source?: Pick<NodeJS.EventEmitter, 'on' | 'off'>;
+  } = {},
 ): () => void {
+  const source = opts.source ?? process;
   const log = opts.logger ?? silentLogger();
   const exit = opts.exit ?? ((code: number) => process.exit(code));
   let stoppingNow = false;
@@ -358,10 +365,10 @@ export function stopOnSignals(
       exit(code);
     })();
   };
-  process.on('SIGINT', handler);
-  process.on('SIGTERM', handler);
+  source.on('SIGINT', handler);
+  source.on('SIGTERM', handler);
   return () => {
-    process.off('SIGINT', handler);
-    process.off('SIGTERM', handler);
+    source.off('SIGINT', handler);
+    source.off('SIGTERM', handler);
   };
 }

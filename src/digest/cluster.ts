@@ -179,7 +179,14 @@ function termsOf(f: StoryFeatures): Set<string> {
 
 // Stored items do not change, so their features are kept between polls (bounded).
 const FEATURE_CACHE_MAX = 20_000;
-const featureCache = new Map<number, { title: string; summary: string; features: StoryFeatures }>();
+const featureCache = new Map<number, { signature: string; features: StoryFeatures }>();
+
+/** Every field the features depend on: a reused id (another archive, a test) is not a hit. */
+function signatureOf(i: StoredItem): string {
+  return [i.feedId, i.url, i.published, i.publishedEstimated, i.firstSeen, i.lang, i.title, i.summary].join(
+    '\u0000',
+  );
+}
 
 /** Forget cached features (benchmarks measure a cold start with it). */
 export function clearFeatureCache(): void {
@@ -187,17 +194,12 @@ export function clearFeatureCache(): void {
 }
 
 function featuresOf(item: StoredItem): StoryFeatures {
+  const signature = signatureOf(item);
   const hit = featureCache.get(item.id);
-  if (
-    hit &&
-    hit.title === item.title &&
-    hit.summary === item.summary &&
-    hit.features.feedId === item.feedId
-  ) {
-    return hit.features;
-  }
+  if (hit && hit.signature === signature) return hit.features;
   const features = storyFeatures(item);
-  featureCache.set(item.id, { title: item.title, summary: item.summary, features });
+  featureCache.delete(item.id); // re-insert at the young end
+  featureCache.set(item.id, { signature, features });
   if (featureCache.size > FEATURE_CACHE_MAX) {
     const oldest = featureCache.keys().next().value;
     if (oldest !== undefined) featureCache.delete(oldest);

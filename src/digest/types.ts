@@ -3,9 +3,12 @@
 import type { StoredItem, Target, ThemeId } from '../model.ts';
 
 export interface DigestEntry {
-  /** The cluster's lead item (newest or best-sourced). */
+  /** The cluster's lead item: its first report (lowest id) that matches the subscription. */
   item: StoredItem;
-  /** Other sources that reported the same story. */
+  /**
+   * Other sources that reported the same story in the digest's period, one per source,
+   * whether or not their report matched the subscription.
+   */
   alsoReportedBy: Array<{ itemId: number; source: string; url: string | null }>;
 }
 

@@ -289,3 +289,32 @@ describe('graceful shutdown', () => {
     expect(calls).toBe(1);
   });
 });
+
+describe('stopOnSignals', () => {
+  it('on SIGTERM stops the scheduler, then closes the archive, then exits 0; a second signal forces exit 1', async () => {
+    const { EventEmitter } = await import('node:events');
+    const { stopOnSignals } = await import('../../src/scheduler.ts');
+    const source = new EventEmitter();
+    const order: string[] = [];
+    let stopRelease: (() => void) | null = null;
+    const exited = new Promise<number>((resolve) => {
+      const uninstall = stopOnSignals(
+        { stop: () => new Promise<void>((r) => (stopRelease = () => (order.push('stopped'), r()))) },
+        {
+          source,
+          close: async () => void order.push('closed'),
+          exit: (code) => {
+            order.push(`exit ${code}`);
+            uninstall();
+            resolve(code);
+          },
+        },
+      );
+    });
+    source.emit('SIGTERM', 'SIGTERM');
+    expect(order).toEqual([]);
+    (stopRelease as (() => void) | null)?.();
+    expect(await exited).toBe(0);
+    expect(order).toEqual(['stopped', 'closed', 'exit 0']);
+  });
+});
