@@ -23,9 +23,13 @@ function main(argv: string[]): number {
     const i = args.indexOf(name);
     return i >= 0 && args[i + 1] ? args[i + 1]! : dflt;
   };
-  const file = args.find((a, i) => !a.startsWith('--') && !['--rules', '--sources'].includes(args[i - 1] ?? ''));
+  const file = args.find(
+    (a, i) => !a.startsWith('--') && !['--rules', '--sources'].includes(args[i - 1] ?? ''),
+  );
   if (!file) {
-    process.stderr.write('usage: npm run eval:tags -- <file.jsonl> [--errors] [--rules feeds/themes.yaml] [--sources feeds/sources.yaml] [--no-prior]\n');
+    process.stderr.write(
+      'usage: npm run eval:tags -- <file.jsonl> [--errors] [--rules feeds/themes.yaml] [--sources feeds/sources.yaml] [--no-prior]\n',
+    );
     return 2;
   }
   const tagger = loadTagger(opt('--rules', 'feeds/themes.yaml'));
@@ -43,14 +47,23 @@ function main(argv: string[]): number {
   const predictions = new Map<string, Tags>();
   for (const r of rows) {
     const sourceThemes = r.source ? priors.get(r.source.toLowerCase()) : undefined;
-    predictions.set(r.id, tagger.tag({ title: r.title, summary: r.summary, lang: r.lang ?? null, sourceThemes }));
+    predictions.set(
+      r.id,
+      tagger.tag({ title: r.title, summary: r.summary, lang: r.lang ?? null, sourceThemes }),
+    );
   }
   const report = evaluate(
     rows,
-    rows.map((r) => ({ id: r.id, themes: predictions.get(r.id)!.themes, regions: predictions.get(r.id)!.regions })),
+    rows.map((r) => ({
+      id: r.id,
+      themes: predictions.get(r.id)!.themes,
+      regions: predictions.get(r.id)!.regions,
+    })),
     THEME_IDS,
   );
-  process.stdout.write(`${formatReport(report)}\nsource priors: ${priors.size > 0 ? `${priors.size} names from sources file` : 'none'}\n`);
+  process.stdout.write(
+    `${formatReport(report)}\nsource priors: ${priors.size > 0 ? `${priors.size} names from sources file` : 'none'}\n`,
+  );
   if (flag('--errors')) {
     for (const r of rows) {
       const p = predictions.get(r.id)!;

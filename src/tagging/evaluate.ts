@@ -37,9 +37,15 @@ export function prf(tp: number, fp: number, fn: number): Prf {
  * Compares predictions with gold labels, matched by id. `themeIds` fixes the themes the macro
  * average runs over (all taxonomy themes), so a theme never predicted still counts.
  */
-export function evaluate(gold: LabelledItem[], predicted: LabelledItem[], themeIds: readonly string[]): EvalReport {
+export function evaluate(
+  gold: LabelledItem[],
+  predicted: LabelledItem[],
+  themeIds: readonly string[],
+): EvalReport {
   const byId = new Map(predicted.map((p) => [p.id, p]));
-  const counts = new Map<string, { tp: number; fp: number; fn: number }>(themeIds.map((t) => [t, { tp: 0, fp: 0, fn: 0 }]));
+  const counts = new Map<string, { tp: number; fp: number; fn: number }>(
+    themeIds.map((t) => [t, { tp: 0, fp: 0, fn: 0 }]),
+  );
   const region = { tp: 0, fp: 0, fn: 0 };
   for (const g of gold) {
     const p = byId.get(g.id) ?? { id: g.id, themes: [], regions: [] };
@@ -53,7 +59,10 @@ export function evaluate(gold: LabelledItem[], predicted: LabelledItem[], themeI
     }
     const gr = new Set(g.regions);
     const pr = new Set(p.regions);
-    for (const r of pr) (gr.has(r) ? region.tp++ : region.fp++);
+    for (const r of pr) {
+      if (gr.has(r)) region.tp++;
+      else region.fp++;
+    }
     for (const r of gr) if (!pr.has(r)) region.fn++;
   }
   const perTheme: Record<string, Prf> = {};
@@ -95,6 +104,8 @@ export function formatReport(r: EvalReport): string {
   const mi = r.themesMicro;
   lines.push(`micro (themes):    P ${pct(mi.precision)}  R ${pct(mi.recall)}  F1 ${pct(mi.f1)}`);
   const re = r.regions;
-  lines.push(`regions (micro):   P ${pct(re.precision)}  R ${pct(re.recall)}  F1 ${pct(re.f1)}  (tp ${re.tp} fp ${re.fp} fn ${re.fn})`);
+  lines.push(
+    `regions (micro):   P ${pct(re.precision)}  R ${pct(re.recall)}  F1 ${pct(re.f1)}  (tp ${re.tp} fp ${re.fp} fn ${re.fn})`,
+  );
   return lines.join('\n');
 }

@@ -1,6 +1,6 @@
-// A term index compiled once from all rule terms: words are looked up by their first token
-// in hash maps (exact words, and stems by prefix length), the rest of a phrase is checked in
-// place, and Han/kana runs are scanned by substring. Cost per item is a few map lookups per
+// A term index compiled once from all rule terms: a phrase is found through its first word
+// (a hash map for whole words, a character trie for stems), the rest of the phrase is checked
+// in place, and Han/kana runs are scanned by substring. Cost per item is a few lookups per
 // token, independent of how many terms the rules hold.
 
 import { arabicForms, arabicPatternForm, isArabicWord, normalizeText, tokenize } from './normalize.ts';
@@ -20,6 +20,11 @@ interface Entry {
   pats: Pat[];
 }
 
+interface TrieNode {
+  next: Map<number, TrieNode>;
+  entries: Entry[] | null;
+}
+
 export interface Match {
   term: number;
   /** 0 = title, 1 = summary. */
@@ -36,18 +41,26 @@ export interface FieldText {
   norm: string;
   /** The text as shown in explanations (original spelling when offsets agree). */
   view: string;
+  cased: boolean;
   tokens: Token[];
   /** Clitic-stripped forms for Arabic tokens, null for others. */
   forms: (string[] | null)[];
 }
 
 export function prepareField(text: string): FieldText {
-  const { norm, view, tokens } = tokenize(text);
-  const forms = tokens.map((t) => (isArabicWord(t.norm) ? arabicForms(t.norm) : null));
-  return { norm, view, tokens, forms };
+  const t = tokenize(text);
+  const forms: (string[] | null)[] = new Array<string[] | null>(t.tokens.length);
+  for (let i = 0; i < t.tokens.length; i++) {
+    const w = t.tokens[i]!.norm;
+    forms[i] = isArabicWord(w) ? arabicForms(w) : null;
+  }
+  return { ...t, forms };
 }
 
 const CJK_RE = /^[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}]+$/u;
+const DIGITS = /^\d+$/;
+const NONE: Entry[] = [];
+const MEMO_LIMIT = 50_000;
 
 function parsePiece(piece: string): Pat[] {
   if (piece === '#') return [{ text: '', mode: 'number', cased: null }];
@@ -60,41 +73,41 @@ function parsePiece(piece: string): Pat[] {
   const lead = p.startsWith('*');
   const trail = p.endsWith('*') && p.length > 1;
   p = p.replace(/^\*/, '').replace(/\*$/, '');
-  const words = tokenize(p).tokens.map((t) => (isArabicWord(t.norm) ? arabicPatternForm(t.norm) : t.norm));
-  const origWords = tokenize(p).tokens.map((t) => t.orig);
-  return words.map((w, i) => {
-    const last = i === words.length - 1;
+  const t = tokenize(p);
+  return t.tokens.map((tok, i) => {
+    const last = i === t.tokens.length - 1;
     let mode: Mode = 'exact';
     if (lead && trail) mode = 'infix';
     else if (lead) mode = 'suffix';
     else if (trail && last) mode = 'prefix';
-    return { text: w, mode, cased: cased ? (origWords[i] ?? null) : null };
+    const text = isArabicWord(tok.norm) ? arabicPatternForm(tok.norm) : tok.norm;
+    return { text, mode, cased: cased ? t.view.slice(tok.start, tok.end) : null };
   });
 }
 
-function patMatches(pat: Pat, tok: Token, forms: string[] | null): boolean {
-  if (tok.cjk) return false;
-  if (pat.cased !== null) return tok.orig === pat.cased;
-  const list = forms ?? [tok.norm];
-  for (const f of list) {
-    switch (pat.mode) {
-      case 'exact':
-        if (f === pat.text) return true;
-        break;
-      case 'prefix':
-        if (f.startsWith(pat.text)) return true;
-        break;
-      case 'infix':
-        if (f.includes(pat.text)) return true;
-        break;
-      case 'suffix':
-        if (f.endsWith(pat.text)) return true;
-        break;
-      case 'number':
-        if (/^\d+$/.test(f)) return true;
-        break;
-    }
+function formMatches(pat: Pat, f: string): boolean {
+  switch (pat.mode) {
+    case 'exact':
+      return f === pat.text;
+    case 'prefix':
+      return f.startsWith(pat.text);
+    case 'infix':
+      return f.includes(pat.text);
+    case 'suffix':
+      return f.endsWith(pat.text);
+    case 'number':
+      return DIGITS.test(f);
   }
+}
+
+function patMatches(pat: Pat, ft: FieldText, k: number): boolean {
+  const tok = ft.tokens[k]!;
+  if (tok.cjk) return false;
+  if (pat.cased !== null)
+    return ft.cased ? ft.view.slice(tok.start, tok.end) === pat.cased : tok.norm === pat.text;
+  const forms = ft.forms[k];
+  if (!forms) return formMatches(pat, tok.norm);
+  for (const f of forms) if (formMatches(pat, f)) return true;
   return false;
 }
 
@@ -102,11 +115,12 @@ export class TermIndex {
   private readonly ids = new Map<string, number>();
   readonly terms: string[] = [];
   private readonly exact = new Map<string, Entry[]>();
-  private readonly prefix = new Map<number, Map<string, Entry[]>>();
-  private prefixLens: number[] = [];
+  private readonly stems: TrieNode = { next: new Map(), entries: null };
   private readonly scanned: Entry[] = []; // infix/suffix/number first words: checked on every token
   private readonly cjk = new Map<string, number>();
   private cjkLens: number[] = [];
+  private readonly memo = new Map<string, Entry[]>();
+  private readonly cjkFirst = new Set<number>();
 
   /** Registers a term (deduplicated by its normalized spelling) and returns its id. */
   add(term: string): number {
@@ -114,12 +128,14 @@ export class TermIndex {
     const known = this.ids.get(key);
     if (known !== undefined) return known;
     const id = this.terms.length;
+    this.memo.clear();
     this.terms.push(term);
     this.ids.set(key, id);
     const t = term.trim();
     if (CJK_RE.test(t)) {
       const norm = normalizeText(t);
       this.cjk.set(norm, id);
+      this.cjkFirst.add(norm.charCodeAt(0));
       if (!this.cjkLens.includes(norm.length)) this.cjkLens.push(norm.length);
       return id;
     }
@@ -127,78 +143,114 @@ export class TermIndex {
     const first = pats[0];
     if (!first) return id;
     const entry: Entry = { id, pats };
-    if (first.mode === 'exact') push(this.exact, first.text, entry);
-    else if (first.mode === 'prefix') {
-      let byLen = this.prefix.get(first.text.length);
-      if (!byLen) {
-        byLen = new Map();
-        this.prefix.set(first.text.length, byLen);
-        this.prefixLens.push(first.text.length);
+    if (first.mode === 'exact') {
+      const list = this.exact.get(first.text);
+      if (list) list.push(entry);
+      else this.exact.set(first.text, [entry]);
+    } else if (first.mode === 'prefix') {
+      let node = this.stems;
+      for (let i = 0; i < first.text.length; i++) {
+        const c = first.text.charCodeAt(i);
+        let nx = node.next.get(c);
+        if (!nx) {
+          nx = { next: new Map(), entries: null };
+          node.next.set(c, nx);
+        }
+        node = nx;
       }
-      push(byLen, first.text, entry);
+      (node.entries ??= []).push(entry);
     } else this.scanned.push(entry);
     return id;
-  }
-
-  idOf(term: string): number | undefined {
-    return this.ids.get(normalizeText(term.trim()).replace(/\s+/g, ' '));
   }
 
   /** Appends every occurrence of every term in one field to `out`. */
   match(ft: FieldText, field: number, out: Match[]): void {
     const { tokens, forms } = ft;
     const n = tokens.length;
-    const lens = this.prefixLens;
     for (let i = 0; i < n; i++) {
       const tok = tokens[i]!;
       if (tok.cjk) {
         this.matchCjk(tok, ft.view, i, field, out);
         continue;
       }
-      const fs = forms[i] ?? [tok.norm];
-      for (const f of fs) {
-        const ex = this.exact.get(f);
-        if (ex) for (const e of ex) this.tryEntry(e, ft, i, field, out);
-        for (const L of lens) {
-          if (f.length < L) continue;
-          const hits = this.prefix.get(L)!.get(f.slice(0, L));
-          if (hits) for (const e of hits) this.tryEntry(e, ft, i, field, out);
-        }
+      const fs = forms[i];
+      if (fs) for (const f of fs) this.lookup(f, ft, i, field, out);
+      else this.lookup(tok.norm, ft, i, field, out);
+      for (const e of this.scanned) {
+        if (tok.norm.length >= e.pats[0]!.text.length) this.tryEntry(e, ft, i, field, out);
       }
-      for (const e of this.scanned) this.tryEntry(e, ft, i, field, out);
     }
   }
 
+  private lookup(f: string, ft: FieldText, i: number, field: number, out: Match[]): void {
+    let cands = this.memo.get(f);
+    if (cands === undefined) {
+      cands = this.candidates(f);
+      // Word frequencies are Zipfian: a bounded memo of word → candidate entries saves the
+      // trie walk for nearly every token after the first few hundred items.
+      if (this.memo.size >= MEMO_LIMIT) this.memo.clear();
+      this.memo.set(f, cands);
+    }
+    for (const e of cands) this.tryEntry(e, ft, i, field, out);
+  }
+
+  /** Entries whose first word can match `f`: exact words, then stems that are prefixes of it. */
+  private candidates(f: string): Entry[] {
+    const ex = this.exact.get(f);
+    let found: Entry[] | null = ex ? [...ex] : null;
+    let node: TrieNode | undefined = this.stems;
+    for (let k = 0; k < f.length && node; k++) {
+      node = node.next.get(f.charCodeAt(k));
+      if (node?.entries) (found ??= []).push(...node.entries);
+    }
+    return found ?? NONE;
+  }
+
   private tryEntry(e: Entry, ft: FieldText, i: number, field: number, out: Match[]): void {
-    const { tokens, forms } = ft;
+    const { tokens } = ft;
     const pats = e.pats;
     if (i + pats.length > tokens.length) return;
     for (let k = 0; k < pats.length; k++) {
-      if (!patMatches(pats[k]!, tokens[i + k]!, forms[i + k] ?? null)) return;
+      if (!patMatches(pats[k]!, ft, i + k)) return;
     }
     // The same entry can be reached through several Arabic forms of one word.
-    const last = out[out.length - 1];
-    if (last && last.term === e.id && last.field === field && last.tokStart === i) return;
+    for (let k = out.length - 1; k >= 0; k--) {
+      const m = out[k]!;
+      if (m.field !== field || m.tokStart !== i) break;
+      if (m.term === e.id) return;
+    }
     const start = tokens[i]!.start;
     const end = tokens[i + pats.length - 1]!.end;
-    out.push({ term: e.id, field, tokStart: i, tokEnd: i + pats.length, charStart: start, charEnd: end, text: ft.view.slice(start, end) });
+    out.push({
+      term: e.id,
+      field,
+      tokStart: i,
+      tokEnd: i + pats.length,
+      charStart: start,
+      charEnd: end,
+      text: ft.view.slice(start, end),
+    });
   }
 
   private matchCjk(tok: Token, view: string, i: number, field: number, out: Match[]): void {
     const s = tok.norm;
     for (let p = 0; p < s.length; p++) {
+      if (!this.cjkFirst.has(s.charCodeAt(p))) continue;
       for (const L of this.cjkLens) {
         if (p + L > s.length) continue;
         const id = this.cjk.get(s.slice(p, p + L));
         if (id === undefined) continue;
-        out.push({ term: id, field, tokStart: i, tokEnd: i + 1, charStart: tok.start + p, charEnd: tok.start + p + L, text: view.slice(tok.start + p, tok.start + p + L) });
+        const a = tok.start + p;
+        out.push({
+          term: id,
+          field,
+          tokStart: i,
+          tokEnd: i + 1,
+          charStart: a,
+          charEnd: a + L,
+          text: view.slice(a, a + L),
+        });
       }
     }
   }
-}
-
-function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
-  const list = m.get(k);
-  if (list) list.push(v);
-  else m.set(k, [v]);
 }

@@ -1,13 +1,21 @@
 // Text normalization and tokenization shared by rule compilation and matching, so a term
 // written in feeds/*.yaml and the text it should find are reduced to the same form.
 
-const ARABIC_MARKS = /[\u064B-\u065F\u0670\u0640\u06D6-\u06ED]/g;
+// Harakat, superscript alef, tatweel and Quranic marks.
+const ARABIC_MARKS = /\u0640|[\u064B-\u065F]|\u0670|[\u06D6-\u06ED]/g;
 const ARABIC_ALEF = /[\u0622\u0623\u0625\u0671]/g;
 
 /** NFKC, lowercase, ё→е, ß→ss, straight quotes, Arabic diacritics/tatweel removed and letters unified. */
 export function normalizeText(text: string): string {
-  let s = text.normalize('NFKC').toLowerCase();
-  s = s.replace(/ё/g, 'е').replace(/ß/g, 'ss').replace(/[\u2018\u2019\u02bc`´]/g, "'");
+  return normalizeNfkc(text.normalize('NFKC'));
+}
+
+function normalizeNfkc(nfkc: string): string {
+  let s = nfkc.toLowerCase();
+  s = s
+    .replace(/ё/g, 'е')
+    .replace(/ß/g, 'ss')
+    .replace(/[\u2018\u2019\u02bc`´]/g, "'");
   if (/[\u0600-\u06FF]/.test(s)) {
     s = s
       .replace(ARABIC_MARKS, '')
@@ -23,8 +31,6 @@ export function normalizeText(text: string): string {
 export interface Token {
   /** Normalized form. */
   norm: string;
-  /** Same span in the original text after NFKC only (for case-sensitive terms like `US`). */
-  orig: string;
   /** Character offsets in the normalized string. */
   start: number;
   end: number;
@@ -32,32 +38,54 @@ export interface Token {
   cjk: boolean;
 }
 
-// A word is a run of letters, digits and marks; Han/kana runs are split off as their own
-// tokens because Chinese and Japanese do not separate words with spaces.
-const TOKEN_RE =
-  /[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}]+|[[\p{L}\p{N}\p{M}]--[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}]]+/gv;
-const CJK_START = /^[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}]/v;
+// Character classes for the BMP, computed once: 0 separator, 1 word (letter, digit, mark),
+// 2 Han/kana (split off as their own runs: Chinese and Japanese do not separate words with
+// spaces). A table lookup per character is several times faster than a Unicode regex.
+const CHAR_CLASS = buildCharClasses();
 
-export function tokenize(original: string): { norm: string; view: string; tokens: Token[] } {
-  const nfkc = original.normalize('NFKC');
-  const norm = normalizeText(original);
-  // Normalization keeps lengths equal except for rare expansions (ß→ss, Arabic marks),
-  // so the original-case view is only trusted when the lengths agree.
-  const sameLength = nfkc.length === norm.length;
-  const tokens: Token[] = [];
-  for (const m of norm.matchAll(TOKEN_RE)) {
-    const start = m.index;
-    const text = m[0];
-    tokens.push({
-      norm: text,
-      orig: sameLength ? nfkc.slice(start, start + text.length) : text,
-      start,
-      end: start + text.length,
-      cjk: CJK_START.test(text),
-    });
+function buildCharClasses(): Uint8Array {
+  const table = new Uint8Array(0x10000);
+  const cjk = /[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}]/u;
+  const word = /[\p{L}\p{N}\p{M}]/u;
+  for (let c = 0; c < 0x10000; c++) {
+    if (c >= 0xd800 && c <= 0xdfff) continue; // astral symbols (emoji, rare Han) separate words
+    const ch = String.fromCharCode(c);
+    if (c < 0x80) table[c] = (c >= 48 && c <= 57) || (c >= 97 && c <= 122) || (c >= 65 && c <= 90) ? 1 : 0;
+    else if (cjk.test(ch)) table[c] = 2;
+    else if (word.test(ch)) table[c] = 1;
   }
-  // `view` shows matches to people: the original spelling when offsets line up.
-  return { norm, view: sameLength ? nfkc : norm, tokens };
+  return table;
+}
+
+export interface Tokenized {
+  norm: string;
+  /** The text as shown to people: original spelling (NFKC) when offsets line up, else `norm`. */
+  view: string;
+  /** True when `view` is the original spelling, so case-sensitive terms can be checked. */
+  cased: boolean;
+  tokens: Token[];
+}
+
+export function tokenize(original: string): Tokenized {
+  const nfkc = original.normalize('NFKC');
+  const norm = normalizeNfkc(nfkc);
+  // Normalization keeps lengths equal except for rare expansions (ß→ss, Arabic marks).
+  const cased = nfkc.length === norm.length;
+  const tokens: Token[] = [];
+  const n = norm.length;
+  let i = 0;
+  while (i < n) {
+    const cls = CHAR_CLASS[norm.charCodeAt(i)]!;
+    if (cls === 0) {
+      i++;
+      continue;
+    }
+    let j = i + 1;
+    while (j < n && CHAR_CLASS[norm.charCodeAt(j)] === cls) j++;
+    tokens.push({ norm: norm.slice(i, j), start: i, end: j, cjk: cls === 2 });
+    i = j;
+  }
+  return { norm, view: cased ? nfkc : norm, cased, tokens };
 }
 
 export function isArabicWord(token: string): boolean {

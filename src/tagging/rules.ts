@@ -68,10 +68,14 @@ export function checkTermSyntax(term: string): string | null {
     const body = p.replace(/^=/, '').replace(/^\*/, '').replace(/\*$/, '');
     if (body.length === 0 && p !== '#') return `"${p}" has no letters`;
     if (body.includes('*')) return `"${p}": '*' is allowed only at the start or end of a word`;
-    if (p.startsWith('*') && pieces.length > 1) return `"${p}": a leading '*' (infix/suffix) works only in a one-word term`;
+    if (p.startsWith('*') && pieces.length > 1)
+      return `"${p}": a leading '*' (infix/suffix) works only in a one-word term`;
   }
   const han = /[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}]/u;
-  if (han.test(t) && (pieces.length > 1 || /[*=#]/.test(t) || /[\p{sc=Latin}\p{sc=Cyrillic}\p{sc=Arabic}]/u.test(t))) {
+  if (
+    han.test(t) &&
+    (pieces.length > 1 || /[*=#]/.test(t) || /[\p{sc=Latin}\p{sc=Cyrillic}\p{sc=Arabic}]/u.test(t))
+  ) {
     return 'a Chinese/Japanese term must be one run of Han/kana characters without operators';
   }
   return null;
@@ -90,7 +94,8 @@ function termList(file: string, where: Loc, value: unknown, groups: Map<string, 
   } else fail(file, where, 'expected a list of terms or a map of language → list');
   const out: string[] = [];
   for (const [i, item] of raw.entries()) {
-    if (typeof item !== 'string' && typeof item !== 'number') fail(file, `${where}[${i}]`, 'term must be a string');
+    if (typeof item !== 'string' && typeof item !== 'number')
+      fail(file, `${where}[${i}]`, 'term must be a string');
     const term = String(item);
     if (term.startsWith('@')) {
       const g = groups.get(term.slice(1));
@@ -107,14 +112,18 @@ function termList(file: string, where: Loc, value: unknown, groups: Map<string, 
 
 function num(file: string, where: Loc, v: unknown, dflt: number): number {
   if (v === undefined) return dflt;
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) fail(file, where, 'expected a non-negative number');
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
+    fail(file, where, 'expected a non-negative number');
   return v;
 }
 
 const THEME_KEYS = new Set(['strong', 'weak', 'title', 'rules', 'veto']);
 const RULE_KEYS = new Set(['term', 'terms', 'weight', 'title_only', 'with', 'near', 'unless']);
 
-export function parseThemesYaml(text: string, file = 'themes.yaml'): Omit<TaggerRules, 'regions' | 'metonymAfter' | 'metonymBefore'> {
+export function parseThemesYaml(
+  text: string,
+  file = 'themes.yaml',
+): Omit<TaggerRules, 'regions' | 'metonymAfter' | 'metonymBefore'> {
   let doc: unknown;
   try {
     doc = parseYaml(text);
@@ -139,15 +148,26 @@ export function parseThemesYaml(text: string, file = 'themes.yaml'): Omit<Tagger
   if (!isRecord(doc.themes)) fail(file, 'themes', 'expected a mapping of theme id → rules');
   const themes: ThemeRules[] = [];
   for (const [id, def] of Object.entries(doc.themes)) {
-    if (!isThemeId(id)) fail(file, `theme "${id}"`, `not a theme id of the taxonomy (${THEME_IDS.join(', ')})`);
+    if (!isThemeId(id))
+      fail(file, `theme "${id}"`, `not a theme id of the taxonomy (${THEME_IDS.join(', ')})`);
     if (!isRecord(def)) fail(file, `theme "${id}"`, 'expected a mapping with strong/weak/title/rules/veto');
     for (const k of Object.keys(def)) {
-      if (!THEME_KEYS.has(k)) fail(file, `theme "${id}"`, `unknown key "${k}" (allowed: ${[...THEME_KEYS].join(', ')})`);
+      if (!THEME_KEYS.has(k))
+        fail(file, `theme "${id}"`, `unknown key "${k}" (allowed: ${[...THEME_KEYS].join(', ')})`);
     }
     const terms: TermRule[] = [];
     const simple = (key: string, weight: number, titleOnly: boolean): void => {
       for (const term of termList(file, `theme "${id}" ${key}`, def[key], groups)) {
-        terms.push({ term, weight, titleOnly, with: [], near: null, unless: [], key: term, where: `theme "${id}" ${key} "${term}"` });
+        terms.push({
+          term,
+          weight,
+          titleOnly,
+          with: [],
+          near: null,
+          unless: [],
+          key: term,
+          where: `theme "${id}" ${key} "${term}"`,
+        });
       }
     };
     simple('strong', strongW, false);
@@ -157,18 +177,34 @@ export function parseThemesYaml(text: string, file = 'themes.yaml'): Omit<Tagger
       if (!Array.isArray(def.rules)) fail(file, `theme "${id}" rules`, 'expected a list');
       for (const [i, r] of def.rules.entries()) {
         const where = `theme "${id}" rules[${i}]`;
-        if (!isRecord(r)) fail(file, where, 'expected a mapping with term(s), with, near, unless, weight, title_only');
+        if (!isRecord(r))
+          fail(file, where, 'expected a mapping with term(s), with, near, unless, weight, title_only');
         for (const k of Object.keys(r)) if (!RULE_KEYS.has(k)) fail(file, where, `unknown key "${k}"`);
-        const ruleTerms = termList(file, `${where} term`, r.terms ?? (r.term === undefined ? undefined : [r.term]), groups);
+        const ruleTerms = termList(
+          file,
+          `${where} term`,
+          r.terms ?? (r.term === undefined ? undefined : [r.term]),
+          groups,
+        );
         if (ruleTerms.length === 0) fail(file, where, 'needs "term" or "terms"');
         const withTerms = termList(file, `${where} with`, r.with, groups);
         const near = r.near === undefined ? null : num(file, `${where} near`, r.near, 0);
         if (near !== null && withTerms.length === 0) fail(file, where, '"near" needs "with"');
-        if (r.title_only !== undefined && typeof r.title_only !== 'boolean') fail(file, `${where} title_only`, 'expected true or false');
+        if (r.title_only !== undefined && typeof r.title_only !== 'boolean')
+          fail(file, `${where} title_only`, 'expected true or false');
         const weight = num(file, `${where} weight`, r.weight, strongW);
         const unless = termList(file, `${where} unless`, r.unless, groups);
         for (const term of ruleTerms) {
-          terms.push({ term, weight, titleOnly: r.title_only === true, with: withTerms, near, unless, key: withTerms.length > 0 ? where : term, where: `${where} "${term}"` });
+          terms.push({
+            term,
+            weight,
+            titleOnly: r.title_only === true,
+            with: withTerms,
+            near,
+            unless,
+            key: withTerms.length > 0 ? where : term,
+            where: `${where} "${term}"`,
+          });
         }
       }
     }
@@ -183,7 +219,10 @@ export function parseThemesYaml(text: string, file = 'themes.yaml'): Omit<Tagger
 
 const REGION_KEYS = new Set(['names', 'metonyms', 'veto']);
 
-export function parseRegionsYaml(text: string, file = 'regions.yaml'): Pick<TaggerRules, 'regions' | 'metonymAfter' | 'metonymBefore'> {
+export function parseRegionsYaml(
+  text: string,
+  file = 'regions.yaml',
+): Pick<TaggerRules, 'regions' | 'metonymAfter' | 'metonymBefore'> {
   let doc: unknown;
   try {
     doc = parseYaml(text);
@@ -198,9 +237,11 @@ export function parseRegionsYaml(text: string, file = 'regions.yaml'): Pick<Tagg
   if (!isRecord(doc.regions)) fail(file, 'regions', 'expected a mapping of code → names/metonyms/veto');
   const regions: RegionRules[] = [];
   for (const [code, def] of Object.entries(doc.regions)) {
-    if (!/^(?:[A-Z]{2})$/.test(code)) fail(file, `region "${code}"`, 'expected an ISO 3166-1 alpha-2 code or EU');
+    if (!/^(?:[A-Z]{2})$/.test(code))
+      fail(file, `region "${code}"`, 'expected an ISO 3166-1 alpha-2 code or EU');
     if (!isRecord(def)) fail(file, `region "${code}"`, 'expected a mapping with names/metonyms/veto');
-    for (const k of Object.keys(def)) if (!REGION_KEYS.has(k)) fail(file, `region "${code}"`, `unknown key "${k}"`);
+    for (const k of Object.keys(def))
+      if (!REGION_KEYS.has(k)) fail(file, `region "${code}"`, `unknown key "${k}"`);
     const names = termList(file, `region "${code}" names`, def.names, groups);
     const metonyms = termList(file, `region "${code}" metonyms`, def.metonyms, groups);
     if (names.length === 0 && metonyms.length === 0) fail(file, `region "${code}"`, 'has no names');
@@ -209,6 +250,10 @@ export function parseRegionsYaml(text: string, file = 'regions.yaml'): Pick<Tagg
   return { regions, metonymAfter, metonymBefore };
 }
 
-export function parseRules(themesYaml: string, regionsYaml: string, files = { themes: 'themes.yaml', regions: 'regions.yaml' }): TaggerRules {
+export function parseRules(
+  themesYaml: string,
+  regionsYaml: string,
+  files = { themes: 'themes.yaml', regions: 'regions.yaml' },
+): TaggerRules {
   return { ...parseThemesYaml(themesYaml, files.themes), ...parseRegionsYaml(regionsYaml, files.regions) };
 }

@@ -56,7 +56,7 @@ export function createTagger(rules: TaggerRules): Tagger {
   const index = new TermIndex();
   const themeIds = rules.themes.map((t) => t.id);
   const uses = new Map<number, CompiledRule[]>();
-  const themeVeto: Set<number>[] = [];
+  const themeVetoUses = new Map<number, number[]>();
   const addUse = <T>(m: Map<number, T[]>, id: number, v: T): void => {
     const l = m.get(id);
     if (l) l.push(v);
@@ -75,16 +75,16 @@ export function createTagger(rules: TaggerRules): Tagger {
         unlessIds: r.unless.map((u) => index.add(u)),
       });
     }
-    themeVeto.push(new Set(theme.veto.map((v) => index.add(v))));
+    for (const v of theme.veto) addUse(themeVetoUses, index.add(v), ti);
   });
 
   const regionCodes = rules.regions.map((r) => r.code);
   const regionUses = new Map<number, RegionUse[]>();
-  const regionVeto: Set<number>[] = [];
+  const regionVetoUses = new Map<number, number[]>();
   rules.regions.forEach((region, ri) => {
     for (const n of region.names) addUse(regionUses, index.add(n), { region: ri, metonym: false });
     for (const n of region.metonyms) addUse(regionUses, index.add(n), { region: ri, metonym: true });
-    regionVeto.push(new Set(region.veto.map((v) => index.add(v))));
+    for (const v of region.veto) addUse(regionVetoUses, index.add(v), ri);
   });
   const afterIds = new Set(rules.metonymAfter.map((t) => index.add(t)));
   const beforeIds = new Set(rules.metonymBefore.map((t) => index.add(t)));
@@ -95,7 +95,16 @@ export function createTagger(rules: TaggerRules): Tagger {
     index.match(prepareField(stripDateline(input.summary ?? '')), 1, matches);
 
     const byTerm = new Map<number, Match[]>();
-    for (const m of matches) addUse(byTerm, m.term, m);
+    // Veto spans by theme / region index, collected in the same pass.
+    const themeVetoSpans = new Map<number, Match[]>();
+    const regionVetoSpans = new Map<number, Match[]>();
+    for (const m of matches) {
+      addUse(byTerm, m.term, m);
+      const tv = themeVetoUses.get(m.term);
+      if (tv) for (const t of tv) addUse(themeVetoSpans, t, m);
+      const rv = regionVetoUses.get(m.term);
+      if (rv) for (const r of rv) addUse(regionVetoSpans, r, m);
+    }
 
     const why: Record<string, string[]> = {};
     const note = (key: string, text: string): void => {
@@ -121,36 +130,40 @@ export function createTagger(rules: TaggerRules): Tagger {
       }
     }
     cands.sort((a, b) => spanLen(b.m) - spanLen(a.m));
-    const scores = new Array<number>(themeIds.length).fill(0);
-    const counted: Map<string, number>[] = themeIds.map(() => new Map());
-    const accepted: Match[][] = themeIds.map(() => []);
+    // Per-theme state is created only for themes that have a candidate match.
+    const state = new Map<number, { score: number; counted: Map<string, number>; accepted: Match[] }>();
     for (const { m, r, partner } of cands) {
       const t = r.theme;
-      if (isVetoed(byTerm, themeVeto[t]!, m)) continue;
-      if (accepted[t]!.some((a) => a !== m && contains(a, m) && spanLen(a) > spanLen(m))) continue;
-      accepted[t]!.push(m);
-      const prev = counted[t]!.get(r.termKey) ?? 0;
+      if (isVetoed(themeVetoSpans.get(t), m)) continue;
+      let st = state.get(t);
+      if (!st) {
+        st = { score: 0, counted: new Map(), accepted: [] };
+        state.set(t, st);
+      }
+      if (st.accepted.some((a) => a !== m && contains(a, m) && spanLen(a) > spanLen(m))) continue;
+      st.accepted.push(m);
+      const prev = st.counted.get(r.termKey) ?? 0;
       if (r.weight > prev) {
-        scores[t] = scores[t]! + r.weight - prev;
-        counted[t]!.set(r.termKey, r.weight);
+        st.score += r.weight - prev;
+        st.counted.set(r.termKey, r.weight);
       }
       note(themeIds[t]!, partner ? `${m.text} [+${partner.text}]` : m.text);
     }
-    const prior = new Set(input.sourceThemes ?? []);
+    const prior = input.sourceThemes ?? [];
     const themes: ThemeId[] = [];
-    themeIds.forEach((id, t) => {
-      let s = scores[t]!;
-      if (s <= 0) {
-        delete why[id];
-        return;
-      }
-      const boosted = prior.has(id) && s < rules.threshold && s + rules.prior >= rules.threshold;
-      if (prior.has(id)) s += rules.prior;
+    for (let t = 0; t < themeIds.length; t++) {
+      const st = state.get(t);
+      if (!st) continue;
+      const id = themeIds[t]!;
+      let s = st.score;
+      const hasPrior = s > 0 && prior.includes(id);
+      const boosted = hasPrior && s < rules.threshold && s + rules.prior >= rules.threshold;
+      if (hasPrior) s += rules.prior;
       if (s >= rules.threshold) {
         themes.push(id);
         if (boosted) note(id, PRIOR_NOTE);
       } else delete why[id];
-    });
+    }
 
     // Regions: names count alone, capitals only in a metonym context; a match inside a
     // longer place name of another region ("korea" in "north korea") gives way.
@@ -159,7 +172,7 @@ export function createTagger(rules: TaggerRules): Tagger {
       const us = regionUses.get(m.term);
       if (!us) continue;
       for (const u of us) {
-        if (isVetoed(byTerm, regionVeto[u.region]!, m)) continue;
+        if (isVetoed(regionVetoSpans.get(u.region), m)) continue;
         if (u.metonym && !inMetonymContext(matches, m, afterIds, beforeIds)) continue;
         regionHits.push({ m, u });
       }
@@ -198,12 +211,8 @@ function findPartner(byTerm: Map<number, Match[]>, r: CompiledRule, m: Match): M
   return null;
 }
 
-function isVetoed(byTerm: Map<number, Match[]>, veto: Set<number>, m: Match): boolean {
-  for (const v of veto) {
-    const ms = byTerm.get(v);
-    if (ms && ms.some((x) => overlaps(x, m))) return true;
-  }
-  return false;
+function isVetoed(spans: Match[] | undefined, m: Match): boolean {
+  return spans !== undefined && spans.some((x) => overlaps(x, m));
 }
 
 function inMetonymContext(matches: Match[], m: Match, after: Set<number>, before: Set<number>): boolean {
@@ -218,7 +227,13 @@ function inMetonymContext(matches: Match[], m: Match, after: Set<number>, before
 export const DEFAULT_THEMES_PATH = 'feeds/themes.yaml';
 
 /** Loads feeds/themes.yaml and the regions file beside it (regions.yaml) and compiles them. */
-export function loadTagger(path = DEFAULT_THEMES_PATH, regionsPath = join(dirname(path), 'regions.yaml')): Tagger {
-  const rules = parseRules(readFileSync(path, 'utf8'), readFileSync(regionsPath, 'utf8'), { themes: path, regions: regionsPath });
+export function loadTagger(
+  path = DEFAULT_THEMES_PATH,
+  regionsPath = join(dirname(path), 'regions.yaml'),
+): Tagger {
+  const rules = parseRules(readFileSync(path, 'utf8'), readFileSync(regionsPath, 'utf8'), {
+    themes: path,
+    regions: regionsPath,
+  });
   return createTagger(rules);
 }
