@@ -55,6 +55,23 @@ const WELL_KNOWN_PREFIXES: Record<string, string> = {
 };
 
 const MAX_DEPTH = 256;
+/** HTML void elements that never name a feed element (so not `link` or `source`). */
+const HTML_VOID = new Set([
+  'br',
+  'img',
+  'hr',
+  'input',
+  'meta',
+  'wbr',
+  'col',
+  'area',
+  'embed',
+  'param',
+  'track',
+  'BR',
+  'IMG',
+  'HR',
+]);
 const NAME = /[A-Za-z_\u00c0-\uffff][-\w.:\u00b7-\uffff]*/y;
 const ATTR = /\s*([A-Za-z_\u00c0-\uffff][-\w.:\u00b7-\uffff]*)\s*=\s*(?:"([^"]*)"|'([^']*)')/y;
 const ENTITY_REF = /&(#[xX][0-9a-fA-F]{1,8}|#[0-9]{1,10}|[A-Za-z_][-\w.]{0,63});/g;
@@ -101,6 +118,18 @@ export function parseXml(text: string, opts: { baseUrl?: string | null } = {}): 
     const last = kids[kids.length - 1];
     if (typeof last === 'string') kids[kids.length - 1] = last + value;
     else kids.push(value);
+  };
+
+  // HTML pasted unescaped into a description often has <br> or <img …> without a slash.
+  // Before an end tag that does not match, such void elements are closed where they
+  // stand, and what was read as their content becomes their parent's, as browsers do.
+  const closeVoidElements = (closing: string): void => {
+    for (let top = stack[stack.length - 1]; top && top.el.name !== closing && HTML_VOID.has(top.el.name);) {
+      stack.pop();
+      const parent = stack[stack.length - 1]?.el;
+      if (parent) parent.children.push(...top.el.children.splice(0));
+      top = stack[stack.length - 1];
+    }
   };
 
   const skipDoctype = (start: number): number => {
@@ -168,6 +197,7 @@ export function parseXml(text: string, opts: { baseUrl?: string | null } = {}): 
       while (end < n && /\s/.test(text[end] ?? '')) end++;
       if (!name || text[end] !== '>')
         fail(i, `malformed end tag ${JSON.stringify(text.slice(i, i + 2 + name.length + 10))}`);
+      closeVoidElements(name);
       const top = stack.pop();
       if (!top) fail(i, `end tag </${name}> without a start tag`);
       else if (top.el.name !== name) fail(i, `</${name}> does not close <${top.el.name}>`);

@@ -396,6 +396,15 @@ describe('documents that are not feeds', () => {
     expect(err.message).not.toContain('\n');
   });
 
+  it('recovers from unclosed HTML void elements written unescaped in a description', () => {
+    const feed = parseFeed(
+      `<rss version="2.0"><channel><title>t</title><item><title>x</title>
+      <description><p>First line<br>second <img src="a.png"> line</p><hr>end</description></item></channel></rss>`,
+      { now },
+    );
+    expect(item(feed, 0).summary).toBe('First line second line end');
+  });
+
   it.each([
     [
       'a truncated document',
