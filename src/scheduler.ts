@@ -287,9 +287,23 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
   return {
     start() {
       if (task || stopping) return;
-      task = cron.createTask('* * * * *', () => {
-        void tick().catch((err: unknown) => log.error({ err: String(err) }, 'tick_failed'));
-      });
+      task = cron.createTask(
+        '* * * * *',
+        () => {
+          void tick().catch((err: unknown) => log.error({ err: String(err) }, 'tick_failed'));
+        },
+        {
+          name: 'govwatch-heartbeat',
+          // node-cron's own messages (e.g. a tick missed while the process was busy) go to our log.
+          logger: {
+            info: (message) => log.debug({ source: 'node-cron' }, message),
+            warn: (message) => log.warn({ source: 'node-cron' }, message),
+            error: (message, err) =>
+              log.error({ source: 'node-cron', err: String(err ?? message) }, 'node_cron_error'),
+            debug: (message) => log.debug({ source: 'node-cron' }, String(message)),
+          },
+        },
+      );
       void task.start();
       void tick().catch((err: unknown) => log.error({ err: String(err) }, 'tick_failed'));
       log.info({ poll_minutes: pollMs / 60_000, owner }, 'scheduler_started');

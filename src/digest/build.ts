@@ -2,7 +2,8 @@
 //
 // What goes in: items stored after the target's digest mark (`afterId`), or, for a target
 // that never had a digest, items first seen since `since`. Only alertable items: a new feed's
-// backlog is archived and searchable but never fills a digest. Of those, the items matching
+// backlog is archived and searchable but never fills a posted digest (`includeBacklog` lets
+// `govwatch digest`, a reader looking back, see it). Of those, the items matching
 // the target's subscriptions (see filter.ts), one entry per story cluster.
 //
 // Order: the most-reported stories first (sources in the cluster), then the newest; the cap

@@ -58,6 +58,9 @@ describe('composeDigest', () => {
     ];
     const d = composeDigest(items, { target: null, filters: all, now: NOW });
     expect(d.sections.flatMap((s) => s.entries.map((e) => e.item.id))).toEqual([2]);
+    // `govwatch digest` (a reader looking back, not a post) may ask for it.
+    const all2 = composeDigest(items, { target: null, filters: all, now: NOW, includeBacklog: true });
+    expect(all2.totalStories).toBe(2);
   });
 
   it('groups by primary theme, lists each item once, puts most-reported and then newest first', () => {
