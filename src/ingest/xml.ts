@@ -73,7 +73,9 @@ const HTML_VOID = new Set([
   'HR',
 ]);
 const NAME = /[A-Za-z_\u00c0-\uffff][-\w.:\u00b7-\uffff]*/y;
-const ATTR = /\s*([A-Za-z_\u00c0-\uffff][-\w.:\u00b7-\uffff]*)\s*=\s*(?:"([^"]*)"|'([^']*)')/y;
+// Quoted values as XML wants; unquoted and bare attributes too, as HTML pasted into feeds has them.
+const ATTR =
+  /\s*([A-Za-z_\u00c0-\uffff][-\w.:\u00b7-\uffff]*)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`/]+)))?/y;
 const ENTITY_REF = /&(#[xX][0-9a-fA-F]{1,8}|#[0-9]{1,10}|[A-Za-z_][-\w.]{0,63});/g;
 
 /** Character and predefined/HTML references; any other `&name;` stays literal (never expanded). */
@@ -216,8 +218,8 @@ export function parseXml(text: string, opts: { baseUrl?: string | null } = {}): 
         ATTR.lastIndex = j;
         const a = ATTR.exec(text);
         if (!a) break;
-        const [, attrName = '', dq, sq] = a;
-        attrs[attrName] = decodeText(dq ?? sq ?? '');
+        const [, attrName = '', dq, sq, bare] = a;
+        attrs[attrName] = decodeText(dq ?? sq ?? bare ?? '');
         j = ATTR.lastIndex;
       }
       while (j < n && /\s/.test(text[j] ?? '')) j++;
