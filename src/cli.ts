@@ -81,13 +81,14 @@ export function buildProgram(): Command {
     .option('--since <when>', 'what arrived in this window: 24h, 7d, …', '24h')
     .option('--themes <ids>', 'comma-separated theme ids')
     .option('--regions <codes>', 'comma-separated region codes')
-    .option('--sources <ids>', 'comma-separated source ids')
+    // Not `--sources`: that is the global sources-file option, which would swallow it.
+    .option('--source <ids>', 'comma-separated source (feed) ids')
     .option('--keywords <words>', 'comma-separated keywords')
     .option('--limit <n>', 'at most this many stories', positiveInt, 25)
     .option('--format <format>', 'text, markdown or json', 'text')
     .action(async (opts) => {
       const { runDigestCommand } = await import('./cli/digest.ts');
-      await runDigestCommand(configOf(program), opts);
+      await runDigestCommand(configOf(program), { ...opts, sources: opts.source });
     });
 
   const feeds = program.command('feeds').description('manage sources (feeds/sources.yaml and the archive)');
