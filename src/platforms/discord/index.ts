@@ -7,7 +7,7 @@ import type { Logger } from '../../log.ts';
 import type { Store } from '../../store/types.ts';
 import { createInteractionHandler } from './interactions.ts';
 import type { DiscordSender } from './sender.ts';
-import { createDiscordSender } from './sender.ts';
+import { DEFAULT_RATE_LIMIT_OFFSET_MS, createDiscordSender } from './sender.ts';
 
 export { registerCommands, commandJson } from './register.ts';
 export { createDiscordRest, createDiscordSender, nonceFor } from './sender.ts';
@@ -39,6 +39,7 @@ export async function startDiscord(opts: StartDiscordOptions): Promise<DiscordFr
     rest: {
       ...(dc.apiUrl ? { api: dc.apiUrl.replace(/\/+$/, '') } : {}),
       globalRequestsPerSecond: opts.globalRequestsPerSecond ?? 50,
+      offset: DEFAULT_RATE_LIMIT_OFFSET_MS,
       // Long waits are handed back to the outbox (retry later) instead of blocking a send.
       rejectOnRateLimit: (data) => data.retryAfter > 30_000,
     },

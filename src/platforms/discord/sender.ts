@@ -18,7 +18,12 @@ export interface DiscordRestOptions {
   apiUrl?: string;
   /** Discord's global limit is 50 requests per second per bot. */
   globalRequestsPerSecond?: number;
-  /** Extra wait (ms) added to every rate-limit reset, against clock skew. discord.js default: 50. */
+  /**
+   * Extra wait (ms) added to every rate-limit reset, against latency jitter between us and
+   * Discord. discord.js's default is 50; at 50 a 100 ms stall (GC, a busy event loop) makes a
+   * whole burst of 50 requests meet a global 429 and lose a second, so we use 100 (5% of the
+   * global rate when it is saturated; see bench/discord-delivery-bench.ts).
+   */
   offsetMs?: number;
   /**
    * Rate-limit waits longer than this are not waited out inside the REST client: the send
@@ -28,12 +33,14 @@ export interface DiscordRestOptions {
   timeoutMs?: number;
 }
 
+export const DEFAULT_RATE_LIMIT_OFFSET_MS = 100;
+
 export function createDiscordRest(opts: DiscordRestOptions): REST {
   const maxWait = opts.maxRateLimitWaitMs ?? 30_000;
   const rest = new REST({
     ...(opts.apiUrl ? { api: opts.apiUrl.replace(/\/+$/, '') } : {}),
     globalRequestsPerSecond: opts.globalRequestsPerSecond ?? 50,
-    offset: opts.offsetMs ?? 50,
+    offset: opts.offsetMs ?? DEFAULT_RATE_LIMIT_OFFSET_MS,
     timeout: opts.timeoutMs ?? 15_000,
     rejectOnRateLimit: (data: RateLimitData) => data.retryAfter > maxWait,
   });
