@@ -112,7 +112,7 @@ export function createDeliveryWorker(opts: DeliveryWorkerOptions): DeliveryWorke
       return 'failed';
     }
     try {
-      const refs = await sender.send(entry.target, message, { idempotencyKey: entry.key });
+      const refs = await sender.send(entry.target, message, { idempotencyKey: entry.key, attempt });
       await complete(entry, { ok: true, sentRefs: refs });
       log.debug({ ...base, refs }, 'delivered');
       tally.sent++;

@@ -66,6 +66,7 @@ describe('delivery worker', () => {
     const r = await worker.runOnce();
     expect(r).toEqual({ claimed: 2, sent: 2, retried: 0, failed: 0 });
     expect(sender.calls.map((c) => c.opts.idempotencyKey).sort()).toEqual(['d:1', 'd:2']);
+    expect(sender.calls.map((c) => c.opts.attempt)).toEqual([1, 1]);
     expect(ob.rows.map((x) => [x.status, x.sentRefs])).toEqual([
       ['sent', ['m-d:1']],
       ['sent', ['m-d:2']],
@@ -125,6 +126,7 @@ describe('delivery worker', () => {
     expect(ob.rows[0]!.status).toBe('failed');
     expect(ob.rows[0]!.lastError).toBe('down 3');
     expect(sender.calls).toHaveLength(3);
+    expect(sender.calls.map((c) => c.opts.attempt)).toEqual([1, 2, 3]);
     expect(delays).toEqual([1_000, 2_000]);
     expect(retryDelayMs(2, { baseMs: 1_000, maxMs: 10_000 }, null)).toBe(2_000);
     expect(retryDelayMs(10, { baseMs: 1_000, maxMs: 10_000 }, null)).toBe(10_000);
