@@ -146,11 +146,18 @@ export class SlackSender implements ChatSender {
   async send(target: Target, message: OutboundMessage, opts: SendOptions): Promise<string[]> {
     if (target.platform !== 'slack') throw new SendError(`not a Slack target: ${target.platform}`, false);
     const parts = renderOutbound(message);
-    const done = this.progress.get(opts.idempotencyKey) ?? { refs: [], at: Date.now() };
-    this.progress.set(opts.idempotencyKey, done);
-    this.pruneProgress();
     // A DM target's channelId is the user id: chat.postMessage posts it to the app's DM.
     const channel = target.channelId;
+    let done = this.progress.get(opts.idempotencyKey);
+    if (!done) {
+      // Slack has no idempotency key. On a resend whose earlier attempt this process does not
+      // remember (a crash, another replica), find the parts already posted by their metadata.
+      const refs =
+        (opts.attempt ?? 1) > 1 ? await this.findPosted(target, opts.idempotencyKey, parts.length) : [];
+      done = { refs, at: Date.now() };
+    }
+    this.progress.set(opts.idempotencyKey, done);
+    this.pruneProgress();
     for (let i = done.refs.length; i < parts.length; i++) {
       const part = parts[i] as SlackMessage;
       const ref = await this.postPart(channel, part, {
@@ -201,6 +208,62 @@ export class SlackSender implements ChatSender {
         }
         throw se;
       }
+    }
+  }
+
+  /**
+   * The leading parts of this delivery already in the channel, as refs. Needs the history
+   * scopes (channels:history, groups:history, im:history); without them (or with another
+   * permanent error) the answer is "none found" and the delivery is posted again: at least
+   * once rather than lost. A transient error is thrown as retryable instead.
+   */
+  private async findPosted(target: Target, key: string, parts: number): Promise<string[]> {
+    try {
+      let channel = target.channelId;
+      if (target.kind === 'user') {
+        const opened = await this.client.conversations.open({ users: target.channelId });
+        channel = opened.channel?.id ?? channel;
+      }
+      const found = new Map<number, string>();
+      let cursor: string | undefined;
+      // The parts of one delivery are recent: two pages of 200 messages are plenty.
+      for (let page = 0; page < 2; page++) {
+        const res = await this.client.conversations.history({
+          channel,
+          limit: 200,
+          include_all_metadata: true,
+          ...(cursor ? { cursor } : {}),
+        });
+        for (const m of res.messages ?? []) {
+          const meta = m.metadata as
+            { event_type?: string; event_payload?: { key?: string; part?: number } } | undefined;
+          if (meta?.event_type === 'govwatch_delivery' && meta.event_payload?.key === key && m.ts) {
+            const part = Number(meta.event_payload.part);
+            if (Number.isInteger(part) && part >= 1 && part <= parts) found.set(part, `${channel}:${m.ts}`);
+          }
+        }
+        cursor = res.response_metadata?.next_cursor || undefined;
+        if (!cursor || found.size === parts) break;
+      }
+      // Parts go out in order, so the posted ones are a prefix; resume after the last of it.
+      const refs: string[] = [];
+      for (let p = 1; found.has(p); p++) refs.push(found.get(p) as string);
+      if (refs.length) {
+        this.logger.info(
+          { channel_id: channel, key, parts_found: refs.length, parts },
+          'slack resend: parts already posted',
+        );
+      }
+      return refs;
+    } catch (err) {
+      const se = toSendError(err);
+      // Slack busy or down: try the whole delivery later rather than risk a duplicate now.
+      if (se.retryable) throw se;
+      this.logger.warn(
+        { channel_id: target.channelId, key, err: se.message },
+        'slack resend: could not check earlier posts (history scopes?); posting again',
+      );
+      return [];
     }
   }
 

@@ -39,7 +39,16 @@ describe('slack-manifest.yaml', () => {
 
   it('asks for the scopes the adapter uses and enables interactivity and Socket Mode', () => {
     expect(new Set(manifest.oauth_config.scopes.bot)).toEqual(
-      new Set(['commands', 'chat:write', 'chat:write.public', 'users:read', 'im:write']),
+      new Set([
+        'commands',
+        'chat:write',
+        'chat:write.public',
+        'users:read',
+        'im:write',
+        'channels:history',
+        'groups:history',
+        'im:history',
+      ]),
     );
     expect(manifest.settings.interactivity.is_enabled).toBe(true);
     expect(manifest.settings.socket_mode_enabled).toBe(true);

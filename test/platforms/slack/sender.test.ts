@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SendError } from '../../../src/delivery/types.ts';
 import type { Target } from '../../../src/model.ts';
 import { silentLogger } from '../../../src/log.ts';
-import { createDeliveryClient, SlackSender } from '../../../src/platforms/slack/sender.ts';
+import { createDeliveryClient, renderOutbound, SlackSender } from '../../../src/platforms/slack/sender.ts';
 import type { SlackSenderOptions } from '../../../src/platforms/slack/sender.ts';
 import {
   analyzeMrkdwn,
@@ -237,6 +237,73 @@ describe('Slack ChatSender', () => {
     expect(refs).toHaveLength(parts.length);
   });
 
+  it.each([
+    ['after a crash mid-split, a new process posts only the missing parts', true, 2, 3],
+    ['after a crash once everything was posted, a new process posts nothing', true, 3, 3],
+    ['without history scopes, a new process posts again (at least once)', false, 2, 5],
+  ])('%s', async (_case, historyScopes, postedBeforeCrash, expectedPosts) => {
+    const { s } = await senderFor({ postsPerSecondPerChannel: 1000, burst: 1000, historyScopes });
+    const digest = digestOf(Array.from({ length: 120 }, () => storedItem()));
+    const parts = renderOutbound({ kind: 'digest', digest }).length;
+    expect(parts).toBe(3);
+    // The first process posts `postedBeforeCrash` parts and dies before recording anything.
+    const first = new SlackSender(faultOnCall(s, postedBeforeCrash + 1, { status: 503 }), silentLogger(), {
+      channelIntervalMs: 0,
+      maxInlineWaitMs: 0,
+    });
+    await first
+      .send(general, { kind: 'digest', digest }, { idempotencyKey: 'crash', attempt: 1 })
+      .catch(() => {});
+    // A fresh process (no memory of the attempt) claims the entry again: attempt 2.
+    const second = new SlackSender(
+      createDeliveryClient(s.botToken, s.apiUrl, silentLogger()),
+      silentLogger(),
+      {
+        channelIntervalMs: 0,
+      },
+    );
+    const refs = await second.send(
+      general,
+      { kind: 'digest', digest },
+      { idempotencyKey: 'crash', attempt: 2 },
+    );
+    const posted = s.messagesIn(GENERAL);
+    expect(posted).toHaveLength(expectedPosts);
+    expect(refs).toHaveLength(parts);
+    const byPart = posted.map((m) => (m.metadata as { event_payload: { part: number } }).event_payload.part);
+    if (historyScopes) {
+      expect(byPart).toEqual([1, 2, 3]);
+      expect(refs).toEqual(posted.map((m) => `${GENERAL}:${m.ts}`));
+    }
+  });
+
+  it('finds earlier posts in a direct message through conversations.open', async () => {
+    const { s, sender } = await senderFor();
+    const dm: Target = { platform: 'slack', channelId: MEMBER, workspaceId: 'T0GOVWATCH', kind: 'user' };
+    const msg = { kind: 'alert' as const, item: storedItem(), subscriptionId: 2 };
+    const first = await sender.send(dm, msg, { idempotencyKey: 'dm-crash' });
+    const fresh = new SlackSender(
+      createDeliveryClient(s.botToken, s.apiUrl, silentLogger()),
+      silentLogger(),
+      {
+        channelIntervalMs: 0,
+      },
+    );
+    expect(await fresh.send(dm, msg, { idempotencyKey: 'dm-crash', attempt: 2 })).toEqual(first);
+    expect(s.messagesIn(s.dmChannelFor(MEMBER))).toHaveLength(1);
+  });
+
+  it('treats a rate-limited history check as retryable and posts nothing', async () => {
+    const { s, sender } = await senderFor();
+    s.failNext('conversations.history', { status: 429, retryAfterSec: 3 });
+    const err = await sendError(
+      sender.send(general, { kind: 'text', text: 'x' }, { idempotencyKey: 'h', attempt: 2 }),
+    );
+    expect(err.retryable).toBe(true);
+    expect(err.retryAfterMs).toBe(3000);
+    expect(s.messagesIn(GENERAL)).toEqual([]);
+  });
+
   it('delivers to a user (direct message target) by user id', async () => {
     const { s, sender } = await senderFor();
     const dm: Target = { platform: 'slack', channelId: MEMBER, workspaceId: 'T0GOVWATCH', kind: 'user' };
@@ -245,7 +312,7 @@ describe('Slack ChatSender', () => {
       { kind: 'alert', item: storedItem({ title: 'Alert me' }), subscriptionId: 4 },
       { idempotencyKey: 'dm' },
     );
-    const [m] = s.messagesIn(MEMBER);
+    const [m] = s.messagesIn(s.dmChannelFor(MEMBER));
     expect(mrkdwnTexts(m?.blocks).join('\n')).toContain('Alert me');
   });
 });

@@ -74,6 +74,8 @@ export interface StandinOptions {
   burst?: number;
   /** How long a Socket Mode envelope may wait for its ack (Slack: 3 s). */
   ackTimeoutMs?: number;
+  /** Whether the app was granted channels:history/groups:history/im:history (default yes). */
+  historyScopes?: boolean;
 }
 
 interface Fault {
@@ -167,6 +169,7 @@ export class SlackStandin {
   private readonly rate: number;
   private readonly burst: number;
   private readonly ackTimeoutMs: number;
+  private readonly historyScopes: boolean;
   private tsCounter = 0;
   private socketTurn = 0;
 
@@ -178,6 +181,12 @@ export class SlackStandin {
     this.rate = opts.postsPerSecondPerChannel ?? 1;
     this.burst = opts.burst ?? 3;
     this.ackTimeoutMs = opts.ackTimeoutMs ?? 3000;
+    this.historyScopes = opts.historyScopes ?? true;
+  }
+
+  /** The id of the app's direct-message conversation with a user. */
+  dmChannelFor(userId: string): string {
+    return `D${userId.slice(1)}`;
   }
 
   /** Base of the Web API, for SLACK_API_URL / `slackApiUrl` (ends with `/api/`). */
@@ -359,6 +368,13 @@ export class SlackStandin {
           },
         };
       }
+      case 'conversations.open': {
+        const users = String(f.users ?? '');
+        if (!this.users.has(users)) return fail('user_not_found');
+        return { status: 200, body: { ok: true, channel: { id: this.dmChannelFor(users) } } };
+      }
+      case 'conversations.history':
+        return this.history(f);
       case 'chat.postMessage':
       case 'chat.postEphemeral':
       case 'chat.update':
@@ -366,6 +382,38 @@ export class SlackStandin {
       default:
         return fail('unknown_method');
     }
+  }
+
+  private history(f: Record<string, unknown>): { status: number; body: unknown } {
+    const fail = (error: string) => ({ status: 200, body: { ok: false, error } });
+    if (!this.historyScopes) return fail('missing_scope');
+    const channel = String(f.channel ?? '');
+    const isDm = channel.startsWith('D') && this.users.has(`U${channel.slice(1)}`);
+    const c = this.channels.get(channel);
+    if (!isDm && !c) return fail('channel_not_found');
+    if (c && !c.botIsMember) return fail('not_in_channel');
+    const limit = Math.min(Number(f.limit ?? 100) || 100, 999);
+    // Newest first, as Slack returns history.
+    const all = this.posted.filter((m) => m.channel === channel && m.method === 'chat.postMessage').reverse();
+    const start = Number(f.cursor ?? 0) || 0;
+    const page = all.slice(start, start + limit);
+    const withMeta = f.include_all_metadata === true || f.include_all_metadata === 'true';
+    const next = start + limit < all.length ? String(start + limit) : '';
+    return {
+      status: 200,
+      body: {
+        ok: true,
+        messages: page.map((m) => ({
+          type: 'message',
+          ts: m.ts,
+          text: m.text,
+          bot_id: 'BGOVWATCH',
+          ...(withMeta && m.metadata ? { metadata: m.metadata } : {}),
+        })),
+        has_more: Boolean(next),
+        response_metadata: { next_cursor: next },
+      },
+    };
   }
 
   private chat(
@@ -376,9 +424,12 @@ export class SlackStandin {
       status: 200,
       body: { ok: false, error, ...extra },
     });
-    const channel = String(f.channel ?? '');
-    // A user id as channel means the app's DM with that user.
-    const isDm = /^[UW]/.test(channel) && this.users.has(channel);
+    const requested = String(f.channel ?? '');
+    // A user id as channel means the app's DM with that user; it is recorded under the DM's id.
+    const isDm =
+      (/^[UW]/.test(requested) && this.users.has(requested)) ||
+      (requested.startsWith('D') && this.users.has(`U${requested.slice(1)}`));
+    const channel = isDm && !requested.startsWith('D') ? this.dmChannelFor(requested) : requested;
     const c = this.channels.get(channel);
     if (!isDm && !c) return fail('channel_not_found');
     if (c?.isArchived) return fail('is_archived');
