@@ -1,0 +1,115 @@
+// `govwatch feeds add|remove|import|export` on a temporary copy of the shipped sources file.
+// These run in-process (src/cli.ts main); the poll/parse/demo tests cover the child process.
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadSources } from '../../src/sources/load.ts';
+import type { FeedSource } from '../../src/model.ts';
+import { rssRoute, startFeedServer } from '../support/feed-server.ts';
+import type { FeedServer } from '../support/feed-server.ts';
+import { REPO_ROOT, runInProcess } from './run-cli.ts';
+
+let dir: string;
+let server: FeedServer;
+let sourcesPath: string;
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'govwatch-cli-feeds-'));
+  sourcesPath = join(dir, 'sources.yaml');
+  copyFileSync(join(REPO_ROOT, 'feeds', 'sources.yaml'), sourcesPath);
+  env = { GOVWATCH_DB: join(dir, 'archive.db'), GOVWATCH_SOURCES: sourcesPath };
+  server = await startFeedServer({
+    '/lagoon.xml': rssRoute('Lagoon Rights Monitor', [
+      { guid: 'l1', title: 'First post', link: 'https://lagoon.example/1', date: '2026-11-20T10:00:00Z' },
+    ]),
+    '/page.html': {
+      headers: { 'content-type': 'text/html' },
+      body: '<!doctype html><html><body>hi</body></html>',
+    },
+  });
+});
+
+afterAll(async () => {
+  await server?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const comparable = (s: FeedSource) => ({
+  id: s.id,
+  name: s.name,
+  url: s.url,
+  kind: s.kind,
+  language: s.language,
+  themes: s.themes ?? [],
+});
+
+describe('govwatch feeds', () => {
+  it('adds a feed that parses to the sources file, keeping its comments, and refuses duplicates and non-feeds', async () => {
+    const before = loadSources(sourcesPath);
+    const url = server.url('/lagoon.xml');
+    const r = await runInProcess(['feeds', 'add', url, '--kind', 'rights'], env);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^added lagoon-rights-monitor: Lagoon Rights Monitor \(rss2\.0, 1 items\)/);
+    const after = loadSources(sourcesPath);
+    expect(after).toHaveLength(before.length + 1);
+    expect(after.find((s) => s.url === url)).toMatchObject({
+      id: 'lagoon-rights-monitor',
+      name: 'Lagoon Rights Monitor',
+      kind: 'rights',
+      origin: 'operator',
+    });
+    expect(readFileSync(sourcesPath, 'utf8')).toContain('# govwatch: the curated sources.');
+
+    const again = await runInProcess(['feeds', 'add', `${url}/`], env);
+    expect(again.code).toBe(1);
+    expect(again.stderr.trim()).toMatch(/^govwatch: .* is already in the sources as lagoon-rights-monitor$/);
+
+    const html = await runInProcess(['feeds', 'add', server.url('/page.html')], env);
+    expect(html.code).toBe(1);
+    expect(html.stderr.trim().split('\n')).toHaveLength(1);
+    expect(html.stderr).toMatch(/not a feed/i);
+    expect(loadSources(sourcesPath)).toHaveLength(before.length + 1);
+  });
+
+  it('exports OPML that imports back into the same sources', async () => {
+    const sources = loadSources(sourcesPath);
+    const exported = await runInProcess(['feeds', 'export'], env);
+    expect(exported.code).toBe(0);
+    expect(exported.stdout).toMatch(/^<\?xml[^>]*\?>\s*<opml version="2\.0"/);
+    expect(exported.stdout.match(/<outline [^>]*xmlUrl=/g)).toHaveLength(sources.length);
+    const opmlPath = join(dir, 'export.opml');
+    writeFileSync(opmlPath, exported.stdout);
+
+    const freshPath = join(dir, 'fresh.yaml');
+    writeFileSync(freshPath, 'sources:\n');
+    const freshEnv = { GOVWATCH_DB: join(dir, 'fresh.db'), GOVWATCH_SOURCES: freshPath };
+    const imported = await runInProcess(['feeds', 'import', opmlPath], freshEnv);
+    expect(imported.code).toBe(0);
+    expect(imported.stdout).toContain(`imported ${sources.length} feed(s) from ${opmlPath}; 0 skipped`);
+    const roundTrip = loadSources(freshPath);
+    const byId = (a: { id: string }, b: { id: string }) => a.id.localeCompare(b.id);
+    expect(roundTrip.map(comparable).sort(byId)).toEqual(sources.map(comparable).sort(byId));
+
+    const twice = await runInProcess(['feeds', 'import', opmlPath], freshEnv);
+    expect(twice.stdout).toContain(`imported 0 feed(s) from ${opmlPath}; ${sources.length} skipped`);
+    expect(loadSources(freshPath)).toHaveLength(sources.length);
+  });
+
+  it('removes a feed from the file and the archive, and says so for an unknown id', async () => {
+    const r = await runInProcess(['feeds', 'remove', 'lagoon-rights-monitor'], env);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('removed lagoon-rights-monitor');
+    expect(loadSources(sourcesPath).some((s) => s.id === 'lagoon-rights-monitor')).toBe(false);
+    const list = await runInProcess(['feeds', 'list', '--json'], env);
+    const feeds = JSON.parse(list.stdout) as Array<{ id: string }>;
+    expect(feeds.some((f) => f.id === 'lagoon-rights-monitor')).toBe(false);
+    expect(feeds).toHaveLength(loadSources(sourcesPath).length);
+
+    const missing = await runInProcess(['feeds', 'remove', 'no-such-feed'], env);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr.trim()).toBe('govwatch: no feed with id no-such-feed');
+  });
+});
