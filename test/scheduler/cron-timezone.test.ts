@@ -133,3 +133,25 @@ describe('cron syntax', () => {
     },
   );
 });
+
+describe('unusual zones', () => {
+  const cases: Array<[string, string, string, string, string]> = [
+    // Chile springs forward at midnight: 00:00 on 6 Sep does not exist, the slot is 01:00.
+    ['America/Santiago', 'midnight gap', '0 0 * * *', '2026-09-05T12:00:00Z', '2026-09-06T04:00:00.000Z'],
+    // …and falls back at midnight: 00:00 on 5 Apr happens once, after the change (-04).
+    [
+      'America/Santiago',
+      'midnight fall-back',
+      '0 0 * * *',
+      '2026-04-04T12:00:00Z',
+      '2026-04-05T04:00:00.000Z',
+    ],
+    // Lord Howe moves by 30 minutes: 02:00 on 4 Oct does not exist, the slot is 02:30.
+    ['Australia/Lord_Howe', 'half-hour gap', '0 2 * * *', '2026-10-03T12:00:00Z', '2026-10-03T15:30:00.000Z'],
+    ['Asia/Kathmandu', '+05:45', '0 8 * * *', '2026-10-02T12:00:00Z', '2026-10-03T02:15:00.000Z'],
+  ];
+  it.each(cases)('%s (%s): %s after %s fires at %s', (tz, _what, expr, from, expected) => {
+    expect(iso(nextOccurrence(parseCron(expr), tz, at(from)))).toBe(expected);
+    expect(iso(previousOccurrence(parseCron(expr), tz, at(expected)))).toBe(expected);
+  });
+});

@@ -4,6 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createScheduler, digestPlans, type DigestPlan } from '../../src/scheduler.ts';
 import type { RunDigestResult } from '../../src/digest/run.ts';
+import type { OutboundMessage } from '../../src/delivery/types.ts';
 import { targetKey, type Subscription, type Target } from '../../src/model.ts';
 import type { Store } from '../../src/store/types.ts';
 import { CONSOLE, feed, tagged, tempArchive, type TestArchive } from '../digest/helpers.ts';
@@ -157,6 +158,56 @@ describe('missed digests', () => {
     a.clock.now = new Date('2026-11-25T08:01:20Z');
     expect((await scheduler.runDueDigests()).map((r) => r.outcome)).toEqual(['empty']);
     await scheduler.stop();
+  });
+});
+
+describe('restarts', () => {
+  it('a restarted scheduler neither repeats the last digest nor skips the next', async () => {
+    const { archive: a } = await setup('2026-11-24T12:00:00Z', [
+      { target: CONSOLE, cron: '0 8 * * *', timezone: 'Europe/Berlin' },
+    ]);
+    await store!.upsertFeeds([feed('eff')]);
+    const session = async (at: string, newTitles: string[]) => {
+      a.clock.now = new Date(at);
+      const s = a.open();
+      if (newTitles.length) {
+        await s.addItems(
+          'eff',
+          newTitles.map((title) => tagged({ title })),
+          { alertable: () => true },
+        );
+      }
+      const scheduler = createScheduler({ store: s, now: () => a.clock.now });
+      const reports = await scheduler.runDueDigests();
+      await scheduler.stop();
+      const entries = await s.listOutbox({ targetKey: targetKey(CONSOLE) });
+      await s.close();
+      const titles = entries.map((e) =>
+        (e.payload as OutboundMessage & { kind: 'digest' }).digest.sections.flatMap((x) =>
+          x.entries.map((en) => en.item.title),
+        ),
+      );
+      return {
+        outcomes: reports.map((r) => `${r.slot} ${r.outcome}`),
+        keys: entries.map((e) => e.key),
+        titles,
+      };
+    };
+    await store!.close();
+    store = null;
+    const first = await session('2026-11-25T07:00:30Z', ['one']);
+    expect(first.outcomes).toEqual(['2026-11-25T07:00:00.000Z enqueued']);
+    // Restarted a minute later, and again before the next slot: nothing to do.
+    expect((await session('2026-11-25T07:01:30Z', [])).outcomes).toEqual([]);
+    expect((await session('2026-11-26T06:59:00Z', ['two'])).outcomes).toEqual([]);
+    const third = await session('2026-11-26T07:00:10Z', []);
+    expect(third.outcomes).toEqual(['2026-11-26T07:00:00.000Z enqueued']);
+    expect(third.keys).toEqual([
+      `digest:${targetKey(CONSOLE)}:2026-11-25T07:00:00.000Z`,
+      `digest:${targetKey(CONSOLE)}:2026-11-26T07:00:00.000Z`,
+    ]);
+    // Each item in exactly one digest.
+    expect(third.titles).toEqual([['one'], ['two']]);
   });
 });
 
