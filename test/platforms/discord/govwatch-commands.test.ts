@@ -156,6 +156,20 @@ describe('govwatch commands on Discord', () => {
     expect(textOf(list)).toContain('encryption');
   });
 
+  it('autocompletes feed ids for /feeds remove', async () => {
+    const rec = await answered(
+      standin.autocomplete(
+        'feeds',
+        [sub('remove', [{ name: 'id', type: STRING, value: 'ef', focused: true }])],
+        {
+          permissions: ADMIN,
+        },
+      ),
+    );
+    const choices = (rec.callback!.data as { choices: Array<{ name: string; value: string }> }).choices;
+    expect(choices).toEqual([{ name: 'EFF (eff)', value: 'eff' }]);
+  });
+
   it('a hostile feed title found by /search and shared reaches the channel as inert text', async () => {
     const rec = await answered(
       standin.command('search', [{ name: 'query', type: STRING, value: 'encryption' }]),
