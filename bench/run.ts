@@ -10,6 +10,7 @@ export interface BenchReport {
 }
 
 const BENCHES = [
+  'parse-bench',
   'search-bench',
   'tag-bench',
   'cluster-bench',
