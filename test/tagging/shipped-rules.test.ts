@@ -177,11 +177,11 @@ describe('source prior', () => {
 
   it('lifts weak evidence over the threshold and is named in the explanation', () => {
     // A weak term plus a standards-body name score 0.8: not enough alone, enough with the prior.
-    const title = 'Delegates discuss the draft at the ITU';
+    const title = 'Interoperability debated at the ITU';
     expect(tag(title).themes).toEqual([]);
     const t = tag(title, '', 'en', ['standards']);
     expect(t.themes).toEqual(['standards']);
-    expect(t.why.standards).toEqual(['draft', 'ITU', PRIOR_NOTE]);
+    expect(t.why.standards).toEqual(['Interoperability', 'ITU', PRIOR_NOTE]);
   });
 });
 
