@@ -2,6 +2,7 @@
 // a 429 only when Slack's Retry-After has passed.
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDeliveryWorker } from '../../../src/delivery/worker.ts';
+import { createDeliveryClient, SlackSender } from '../../../src/platforms/slack/sender.ts';
 import { silentLogger } from '../../../src/log.ts';
 import type { Target } from '../../../src/model.ts';
 import { digestOf, GENERAL, runSlack, storedItem } from './helpers.ts';
@@ -71,5 +72,54 @@ describe('Slack delivery through the outbox worker', () => {
     now = new Date(now.getTime() + 25_000);
     expect(await worker.runOnce()).toMatchObject({ claimed: 1, sent: 1 });
     expect(r.standin.messagesIn(GENERAL)).toHaveLength(1);
+  });
+
+  it('a replica that takes over a crashed delivery posts only the parts still missing', async () => {
+    r = await runSlack(
+      'socket',
+      [],
+      { sender: { channelIntervalMs: 0 } },
+      { postsPerSecondPerChannel: 1000, burst: 1000 },
+    );
+    const standin = r.standin;
+    const digest = digestOf(Array.from({ length: 120 }, () => storedItem()));
+    await r.store.enqueue([
+      { key: 'digest:crash', target: general, kind: 'digest', payload: { kind: 'digest', digest } },
+    ]);
+    // Replica A posts two parts, then hangs forever on the third (as if killed mid-send).
+    const clientA = createDeliveryClient(standin.botToken, standin.apiUrl, silentLogger());
+    const post = clientA.chat.postMessage.bind(clientA.chat);
+    let calls = 0;
+    clientA.chat.postMessage = ((args: Parameters<typeof post>[0]) =>
+      ++calls <= 2 ? post(args) : new Promise<never>(() => {})) as typeof clientA.chat.postMessage;
+    const leaseMs = 60_000;
+    const workerA = createDeliveryWorker({
+      store: r.store,
+      senders: new Map([['slack', new SlackSender(clientA, silentLogger(), { channelIntervalMs: 0 })]]),
+      owner: 'replica-a',
+      logger: silentLogger(),
+      leaseMs,
+    });
+    void workerA.runOnce();
+    const deadline = Date.now() + 5000;
+    while (standin.messagesIn(GENERAL).length < 2 && Date.now() < deadline)
+      await new Promise((res) => setTimeout(res, 10));
+    expect(standin.messagesIn(GENERAL)).toHaveLength(2);
+    // Replica B, after A's lease expired, claims the entry again (attempt 2) with its own sender.
+    const workerB = createDeliveryWorker({
+      store: r.store,
+      senders: new Map([['slack', r.slack.sender]]),
+      owner: 'replica-b',
+      logger: silentLogger(),
+      leaseMs,
+      clock: () => new Date(Date.now() + leaseMs + 1000),
+    });
+    expect(await workerB.runOnce()).toMatchObject({ claimed: 1, sent: 1 });
+    const parts = standin
+      .messagesIn(GENERAL)
+      .map((m) => (m.metadata as { event_payload: { part: number } }).event_payload.part);
+    expect(parts).toEqual([1, 2, 3]);
+    const [entry] = await r.store.listOutbox({ status: 'sent' });
+    expect(entry?.sentRefs).toEqual(standin.messagesIn(GENERAL).map((m) => `${GENERAL}:${m.ts}`));
   });
 });
