@@ -138,7 +138,9 @@ describe('startBot in terminal mode', () => {
       });
       const lines: string[] = [];
       const sender = createConsoleSender((t) => lines.push(t), 'Europe/Berlin');
-      expect(await sender.send(CONSOLE_TARGET, { kind: 'digest', digest })).toEqual([]);
+      expect(await sender.send(CONSOLE_TARGET, { kind: 'digest', digest }, { idempotencyKey: 'k1' })).toEqual(
+        [],
+      );
       const text = lines.join('');
       expect(text).toContain('Terminal digest');
       expect(text).toContain('Quokka filtering law passes');
