@@ -4,7 +4,8 @@
 //
 // Two items are the same story when
 // - they have the same canonical URL (any feed, any age), or
-// - they come from different feeds, were published within `windowDays` of each other, and
+// - they come from different feeds, were published within `windowDays` of each other, do
+//   not disagree on region (both tagged with regions, none shared), and
 //   - in the same language: their titles or texts share enough stemmed words, or
 //   - across languages: they share at least two name-like anchors (Latin-script names,
 //     transliterated Cyrillic names, acronyms, non-year numbers), at least one a name.
@@ -57,6 +58,12 @@ export function compareStories(a: StoryFeatures, b: StoryFeatures, opts: Cluster
   if (a.feedId === b.feedId) return NO_MATCH; // one feed's posts are distinct stories by design
   const windowMs = (opts.windowDays ?? 3) * DAY_MS;
   if (Math.abs(a.time - b.time) > windowMs) return NO_MATCH;
+  // Both tagged with regions and none in common: the same kind of event in two countries
+  // ("Kenya blocks X" / "Tanzania blocks X"), which shared names alone cannot tell apart
+  // across languages.
+  if (a.regions.size > 0 && b.regions.size > 0 && intersectionSize(a.regions, b.regions) === 0) {
+    return NO_MATCH;
+  }
 
   if (sameLanguage(a, b)) {
     // Different numbers in both titles (RFC 9999 vs FIPS 206, "2.1" vs "Level 3") mark

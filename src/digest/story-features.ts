@@ -21,6 +21,8 @@ export interface StoryFeatures {
   keys: Set<string>;
   /** The subset of keys that look like names: what can match across languages. */
   anchors: Set<string>;
+  /** The tagger's regions (upper case): reports of one event do not disagree on all of them. */
+  regions: Set<string>;
   /** Digit runs in the title not glued to a preceding letter (W3C), other than years (versions, RFC numbers, counts). */
   titleNumbers: Set<string>;
 }
@@ -231,6 +233,7 @@ export function storyFeatures(item: StoredItem): StoryFeatures {
     words: contentWords([...titleTokens, ...summaryTokens]),
     keys,
     anchors,
+    regions: new Set(item.regions.map((r) => r.toUpperCase())),
     titleNumbers: new Set(
       (item.title.normalize('NFKC').match(/(?<![\p{L}\p{N}])\d+/gu) ?? []).filter((n) => !YEAR_RE.test(n)),
     ),
