@@ -1,5 +1,11 @@
 // The Discord front end: a discord.js gateway client (Guilds intent only) answering slash
 // commands, and a REST ChatSender for the delivery worker's digests and alerts.
+//
+// Replicas: every replica sends through REST (the outbox decides who sends what), but only
+// one holds the gateway, so each interaction is answered once. The holder keeps a named
+// lease in the store (Store.tryLock) and renews it; when it stops renewing (crash, network
+// split) the lease expires and another replica logs in within one check interval.
+import { hostname } from 'node:os';
 import { Client, Events, GatewayIntentBits } from 'discord.js';
 import type { CommandDef } from '../../chat/types.ts';
 import type { Config } from '../../config.ts';
@@ -7,11 +13,13 @@ import type { Logger } from '../../log.ts';
 import type { Store } from '../../store/types.ts';
 import { createInteractionHandler } from './interactions.ts';
 import type { DiscordSender } from './sender.ts';
-import { DEFAULT_RATE_LIMIT_OFFSET_MS, createDiscordSender } from './sender.ts';
+import { DEFAULT_RATE_LIMIT_OFFSET_MS, createDiscordRest, createDiscordSender } from './sender.ts';
 
 export { registerCommands, commandJson } from './register.ts';
 export { createDiscordRest, createDiscordSender, nonceFor } from './sender.ts';
 export type { DiscordRestOptions, DiscordSender } from './sender.ts';
+
+export const GATEWAY_LOCK = 'discord:gateway';
 
 export interface StartDiscordOptions {
   config: Config;
@@ -23,10 +31,16 @@ export interface StartDiscordOptions {
   deferAfterMs?: number;
   /** Discord's global REST limit per bot (requests per second). */
   globalRequestsPerSecond?: number;
+  /** This replica's id for the gateway lease (default GOVWATCH_REPLICA_ID, else host:pid). */
+  owner?: string;
+  /** Gateway lease length; it is renewed every third of this. Default 30 s. */
+  gatewayLeaseMs?: number;
 }
 
 export interface DiscordFrontEnd {
   sender: DiscordSender;
+  /** Whether this replica holds the gateway (answers interactions) right now. */
+  holdsGateway(): boolean;
   stop(): Promise<void>;
 }
 
@@ -34,17 +48,15 @@ export async function startDiscord(opts: StartDiscordOptions): Promise<DiscordFr
   const dc = opts.config.discord;
   if (!dc) throw new Error('DISCORD_TOKEN is not set');
   const log = opts.logger.child({ platform: 'discord' });
-  const client = new Client({
-    intents: [GatewayIntentBits.Guilds],
-    rest: {
-      ...(dc.apiUrl ? { api: dc.apiUrl.replace(/\/+$/, '') } : {}),
-      globalRequestsPerSecond: opts.globalRequestsPerSecond ?? 50,
-      offset: DEFAULT_RATE_LIMIT_OFFSET_MS,
-      // Long waits are handed back to the outbox (retry later) instead of blocking a send.
-      rejectOnRateLimit: (data) => data.retryAfter > 30_000,
-    },
-    allowedMentions: { parse: [] },
+  const owner = opts.owner ?? opts.config.replicaId ?? `${hostname()}:${process.pid}`;
+  const leaseMs = opts.gatewayLeaseMs ?? 30_000;
+  const apiUrl = dc.apiUrl?.replace(/\/+$/, '');
+  const rest = createDiscordRest({
+    token: dc.token,
+    apiUrl,
+    globalRequestsPerSecond: opts.globalRequestsPerSecond,
   });
+  const sender = createDiscordSender({ rest, logger: log });
   const onInteraction = createInteractionHandler({
     store: opts.store,
     config: opts.config,
@@ -52,24 +64,87 @@ export async function startDiscord(opts: StartDiscordOptions): Promise<DiscordFr
     commands: opts.commands,
     deferAfterMs: opts.deferAfterMs,
   });
-  client.on(Events.InteractionCreate, (i) => void onInteraction(i));
-  client.on(Events.Error, (err) => log.error({ error: String(err) }, 'discord client error'));
-  client.on(Events.ShardDisconnect, (ev, shard) =>
-    log.warn({ shard_id: shard, code: ev.code }, 'gateway closed'),
-  );
-  const ready = new Promise<void>((resolve) => {
-    client.once(Events.ClientReady, (c) => {
-      log.info({ user: c.user.tag, guilds: c.guilds.cache.size }, 'discord ready');
-      opts.onReady?.({ user: c.user.tag, guilds: c.guilds.cache.size });
-      resolve();
+
+  let client: Client | null = null;
+  let stopped = false;
+
+  async function login(): Promise<void> {
+    const c = new Client({
+      intents: [GatewayIntentBits.Guilds],
+      rest: {
+        ...(apiUrl ? { api: apiUrl } : {}),
+        globalRequestsPerSecond: opts.globalRequestsPerSecond ?? 50,
+        offset: DEFAULT_RATE_LIMIT_OFFSET_MS,
+      },
+      allowedMentions: { parse: [] },
     });
-  });
-  await client.login(dc.token);
-  await ready;
+    c.on(Events.InteractionCreate, (i) => void onInteraction(i));
+    c.on(Events.Error, (err) => log.error({ error: String(err) }, 'discord client error'));
+    c.on(Events.ShardDisconnect, (ev, shard) =>
+      log.warn({ shard_id: shard, code: ev.code }, 'gateway closed'),
+    );
+    const ready = new Promise<void>((resolve) => {
+      c.once(Events.ClientReady, (r) => {
+        log.info({ user: r.user.tag, guilds: r.guilds.cache.size, owner }, 'discord gateway ready');
+        opts.onReady?.({ user: r.user.tag, guilds: r.guilds.cache.size });
+        resolve();
+      });
+    });
+    client = c;
+    try {
+      await c.login(dc!.token);
+      await ready;
+    } catch (err) {
+      client = null;
+      await c.destroy().catch(() => undefined);
+      throw err;
+    }
+  }
+
+  async function release(reason: string): Promise<void> {
+    const c = client;
+    client = null;
+    if (c) {
+      log.warn({ owner, reason }, 'leaving the discord gateway');
+      await c.destroy().catch(() => undefined);
+    }
+  }
+
+  /** Take or keep the gateway lease; log in when it is newly ours, log out when it is lost. */
+  async function tick(): Promise<void> {
+    const ours = await opts.store.tryLock(GATEWAY_LOCK, owner, leaseMs).catch((err: unknown) => {
+      log.error({ error: String(err) }, 'gateway lease check failed');
+      return false;
+    });
+    if (stopped) return;
+    if (ours && !client) await login();
+    else if (!ours && client) await release('the gateway lease is held by another replica');
+  }
+
+  await tick();
+  if (!client) log.info({ owner }, 'another replica holds the discord gateway; sending only');
+
+  let ticking: Promise<void> = Promise.resolve();
+  const timer = setInterval(
+    () => {
+      ticking = ticking
+        .then(tick)
+        .catch((err: unknown) => log.error({ error: String(err) }, 'gateway take-over failed'));
+    },
+    Math.max(50, Math.floor(leaseMs / 3)),
+  );
+  timer.unref();
+
   return {
-    sender: createDiscordSender({ rest: client.rest, logger: log }),
+    sender,
+    holdsGateway: () => client !== null,
     async stop() {
-      await client.destroy();
+      stopped = true;
+      clearInterval(timer);
+      await ticking;
+      const held = client !== null;
+      await release('stopping');
+      if (held) await opts.store.unlock(GATEWAY_LOCK, owner).catch(() => undefined);
     },
   };
 }
