@@ -1,5 +1,5 @@
 // Choose the archive: PostgreSQL when DATABASE_URL is set, SQLite otherwise.
-import { pathToFileURL } from 'node:url';
+import { resolve } from 'node:path';
 import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
 import { silentLogger } from '../log.ts';
@@ -57,7 +57,5 @@ export function describeStoreLocation(config: Pick<Config, 'dbPath' | 'databaseU
       return 'postgres (unparsable DATABASE_URL)';
     }
   }
-  return config.dbPath === ':memory:'
-    ? 'sqlite in memory'
-    : `sqlite ${pathToFileURL(config.dbPath).pathname}`;
+  return config.dbPath === ':memory:' ? 'sqlite in memory' : `sqlite ${resolve(config.dbPath)}`;
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openStore } from '../../src/store/index.ts';
+import { describeStoreLocation, openStore } from '../../src/store/index.ts';
 import { MIGRATIONS, openSqliteStore } from '../../src/store/sqlite/index.ts';
 import { CORPUS_ITEMS, loadCorpus, runStoreContract } from './contract.ts';
 
@@ -61,6 +61,19 @@ describe('SQLite archive', () => {
     db.close();
     expect(tables).toEqual([]);
     expect(versions.map((v) => v.version)).not.toContain(999);
+  });
+
+  it('describes where the archive lives without credentials', () => {
+    expect(
+      describeStoreLocation({
+        dbPath: 'x.db',
+        databaseUrl: 'postgres://user:secret@db.example:5432/govwatch',
+      }),
+    ).toBe('postgres://db.example:5432/govwatch');
+    expect(describeStoreLocation({ dbPath: ':memory:', databaseUrl: undefined })).toBe('sqlite in memory');
+    expect(describeStoreLocation({ dbPath: join(dir, 'a.db'), databaseUrl: undefined })).toBe(
+      `sqlite ${join(dir, 'a.db')}`,
+    );
   });
 
   it('opens an in-memory archive with `:memory:`', async () => {
