@@ -137,6 +137,8 @@ export async function pollFeed(feed: FeedRecord, deps: PollDeps): Promise<FeedPo
         etag: fetched.etag ?? state.etag,
         lastModified: fetched.lastModified ?? state.lastModified,
         lastSuccessAt: now.toISOString(),
+        // A 304 after a failure is a recovery: clear the error like a 200 does.
+        lastError: null,
         consecutiveFailures: 0,
         nextCheckAt: nextCheckAfterSuccess(now, deps.intervalMs, {
           freshUntil: fetched.freshUntil ?? null,
@@ -218,15 +220,20 @@ export async function pollFeeds(deps: PollDeps, opts: PollOptions = {}): Promise
     : await deps.store.claimDueFeeds(deps.owner, now, 10_000, LEASE_MS);
   const results: FeedPollResult[] = [];
   let next = 0;
+  let reported = 0;
   const worker = async (): Promise<void> => {
     while (next < feeds.length) {
       const feed = feeds[next++]!;
+      let result: FeedPollResult;
       try {
-        results.push(await pollFeed(feed, deps));
+        result = await pollFeed(feed, deps);
+        results.push(result);
       } finally {
         if (!opts.all) await deps.store.releaseFeed(feed.id, deps.owner);
       }
-      opts.onFeedDone?.(results[results.length - 1]!, results.length, feeds.length);
+      // This feed's own result and a count of its own: while the lease was being released,
+      // other workers may have finished too.
+      opts.onFeedDone?.(result, ++reported, feeds.length);
     }
   };
   await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? 16, feeds.length) }, worker));

@@ -297,6 +297,66 @@ describe('pollFeeds with the real pipeline', () => {
     expect(await store.countItems()).toBe(4);
   });
 
+  it('clears the last error when a failed feed answers 304', async () => {
+    const route = rssRoute('Flaky', items('fl', 2));
+    server.set('/i/feed', route);
+    const config = configWith();
+    await open(config);
+    await store.upsertFeeds([source('flaky', '/i/feed')]);
+    const d = deps(config);
+    await pollFeeds(d, { all: true });
+    server.set('/i/feed', { status: 502, body: 'bad gateway' });
+    await pollFeeds(d, { all: true });
+    expect((await store.getFeed('flaky'))!.state).toMatchObject({ consecutiveFailures: 1 });
+    server.set('/i/feed', route); // same body, same ETag: the server answers 304
+    const back = await pollFeeds(d, { all: true });
+    expect(back.feeds[0]!.status).toBe('not-modified');
+    const state = (await store.getFeed('flaky'))!.state;
+    expect(state.consecutiveFailures).toBe(0);
+    expect(state.lastError).toBeNull();
+  });
+
+  it('reports each feed’s own result to onFeedDone while feeds run in parallel', async () => {
+    // Feeds of different sizes, answered after different delays, so completions interleave.
+    const sizes = [1, 2, 3, 4, 5, 6];
+    sizes.forEach((n, i) => {
+      const body = rssRoute(`P${n}`, items(`p${n}`, n));
+      server.set(`/j/feed${n}`, (_req, res) => {
+        setTimeout(() => res.writeHead(200, body.headers).end(body.body), (sizes.length - i) * 15);
+      });
+    });
+    const config = configWith();
+    await open(config);
+    await store.upsertFeeds(sizes.map((n) => source(`par${n}`, `/j/feed${n}`)));
+    // A store whose lease release takes real time, as over a network (PostgreSQL).
+    const slowRelease = new Proxy(store, {
+      get(target, prop) {
+        if (prop === 'releaseFeed')
+          return async (id: string, owner: string) => {
+            await new Promise((r) => setTimeout(r, 40));
+            return target.releaseFeed(id, owner);
+          };
+        const value = Reflect.get(target, prop) as unknown;
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const reported = new Map<string, number>();
+    const counts: number[] = [];
+    const summary = await pollFeeds(
+      { ...deps(config), store: slowRelease },
+      {
+        concurrency: 6,
+        onFeedDone: (r, done) => {
+          reported.set(r.feedId, r.added);
+          counts.push(done);
+        },
+      },
+    );
+    expect(summary.added).toBe(21);
+    expect([...reported.entries()].sort()).toEqual(sizes.map((n) => [`par${n}`, n]).sort());
+    expect(counts).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
   it('pushes the next check out by Retry-After on a 429', async () => {
     server.set('/h/feed', { status: 429, headers: { 'retry-after': '7200' }, body: 'slow down' });
     const config = configWith();
