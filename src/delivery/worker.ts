@@ -26,7 +26,12 @@ export interface DeliveryWorkerOptions {
   clock?: () => Date;
   /** Entries claimed per round. */
   batch?: number;
-  /** How long a claim is held; a crashed worker's entries are re-claimed after this. */
+  /**
+   * How long a claim is held; a crashed worker's entries are re-claimed after this. Keep it
+   * well inside Discord's nonce memory ("a few minutes"): a re-send after a crash must come
+   * while Discord still recognises the nonce. An entry whose claim is about to run out is
+   * not started (it goes back to the queue), so a send never outlives its claim by design.
+   */
   leaseMs?: number;
   /** Attempts (sends) before an entry is marked failed. */
   maxAttempts?: number;
@@ -80,7 +85,7 @@ export function toOutboundMessage(payload: unknown): OutboundMessage | null {
 export function createDeliveryWorker(opts: DeliveryWorkerOptions): DeliveryWorker {
   const clock = opts.clock ?? (() => new Date());
   const batch = opts.batch ?? 50;
-  const leaseMs = opts.leaseMs ?? 5 * 60_000;
+  const leaseMs = opts.leaseMs ?? 60_000;
   const maxAttempts = opts.maxAttempts ?? 8;
   const backoff = opts.backoff ?? DEFAULT_BACKOFF;
   const concurrency = Math.max(1, opts.concurrency ?? 16);
@@ -100,6 +105,17 @@ export function createDeliveryWorker(opts: DeliveryWorkerOptions): DeliveryWorke
     // The store counts an attempt when it claims the entry (a crash mid-send counts too).
     const attempt = Math.max(1, entry.attempts);
     const base = { outbox_id: entry.id, key: entry.key, target: targetKey(entry.target), attempt };
+    const claimedUntil = entry.claimedUntil ? Date.parse(entry.claimedUntil) : Infinity;
+    if (clock().getTime() > claimedUntil - leaseMs / 4) {
+      // Too late to start: another replica may claim it any moment. Hand it back.
+      await complete(entry, {
+        ok: false,
+        error: 'claim ran out before sending; re-queued',
+        retryAt: clock().toISOString(),
+      });
+      tally.retried++;
+      return 'retry';
+    }
     const message = toOutboundMessage(entry.payload);
     const sender = opts.senders.get(entry.target.platform);
     if (!message || !sender) {

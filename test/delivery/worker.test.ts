@@ -194,6 +194,25 @@ describe('delivery worker', () => {
     expect(ob.rows.map((r) => r.status)).toEqual(['pending', 'pending']);
   });
 
+  it('does not start a send whose claim is about to run out', async () => {
+    let setClock: (d: Date) => void = () => {};
+    const sender = scriptedSender(async () => {
+      // The first send is slow: 50 s of a 60 s claim pass.
+      setClock(new Date(T0.getTime() + 50_000));
+      return ['ok'];
+    });
+    const { ob, worker, setNow } = setup(sender);
+    setClock = setNow;
+    await ob.store.enqueue([
+      { key: 'a', target: channel('c1'), kind: 'reply', payload: text('first') },
+      { key: 'b', target: channel('c1'), kind: 'reply', payload: text('second') },
+    ]);
+    await worker.runOnce();
+    expect(sender.calls).toHaveLength(1);
+    expect(ob.rows.map((r) => r.status)).toEqual(['sent', 'pending']);
+    expect(ob.rows[1]!.lastError).toMatch(/claim ran out/);
+  });
+
   it('start() drains the outbox and stop() ends the loop', async () => {
     const sender = scriptedSender(async () => ['ok']);
     const { ob, worker } = setup(sender);

@@ -36,7 +36,7 @@ export interface DiscordRestOptions {
 export const DEFAULT_RATE_LIMIT_OFFSET_MS = 100;
 
 export function createDiscordRest(opts: DiscordRestOptions): REST {
-  const maxWait = opts.maxRateLimitWaitMs ?? 30_000;
+  const maxWait = opts.maxRateLimitWaitMs ?? 10_000;
   const rest = new REST({
     ...(opts.apiUrl ? { api: opts.apiUrl.replace(/\/+$/, '') } : {}),
     globalRequestsPerSecond: opts.globalRequestsPerSecond ?? 50,
