@@ -117,7 +117,7 @@ function num(file: string, where: Loc, v: unknown, dflt: number): number {
   return v;
 }
 
-const THEME_KEYS = new Set(['strong', 'weak', 'title', 'rules', 'veto']);
+const THEME_KEYS = new Set(['strong', 'weak', 'title', 'rules', 'veto', 'unless']);
 const RULE_KEYS = new Set(['term', 'terms', 'weight', 'title_only', 'with', 'near', 'unless']);
 
 export function parseThemesYaml(
@@ -209,6 +209,9 @@ export function parseThemesYaml(
       }
     }
     if (terms.length === 0) fail(file, `theme "${id}"`, 'has no terms');
+    // A theme-level `unless` applies to every term of the theme.
+    const themeUnless = termList(file, `theme "${id}" unless`, def.unless, groups);
+    if (themeUnless.length > 0) for (const t of terms) t.unless = [...t.unless, ...themeUnless];
     themes.push({ id, terms, veto: termList(file, `theme "${id}" veto`, def.veto, groups) });
   }
   for (const id of THEME_IDS) {
