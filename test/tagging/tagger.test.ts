@@ -27,6 +27,7 @@ themes:
         weight: 0.5
     veto: [standard price]
   encryption:
+    unless: [ransom]
     strong: [encryption, end-to-end, '=Tor']
     rules:
       - terms: [encrypted]
@@ -109,6 +110,11 @@ describe('theme matching', () => {
   it('drops a rule when an unless-term occurs', () => {
     expect(tag('Messages are encrypted').themes).toEqual(['encryption']);
     expect(tag('Ransomware: servers encrypted').themes).toEqual([]);
+  });
+
+  it('drops every term of a theme when a theme-level unless-term occurs', () => {
+    expect(tag('Encryption of the backups').themes).toEqual(['encryption']);
+    expect(tag('Attackers demand a ransom after the encryption of the backups').themes).toEqual([]);
   });
 
   it('counts title-only terms in the title alone', () => {
