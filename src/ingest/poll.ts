@@ -207,23 +207,58 @@ export interface PollOptions {
   all?: boolean;
   /** How many feeds are in flight at once (the fetcher also limits per host). */
   concurrency?: number;
+  /** How long a claimed feed stays leased to this replica. Default 5 minutes. */
+  leaseMs?: number;
+  /** Feeds claimed per round trip to the store. Default: `concurrency`. */
+  claimBatch?: number;
+  /** Called as each feed finishes; `total` counts the feeds claimed so far in this pass. */
   onFeedDone?: (result: FeedPollResult, done: number, total: number) => void;
 }
 
 const LEASE_MS = 5 * 60_000;
+/** Upper bound on the feeds one pass claims, whatever the store keeps handing out. */
+const MAX_FEEDS_PER_PASS = 10_000;
 
-/** Poll the due feeds (or all), in parallel, each feed leased to this replica while it runs. */
+/**
+ * Poll the due feeds (or all), in parallel, each feed leased to this replica while it runs.
+ * Due feeds are claimed a batch at a time as lanes free up, not all at once: with several
+ * replicas on one PostgreSQL each takes what it can poll now and the others share the rest,
+ * instead of the first replica to wake leasing every due feed for itself. Each claim reads
+ * the clock afresh so a lease taken late in a long pass still lasts `leaseMs`; the pass ends
+ * when a claim comes back short (nothing more is due) or after MAX_FEEDS_PER_PASS feeds.
+ */
 export async function pollFeeds(deps: PollDeps, opts: PollOptions = {}): Promise<PollSummary> {
-  const now = deps.now?.() ?? new Date();
-  const feeds = opts.all
-    ? await deps.store.listFeeds()
-    : await deps.store.claimDueFeeds(deps.owner, now, 10_000, LEASE_MS);
+  const concurrency = Math.max(1, opts.concurrency ?? 16);
+  const leaseMs = opts.leaseMs ?? LEASE_MS;
+  const batch = Math.max(1, opts.claimBatch ?? concurrency);
+  const queue: FeedRecord[] = opts.all ? await deps.store.listFeeds() : [];
+  let claimed = queue.length;
+  let exhausted = Boolean(opts.all);
+  let claiming: Promise<void> | null = null;
+  const claimMore = async (): Promise<void> => {
+    const room = Math.min(batch, MAX_FEEDS_PER_PASS - claimed);
+    const now = deps.now?.() ?? new Date();
+    const got = room > 0 ? await deps.store.claimDueFeeds(deps.owner, now, room, leaseMs) : [];
+    if (got.length < room || got.length === 0) exhausted = true;
+    claimed += got.length;
+    queue.push(...got);
+  };
   const results: FeedPollResult[] = [];
-  let next = 0;
   let reported = 0;
   const worker = async (): Promise<void> => {
-    while (next < feeds.length) {
-      const feed = feeds[next++]!;
+    for (;;) {
+      if (!queue.length) {
+        if (exhausted) return;
+        claiming ??= claimMore()
+          .catch((err: unknown) => {
+            exhausted = true; // the store is failing: finish what is claimed, then report
+            throw err;
+          })
+          .finally(() => (claiming = null));
+        await claiming;
+        continue;
+      }
+      const feed = queue.shift()!;
       let result: FeedPollResult;
       try {
         result = await pollFeed(feed, deps);
@@ -233,10 +268,11 @@ export async function pollFeeds(deps: PollDeps, opts: PollOptions = {}): Promise
       }
       // This feed's own result and a count of its own: while the lease was being released,
       // other workers may have finished too.
-      opts.onFeedDone?.(result, ++reported, feeds.length);
+      opts.onFeedDone?.(result, ++reported, claimed);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? 16, feeds.length) }, worker));
+  const lanes = opts.all ? Math.min(concurrency, queue.length) : concurrency;
+  await Promise.all(Array.from({ length: lanes }, worker));
   return {
     feeds: results,
     added: results.reduce((n, r) => n + r.added, 0),
