@@ -80,7 +80,8 @@ beforeAll(async () => {
   );
   env = { GOVWATCH_DB: join(dir, 'archive.db') };
   firstPoll = await runCli(['poll', '--sources', sourcesPath], { env });
-  secondPoll = await runCli(['poll', '--once', '--force', '--sources', sourcesPath], { env });
+  // The second poll in-process: the child above already covers exit codes and stderr.
+  secondPoll = await runInProcess(['poll', '--once', '--force', '--sources', sourcesPath], env);
 }, 120_000);
 
 afterAll(async () => {
@@ -142,10 +143,6 @@ describe('govwatch search', () => {
       expect(r.code, q.slice(0, 40)).toBe(0);
       expect(r.stdout.length).toBeGreaterThan(0);
     }
-    // A 10 kB query through the real process too: a long argv is no problem either.
-    const child = await runCli(['search', 'x'.repeat(10_240), '--json'], { env });
-    expect(child.code).toBe(0);
-    expect(JSON.parse(child.stdout)).toMatchObject({ total: 0, hits: [] });
   });
 });
 
