@@ -7,7 +7,10 @@ import { describeCron } from './options.ts';
 export function personalTarget(ctx: CommandContext): Target {
   return {
     platform: ctx.where.platform,
-    workspaceId: ctx.where.workspaceId,
+    // A Discord user and their DMs belong to no guild (the adapter's DM target has ''), so a
+    // personal subscription made in a guild must be the same target as one made in a DM.
+    // Slack users are per workspace, and its DM targets carry the team id.
+    workspaceId: ctx.where.platform === 'discord' ? '' : ctx.where.workspaceId,
     kind: 'user',
     channelId: ctx.caller.id,
   };

@@ -250,7 +250,7 @@ describe('/subscribe, /unsubscribe, /subscriptions', () => {
       /You are subscribed: #\d+: themes privacy, encryption; keywords "data retention", "pegasus" \(alert/,
     );
     const personal = await store.listSubscriptions({
-      target: { platform: 'discord', workspaceId: 'g1', kind: 'user', channelId: USER.id },
+      target: { platform: 'discord', workspaceId: '', kind: 'user', channelId: USER.id },
     });
     expect(personal).toHaveLength(1);
     expect(personal[0]).toMatchObject({ mode: 'alert', cron: null, createdBy: USER.id });
@@ -283,7 +283,7 @@ describe('/subscribe, /unsubscribe, /subscriptions', () => {
   it("refuses to remove someone else's subscription, and a channel's for a non-admin", async () => {
     await ctxFor('subscribe', { caller: OTHER, options: { themes: 'censorship', scope: 'me' } });
     const others = await store.listSubscriptions({
-      target: { platform: 'discord', workspaceId: 'g1', kind: 'user', channelId: OTHER.id },
+      target: { platform: 'discord', workspaceId: '', kind: 'user', channelId: OTHER.id },
     });
     const otherId = others[0]!.id;
     const err = await userError(ctxFor('unsubscribe', { caller: USER, options: { id: otherId } }));
@@ -308,6 +308,23 @@ describe('/subscribe, /unsubscribe, /subscriptions', () => {
     const ids = (await store.listSubscriptions()).map((s) => s.id);
     expect(ids).not.toContain(otherId);
     expect(ids).not.toContain(channelSub.id);
+  });
+});
+
+describe('personal subscriptions across places', () => {
+  it('finds a Discord subscription made with scope me in a guild from a direct message', async () => {
+    const caller = { id: 'u-traveller', name: 'Tia', isAdmin: false };
+    await ctxFor('subscribe', { caller, options: { keywords: 'walrus', scope: 'me', mode: 'alert' } });
+    // The Discord adapter's target for a DM: no guild, the user's id.
+    const dm: Target = { platform: 'discord', workspaceId: '', kind: 'user', channelId: caller.id };
+    const listed = textOf(await ctxFor('subscriptions', { caller, where: dm }));
+    expect(listed).toMatch(/keywords "walrus"/);
+    // ...and from another guild's channel.
+    const elsewhere: Target = { platform: 'discord', workspaceId: 'g2', kind: 'channel', channelId: 'c9' };
+    expect(textOf(await ctxFor('subscriptions', { caller, where: elsewhere }))).toMatch(/keywords "walrus"/);
+    const id = Number(/#(\d+): keywords "walrus"/.exec(listed)![1]);
+    const removed = await ctxFor('unsubscribe', { caller, where: dm, options: { id } });
+    expect(textOf(removed)).toContain(`Removed #${id}`);
   });
 });
 
