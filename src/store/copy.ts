@@ -106,15 +106,24 @@ export async function copyStore(
           progress(rows.length);
         }
 
-        // Items, keeping their ids and clusters; the search vector is rebuilt.
+        // Items, keeping their ids and clusters; the search vector is rebuilt. Secondary
+        // indexes are dropped and rebuilt once at the end (much faster than row by row);
+        // the unique ones stay, they are what would catch a duplicate.
+        const secondary = await c.query<{ name: string; def: string }>(
+          `SELECT indexname AS name, indexdef AS def FROM pg_indexes
+           WHERE schemaname = current_schema() AND tablename = 'items' AND indexdef NOT LIKE 'CREATE UNIQUE%'`,
+        );
+        for (const ix of secondary.rows) await c.query(`DROP INDEX ${quoteIdent(ix.name)}`);
         for (const batch of batches(src.prepare('SELECT * FROM items ORDER BY id').iterate(), batchSize)) {
           const rows = (batch as SqliteItemRow[]).map(itemInsert);
           await insertItemRows(c, '', rows);
           progress(rows.length);
         }
+        await c.query(`SET LOCAL maintenance_work_mem = '256MB'`);
+        for (const ix of secondary.rows) await c.query(ix.def);
         await c.query(
-          `UPDATE feeds f SET item_count = s.n, token_count = s.t
-           FROM (SELECT feed_id, count(*)::int AS n, sum(doc_len)::bigint AS t FROM items GROUP BY feed_id) s
+          `UPDATE feeds f SET item_count = s.n
+           FROM (SELECT feed_id, count(*)::int AS n FROM items GROUP BY feed_id) s
            WHERE f.id = s.feed_id`,
         );
 
@@ -207,8 +216,9 @@ export async function copyStore(
         }
         return out;
       });
-      // Fresh statistics for the planner (and for search's common-word frequencies).
-      await store.pool.query('ANALYZE');
+      // Fresh statistics for the planner and for search's common-word frequencies; VACUUM
+      // also sets the visibility map on the new rows.
+      for (const t of TABLES) await store.pool.query(`VACUUM (ANALYZE) ${t}`);
       opts.logger?.info({ counts, ms: Date.now() - started }, 'sqlite archive copied to postgres');
       return { counts, ms: Date.now() - started };
     } finally {
@@ -271,6 +281,10 @@ function* batches<T>(rows: Iterable<T>, size: number): Generator<T[]> {
 
 function col<R, V>(rows: R[], f: (r: R) => V): V[] {
   return rows.map(f);
+}
+
+function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
 }
 
 function stripNul(s: string): string {

@@ -41,10 +41,8 @@ CREATE TABLE feeds (
   feed_title text,
   lease_owner text,
   lease_until text,
-  -- maintained by addItems (and the cascade on delete): listFeeds must not count 1M rows,
-  -- and search needs the archive-wide totals for bm25
-  item_count integer NOT NULL DEFAULT 0,
-  token_count bigint NOT NULL DEFAULT 0
+  -- maintained by addItems (items of a removed feed go with it): listFeeds must not count 1M rows
+  item_count integer NOT NULL DEFAULT 0
 );
 CREATE INDEX feeds_due ON feeds (next_check_at);
 
@@ -68,9 +66,7 @@ CREATE TABLE items (
   -- search filter keys, lower-cased: 'th:<theme>', 'rg:<region>', 'sx:<feed id>'
   tags text[] NOT NULL DEFAULT '{}',
   -- the shared search tokens (search-text.ts) with positions; title weight A, summary B
-  search tsvector NOT NULL,
-  -- tokens in the row as bm25 counts them (title + summary + filter tags, like FTS5's row size)
-  doc_len integer NOT NULL
+  search tsvector NOT NULL
 );
 -- Deduplication: one guid per feed, and one canonical URL per feed.
 CREATE UNIQUE INDEX items_feed_guid ON items (feed_id, guid);

@@ -6,8 +6,6 @@
 // (title weight A, summary weight B) and a tsquery literal built from parsed terms. No text
 // search configuration or dictionary is involved, and no user text is ever parsed by
 // PostgreSQL's query syntax: every lexeme is quoted by us.
-import { tagsText } from '../sqlite/search.ts';
-import type { ThemeId } from '../../model.ts';
 import { indexText, type QueryTerm } from '../search-text.ts';
 
 /** Positions PostgreSQL keeps per lexeme, and the largest position it stores. */
@@ -25,21 +23,8 @@ function tokens(text: string): string[] {
   return t ? t.split(' ') : [];
 }
 
-export interface SearchDocument {
-  /** tsvector literal for `$n::tsvector`. */
-  vector: string;
-  /** Tokens in the row as FTS5's bm25 counts them: title + summary + filter tags. */
-  docLen: number;
-}
-
-export function searchDocument(item: {
-  title: string;
-  summary: string;
-  themes: ThemeId[];
-  regions: string[];
-  feedId: string;
-  published: string;
-}): SearchDocument {
+/** The tsvector literal (for `$n::tsvector`) of an item's title and summary. */
+export function searchVector(item: { title: string; summary: string }): string {
   const title = tokens(item.title);
   const summary = tokens(item.summary);
   const positions = new Map<string, string[]>();
@@ -51,9 +36,7 @@ export function searchDocument(item: {
   title.forEach((t, i) => add(t, i + 1, 'A'));
   const bodyStart = title.length + FIELD_GAP;
   summary.forEach((t, i) => add(t, bodyStart + i, 'B'));
-  const vector = [...positions].map(([lex, pos]) => `${quoteLexeme(lex)}:${pos.join(',')}`).join(' ');
-  const tagCount = tagsText(item).split(' ').filter(Boolean).length;
-  return { vector, docLen: title.length + summary.length + tagCount };
+  return [...positions].map(([lex, pos]) => `${quoteLexeme(lex)}:${pos.join(',')}`).join(' ');
 }
 
 /** Filter keys for the `tags` column (lower-cased, like the SQLite index's tag tokens). */
@@ -85,16 +68,4 @@ function termQuery(t: QueryTerm): string {
 /** tsquery literal for `$n::tsquery`: all terms (AND) or any (OR). */
 export function tsqueryLiteral(terms: QueryTerm[], op: 'AND' | 'OR'): string {
   return terms.map(termQuery).join(op === 'AND' ? ' & ' : ' | ');
-}
-
-/** Lexemes whose positions bm25 needs: whole tokens, and prefixes matched by `^@`. */
-export function termLexemes(terms: QueryTerm[]): { exact: string[]; prefixes: string[] } {
-  const exact = new Set<string>();
-  const prefixes = new Set<string>();
-  for (const t of terms) {
-    if (t.kind === 'word') exact.add(t.token);
-    else if (t.kind === 'phrase') t.tokens.forEach((x) => exact.add(x));
-    else prefixes.add(t.token);
-  }
-  return { exact: [...exact], prefixes: [...prefixes] };
 }

@@ -38,7 +38,7 @@ import {
   type SubscriptionRow,
 } from './rows.ts';
 import { loadCommonFrequencies, searchItems } from './search.ts';
-import { filterTags, searchDocument } from './search-index.ts';
+import { filterTags, searchVector } from './search-index.ts';
 
 /** Rows per multi-row INSERT: large enough to amortise round trips, small enough for one statement. */
 const INSERT_BATCH = 500;
@@ -57,7 +57,7 @@ const STATS_TTL_MS = 10 * 60_000;
 export class PostgresStore implements Store {
   readonly kind = 'postgres' as const;
   private readonly now: () => Date;
-  private common: { at: number; freqs: Promise<Map<string, number>> } | null = null;
+  private common: { at: number; loaded: Promise<{ freqs: Map<string, number>; rows: number }> } | null = null;
 
   constructor(
     readonly pool: pg.Pool,
@@ -197,28 +197,23 @@ u.themes::jsonb, u.origin
         alertable: opts.alertable(item, index),
         firstSeen,
       }));
-      const inserted = new Map<number, { id: number; docLen: number }>();
+      const inserted = new Map<number, number>();
       for (let start = 0; start < rows.length; start += INSERT_BATCH) {
         const batch = rows.slice(start, start + INSERT_BATCH);
         for (const r of await insertItemRows(c, feedId, batch)) {
-          inserted.set(start + r.ord - 1, { id: r.id, docLen: r.doc_len });
+          inserted.set(start + r.ord - 1, r.id);
         }
       }
-      let tokens = 0;
-      for (const v of inserted.values()) tokens += v.docLen;
       if (inserted.size) {
-        await c.query(
-          'UPDATE feeds SET item_count = item_count + $2, token_count = token_count + $3 WHERE id = $1',
-          [feedId, inserted.size, tokens],
-        );
+        await c.query('UPDATE feeds SET item_count = item_count + $2 WHERE id = $1', [feedId, inserted.size]);
       }
       const added: StoredItem[] = [];
       rows.forEach((r, index) => {
-        const hit = inserted.get(index);
-        if (!hit) return;
+        const id = inserted.get(index);
+        if (id === undefined) return;
         added.push({
           ...r.item,
-          id: hit.id,
+          id,
           feedId,
           sourceName,
           firstSeen,
@@ -289,17 +284,25 @@ u.themes::jsonb, u.origin
     return r.rows[0]?.n ?? 0;
   }
 
-  search(q: SearchQuery): Promise<SearchResult> {
-    return searchItems({ db: this.pool, commonFrequencies: () => this.commonFrequencies() }, q);
+  async search(q: SearchQuery): Promise<SearchResult> {
+    const stats = await this.columnStats();
+    return searchItems(
+      { db: this.pool, commonFrequencies: async () => stats.freqs, rowEstimate: stats.rows },
+      q,
+    );
   }
 
-  private commonFrequencies(): Promise<Map<string, number>> {
+  /** pg_stats' common lexemes, reread every few minutes (autovacuum's ANALYZE refreshes them). */
+  private columnStats(): Promise<{ freqs: Map<string, number>; rows: number }> {
     const t = Date.now();
     if (!this.common || t - this.common.at > STATS_TTL_MS) {
-      const freqs = loadCommonFrequencies(this.pool).catch(() => new Map<string, number>());
-      this.common = { at: t, freqs };
+      const loaded = loadCommonFrequencies(this.pool).catch(() => ({
+        freqs: new Map<string, number>(),
+        rows: 0,
+      }));
+      this.common = { at: t, loaded };
     }
-    return this.common.freqs;
+    return this.common.loaded;
   }
 
   // Subscriptions ----------------------------------------------------------------------
@@ -501,31 +504,31 @@ export async function insertItemRows(
   c: Queryable,
   feedId: string,
   rows: ItemInsert[],
-): Promise<Array<{ id: number; ord: number; doc_len: number }>> {
+): Promise<Array<{ id: number; ord: number }>> {
   if (!rows.length) return [];
   const withIds = rows.some((r) => r.id !== undefined);
   const feedIds = rows.map((r) => r.feedId ?? feedId);
-  const docs = rows.map((r, k) => searchDocument({ ...r.item, feedId: feedIds[k]! }));
+  const vectors = rows.map((r) => searchVector(r.item));
   const guids = rows.map((r) => stripNul(r.item.guid));
   const urls = rows.map((r) => (r.item.url === null ? null : stripNul(r.item.url)));
-  const r = await c.query<{ id: number; feed_id: string; guid: string; url: string | null; doc_len: number }>(
+  const r = await c.query<{ id: number; feed_id: string; guid: string; url: string | null }>(
     `INSERT INTO items (${withIds ? 'id, cluster_id, ' : ''}feed_id, guid, url, title, author, summary,
-       published, published_estimated, lang, themes, regions, why, first_seen, alertable, tags, search, doc_len)
+       published, published_estimated, lang, themes, regions, why, first_seen, alertable, tags, search)
      SELECT ${withIds ? 'u.id, u.cluster_id, ' : ''}u.feed_id, u.guid, u.url, u.title, u.author, u.summary,
        u.published, u.published_estimated, u.lang,
        ARRAY(SELECT jsonb_array_elements_text(u.themes::jsonb)),
        ARRAY(SELECT jsonb_array_elements_text(u.regions::jsonb)),
        u.why::jsonb, u.first_seen, u.alertable,
        ARRAY(SELECT jsonb_array_elements_text(u.tags::jsonb)),
-       u.search::tsvector, u.doc_len
+       u.search::tsvector
      FROM unnest($1::text[], $2::int[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
                  $9::text[], $10::bool[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[],
-                 $16::bool[], $17::text[], $18::text[], $19::int[])
+                 $16::bool[], $17::text[], $18::text[])
        WITH ORDINALITY AS u(feed_id, id, cluster_id, guid, url, title, author, summary, published, published_estimated,
-                            lang, themes, regions, why, first_seen, alertable, tags, search, doc_len, ord)
+                            lang, themes, regions, why, first_seen, alertable, tags, search, ord)
      ORDER BY u.ord
      ON CONFLICT DO NOTHING
-     RETURNING id, feed_id, guid, url, doc_len`,
+     RETURNING id, feed_id, guid, url`,
     [
       feedIds,
       rows.map((r) => r.id ?? null),
@@ -544,8 +547,7 @@ export async function insertItemRows(
       rows.map((r) => r.firstSeen),
       rows.map((r) => r.alertable),
       rows.map((r, k) => stripNul(JSON.stringify(filterTags({ ...r.item, feedId: feedIds[k]! })))),
-      docs.map((d) => d.vector),
-      docs.map((d) => d.docLen),
+      vectors,
     ],
   );
   // RETURNING does not promise input order: match rows back by (feed, guid, url), first unused wins.
@@ -559,7 +561,6 @@ export async function insertItemRows(
   return r.rows.map((row) => ({
     id: row.id,
     ord: positions.get(`${row.feed_id}\u0000${row.guid}\u0000${row.url ?? ''}`)?.shift() ?? 0,
-    doc_len: row.doc_len,
   }));
 }
 
