@@ -84,8 +84,63 @@ export interface DiscordSender extends ChatSender {
   readonly platform: 'discord';
 }
 
+interface PostedMessage {
+  id: string;
+  author?: { id: string };
+  timestamp: string;
+  content?: string;
+  embeds?: Array<{ title?: string; description?: string; footer?: { text?: string } }>;
+}
+
+/** What a reader sees of a message, compared to find a part already posted by an earlier attempt. */
+function fingerprint(m: {
+  content?: string;
+  embeds?: Array<{ title?: string; description?: string; footer?: { text?: string } }>;
+}): string {
+  const t = (x: string | undefined) => (x ?? '').trim();
+  return JSON.stringify([
+    t(m.content),
+    (m.embeds ?? []).map((e) => [t(e.title), t(e.description), t(e.footer?.text)]),
+  ]);
+}
+
+/** How far back a re-send looks for parts an earlier attempt posted. */
+const HISTORY_WINDOW_MS = 24 * 60 * 60_000;
+
 export function createDiscordSender(deps: { rest: REST; logger: Logger }): DiscordSender {
   const dmChannels = new Map<string, string>();
+  let botId: string | null = null;
+
+  /**
+   * Discord remembers a nonce for "a few minutes". A re-send after longer (an outage with
+   * backoff) would post parts again, so from the second attempt on the channel's recent
+   * history is read first and parts that are already there are not sent again.
+   */
+  async function postedBefore(channelId: string, parts: MessageJson[]): Promise<Array<string | null>> {
+    try {
+      botId ??= ((await deps.rest.get(Routes.user('@me'))) as { id: string }).id;
+      const recent = (await deps.rest.get(Routes.channelMessages(channelId), {
+        query: new URLSearchParams({ limit: '100' }),
+      })) as PostedMessage[];
+      const since = Date.now() - HISTORY_WINDOW_MS;
+      const mine = recent.filter((m) => m.author?.id === botId && Date.parse(m.timestamp) >= since);
+      const used = new Set<string>();
+      return parts.map((p) => {
+        const fp = fingerprint(p);
+        const hit = mine.find((m) => !used.has(m.id) && fingerprint(m) === fp);
+        if (!hit) return null;
+        used.add(hit.id);
+        return hit.id;
+      });
+    } catch (err) {
+      // Without Read Message History the nonce alone protects the re-send.
+      deps.logger.warn(
+        { channel_id: channelId, error: String(err) },
+        'could not read channel history before a re-send',
+      );
+      return parts.map(() => null);
+    }
+  }
 
   async function channelFor(target: Target): Promise<string> {
     if (target.kind === 'channel') return target.channelId;
@@ -107,7 +162,13 @@ export function createDiscordSender(deps: { rest: REST; logger: Logger }): Disco
       const ids: string[] = [];
       try {
         const channelId = await channelFor(target);
+        const earlier = (opts.attempt ?? 1) > 1 ? await postedBefore(channelId, parts) : [];
         for (const [i, part] of parts.entries()) {
+          const found = earlier[i];
+          if (found) {
+            ids.push(found);
+            continue;
+          }
           const body = { ...part, nonce: nonceFor(opts.idempotencyKey, i), enforce_nonce: true };
           const res = (await deps.rest.post(Routes.channelMessages(channelId), { body })) as { id: string };
           ids.push(res.id);

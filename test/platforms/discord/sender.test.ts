@@ -101,6 +101,35 @@ describe('Discord sender', () => {
     expect(bodies.every((r) => (r.body as { enforce_nonce: boolean }).enforce_nonce === true)).toBe(true);
   });
 
+  it.each([
+    { attempt: 1, reads: false, extra: 2 },
+    { attempt: 2, reads: true, extra: 0 },
+  ])(
+    'a re-send after the nonce is forgotten (attempt $attempt) posts $extra parts twice',
+    async ({ attempt, reads, extra }) => {
+      await standin.close();
+      standin = await startDiscordStandin({
+        nonceWindowMs: 1,
+        messagesPerChannel: { limit: 100, windowMs: 1_000 },
+      });
+      const items = Array.from({ length: 90 }, (_, k) => sampleItem(k + 1, { title: 'y'.repeat(200) }));
+      const message = { kind: 'digest' as const, digest: sampleDigest(items) };
+      // Parts 0 and 1 go out, then Discord fails (500, through discord.js's own 3 retries).
+      standin.failNextMessages(4, { status: 500 }, 2);
+      const err = await sender()
+        .send(target, message, { idempotencyKey: 'outage', attempt: 1 })
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(SendError);
+      const before = standin.messages.get(CHANNEL)?.length ?? 0;
+      expect(before).toBe(2);
+      await new Promise((r) => setTimeout(r, 5));
+      const refs = await sender().send(target, message, { idempotencyKey: 'outage', attempt });
+      const all = standin.messages.get(CHANNEL) ?? [];
+      expect(all.length).toBe(refs.length + extra);
+      expect(standin.requests.some((r) => r.method === 'GET' && r.path.endsWith('/messages'))).toBe(reads);
+    },
+  );
+
   it('waits out a 429 for its Retry-After and then posts once', async () => {
     standin.failNextMessages(1, { status: 429, retryAfterMs: 400 });
     await sender().send(target, { kind: 'text', text: 'hello' }, { idempotencyKey: 'r1' });

@@ -132,8 +132,8 @@ export interface DiscordStandin {
   /** Create-message requests answered with an earlier message because of enforce_nonce. */
   nonceReplays: number;
   identified: number;
-  /** Answer the next `n` create-message requests with this failure. */
-  failNextMessages(n: number, failure: ForcedFailure): void;
+  /** Answer the next `n` create-message requests (after letting `skip` through) with this failure. */
+  failNextMessages(n: number, failure: ForcedFailure, skip?: number): void;
   /** Add a channel at runtime (it is not announced on the gateway; REST knows it). */
   addChannel(guildId: string, id: string, name: string): void;
   command(name: string, options?: CommandOptionInput[], who?: InteractOptions): Promise<InteractionRecord>;
@@ -204,7 +204,7 @@ export async function startDiscordStandin(opts: StandinOptions = {}): Promise<Di
     guild: new Map<string, Array<Record<string, unknown>>>(),
   };
   const rateLimitHits = new Map<string, number>();
-  const forced: ForcedFailure[] = [];
+  const forced: Array<ForcedFailure | null> = [];
   const sockets = new Set<WebSocket>();
   const identifiedSockets = new Set<WebSocket>();
   let identified = 0;
@@ -447,7 +447,15 @@ export async function startDiscordStandin(opts: StandinOptions = {}): Promise<Di
     const chMsgs = /^\/channels\/(\d+)\/messages$/.exec(path);
     if (chMsgs && method === 'POST') return createMessage(res, chMsgs[1]!, body ?? {}, identity, now);
     if (chMsgs && method === 'GET') {
-      return send(res, 200, (messages.get(chMsgs[1]!) ?? []).map(messageJson).reverse());
+      if (!channelIndex.has(chMsgs[1]!)) return error(res, 404, { code: 10003, message: 'Unknown Channel' });
+      // Newest first, `limit` 1-100 (default 50), as Discord answers; nonces are not echoed here.
+      const limit = Math.min(100, Math.max(1, Number(rec.query.limit ?? 50)));
+      const list = [...(messages.get(chMsgs[1]!) ?? [])].reverse().slice(0, limit);
+      return send(
+        res,
+        200,
+        list.map((m) => ({ ...messageJson(m), nonce: undefined })),
+      );
     }
     const ch = /^\/channels\/(\d+)$/.exec(path);
     if (ch && method === 'GET') {
@@ -829,7 +837,8 @@ export async function startDiscordStandin(opts: StandinOptions = {}): Promise<Di
     get nonceReplays() {
       return nonceReplays;
     },
-    failNextMessages(n, failure) {
+    failNextMessages(n, failure, skip = 0) {
+      for (let i = 0; i < skip; i++) forced.push(null);
       for (let i = 0; i < n; i++) forced.push(failure);
     },
     addChannel(guildId, id, name) {
