@@ -90,8 +90,8 @@ export const subscribe: CommandDef = {
     const mode = (stringOption(ctx.options, 'mode') ?? 'digest').toLowerCase();
     if (mode !== 'digest' && mode !== 'alert') throw new UserError('bad-option', '`mode` is digest or alert');
     const target = scopeTarget(ctx, stringOption(ctx.options, 'scope'));
-    const timezone = timezoneOption(ctx.options, 'timezone', ctx.config.timezone);
-    const cron =
+    let timezone = timezoneOption(ctx.options, 'timezone', ctx.config.timezone);
+    let cron =
       mode === 'digest'
         ? scheduleCron(
             stringOption(ctx.options, 'frequency'),
@@ -99,6 +99,24 @@ export const subscribe: CommandDef = {
             stringOption(ctx.options, 'day'),
           )
         : null;
+    // A target has one digest schedule (the scheduler follows its oldest digest
+    // subscription), so a new digest subscription either joins the existing schedule (no
+    // schedule options given) or moves the target's other digest subscriptions to its own.
+    let rescheduled = 0;
+    if (cron !== null) {
+      const existing = (await ctx.store.listSubscriptions({ target, mode: 'digest' })).sort(
+        (a, b) => a.id - b.id,
+      );
+      const current = existing[0];
+      const explicit = ['frequency', 'time', 'day', 'timezone'].some((k) => stringOption(ctx.options, k));
+      if (current && !explicit) {
+        cron = current.cron ?? cron;
+        timezone = current.timezone;
+      } else if (current && (current.cron !== cron || current.timezone !== timezone)) {
+        for (const other of existing) await ctx.store.updateSubscriptionSchedule(other.id, cron, timezone);
+        rescheduled = existing.length;
+      }
+    }
     const sub = await ctx.store.addSubscription({
       target,
       filter,
@@ -112,6 +130,14 @@ export const subscribe: CommandDef = {
       ephemeral: true,
       blocks: [
         { type: 'paragraph', text: `${where} subscribed: ${describeSubscription(sub)}.` },
+        ...(rescheduled
+          ? [
+              {
+                type: 'paragraph' as const,
+                text: `${rescheduled} earlier digest subscription(s) here now follow this schedule too (one digest per place).`,
+              },
+            ]
+          : []),
         { type: 'context', text: `Undo with /unsubscribe id:${sub.id}` },
       ],
     };

@@ -10,6 +10,7 @@ import type { Config } from '../../src/config.ts';
 import { silentLogger } from '../../src/log.ts';
 import { THEME_IDS, UserError, targetKey } from '../../src/model.ts';
 import type { FeedSource, TaggedItem, Target, ThemeId } from '../../src/model.ts';
+import { digestPlans } from '../../src/scheduler.ts';
 import { openStore } from '../../src/store/index.ts';
 import type { Store } from '../../src/store/types.ts';
 import { HOSTILE_QUERIES } from '../store/hostile-queries.ts';
@@ -325,6 +326,34 @@ describe('personal subscriptions across places', () => {
     const id = Number(/#(\d+): keywords "walrus"/.exec(listed)![1]);
     const removed = await ctxFor('unsubscribe', { caller, where: dm, options: { id } });
     expect(textOf(removed)).toContain(`Removed #${id}`);
+  });
+});
+
+describe('digest subscriptions of one place share one schedule', () => {
+  it('joins the existing schedule unless schedule options are given, then moves all to the new one', async () => {
+    const where: Target = { platform: 'slack', workspaceId: 'T1', kind: 'channel', channelId: 'C-sched' };
+    const sub = (options: OptionValues) => ctxFor('subscribe', { caller: ADMIN, where, options });
+    await sub({ themes: 'privacy', time: '06:30', timezone: 'Europe/Paris' });
+    const joined = await sub({ regions: 'RU' });
+    expect(textOf(joined)).toMatch(/regions RU \(digest daily at 06:30 Europe\/Paris\)/);
+    const moved = await sub({
+      keywords: 'walrus',
+      frequency: 'weekly',
+      day: 'mon',
+      time: '09:00',
+      timezone: 'UTC',
+    });
+    expect(textOf(moved)).toMatch(/digest weekly on mon at 09:00 UTC/);
+    expect(textOf(moved)).toMatch(/2 earlier digest subscription\(s\) here now follow this schedule too/);
+    const subs = await store.listSubscriptions({ target: where, mode: 'digest' });
+    expect(subs.map((s) => [s.cron, s.timezone])).toEqual([
+      ['0 9 * * 1', 'UTC'],
+      ['0 9 * * 1', 'UTC'],
+      ['0 9 * * 1', 'UTC'],
+    ]);
+    const plans = digestPlans(subs);
+    expect(plans).toHaveLength(1);
+    expect(plans[0]).toMatchObject({ cron: '0 9 * * 1', timezone: 'UTC' });
   });
 });
 
