@@ -39,25 +39,31 @@ function startChild(env: Record<string, string>): { proc: ChildProcess; exited: 
 }
 
 describe('delivery survives SIGKILL mid-way', () => {
-  let standin: DiscordStandin;
+  let standin: DiscordStandin | null = null;
   let dir: string;
   const channelIds = Array.from({ length: CHANNELS }, (_, k) => String(310000000000000000n + BigInt(k)));
 
-  beforeAll(async () => {
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'gw-crash-'));
+  });
+  afterAll(async () => {
+    await standin?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it.each([
+    { guard: 'history check and nonce', readHistory: true },
+    { guard: 'nonce alone (no Read Message History)', readHistory: false },
+  ])('every channel gets the digest exactly once: $guard', { timeout: 60_000 }, async ({ readHistory }) => {
+    await standin?.close();
     standin = await startDiscordStandin({
       guilds: [{ id: GUILD, name: 'g', channels: channelIds.map((id, k) => ({ id, name: `c${k}` })) }],
       // Slow answers keep sends in flight, so the kill lands between a send and its record.
       latencyMs: 15,
+      readHistory,
     });
-    dir = mkdtempSync(join(tmpdir(), 'gw-crash-'));
-  });
-  afterAll(async () => {
-    await standin.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  it('every channel gets the digest exactly once', { timeout: 60_000 }, async () => {
-    const db = join(dir, 'archive.sqlite');
+    const s = standin;
+    const db = join(dir, `archive-${String(readHistory)}.sqlite`);
     const store = await openStore({ dbPath: db, databaseUrl: undefined });
     // A digest long enough to need several messages: parts must not repeat or go missing either.
     const items = Array.from({ length: 40 }, (_, k) =>
@@ -82,9 +88,9 @@ describe('delivery survives SIGKILL mid-way', () => {
     );
     await store.close();
 
-    const env = { GW_DB: db, GW_TOKEN: standin.token, GW_API_URL: standin.apiUrl, GW_LEASE_MS: '1000' };
+    const env = { GW_DB: db, GW_TOKEN: s.token, GW_API_URL: s.apiUrl, GW_LEASE_MS: '1000' };
     const first = startChild({ ...env, GW_OWNER: 'first' });
-    const posted = () => [...standin.messages.values()].reduce((n, l) => n + l.length, 0);
+    const posted = () => [...s.messages.values()].reduce((n, l) => n + l.length, 0);
     const deadline = Date.now() + 30_000;
     while (posted() < (CHANNELS * partsPerDigest) / 3 && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 5));
@@ -100,7 +106,7 @@ describe('delivery survives SIGKILL mid-way', () => {
     expect(await second.exited).toBe(0);
 
     for (const id of channelIds) {
-      const list = standin.messages.get(id) ?? [];
+      const list = s.messages.get(id) ?? [];
       expect(list.length, `channel ${id}`).toBe(partsPerDigest);
       expect(new Set(list.map((m) => m.nonce)).size).toBe(partsPerDigest);
     }
@@ -109,9 +115,10 @@ describe('delivery survives SIGKILL mid-way', () => {
     await check.close();
     expect(sent).toHaveLength(CHANNELS);
     for (const e of sent) expect(e.sentRefs).toHaveLength(partsPerDigest);
+    if (!readHistory) expect(s.nonceReplays).toBeGreaterThan(0);
     console.log(
-      `crash test: ${atKill} of ${CHANNELS * partsPerDigest} messages posted at SIGKILL; ` +
-        `${standin.nonceReplays} re-sends answered from the nonce instead of posting twice`,
+      `crash test (${readHistory ? 'history + nonce' : 'nonce only'}): ${atKill} of ${CHANNELS * partsPerDigest} messages posted at SIGKILL; ` +
+        `${s.nonceReplays} re-sends answered from the nonce instead of posting twice`,
     );
   });
 });

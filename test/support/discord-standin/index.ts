@@ -53,6 +53,8 @@ export interface StandinOptions {
   heartbeatIntervalMs?: number;
   /** Added before every REST answer, to model network latency. */
   latencyMs?: number;
+  /** false: reading channel history is refused (the bot lacks Read Message History). */
+  readHistory?: boolean;
 }
 
 export interface RecordedRequest {
@@ -448,6 +450,7 @@ export async function startDiscordStandin(opts: StandinOptions = {}): Promise<Di
     if (chMsgs && method === 'POST') return createMessage(res, chMsgs[1]!, body ?? {}, identity, now);
     if (chMsgs && method === 'GET') {
       if (!channelIndex.has(chMsgs[1]!)) return error(res, 404, { code: 10003, message: 'Unknown Channel' });
+      if (opts.readHistory === false) return error(res, 403, { code: 50001, message: 'Missing Access' });
       // Newest first, `limit` 1-100 (default 50), as Discord answers; nonces are not echoed here.
       const limit = Math.min(100, Math.max(1, Number(rec.query.limit ?? 50)));
       const list = [...(messages.get(chMsgs[1]!) ?? [])].reverse().slice(0, limit);
