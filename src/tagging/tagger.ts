@@ -30,9 +30,21 @@ interface CompiledRule {
   termKey: string;
   weight: number;
   titleOnly: boolean;
-  withIds: number[];
+  /** Term ids of the `with` list, or null for a plain term. */
+  withSet: Set<number> | null;
   near: number | null;
-  unlessIds: number[];
+  unlessSet: Set<number> | null;
+}
+
+interface ThemeState {
+  score: number;
+  counted: Map<string, number>;
+  accepted: Match[];
+  notes: string[];
+}
+
+function addNote(notes: string[], text: string): void {
+  if (!notes.includes(text)) notes.push(text);
 }
 
 interface RegionUse {
@@ -62,6 +74,17 @@ export function createTagger(rules: TaggerRules): Tagger {
     if (l) l.push(v);
     else m.set(id, [v]);
   };
+  // Rules expanded from one YAML rule share their lists: compile each list to one id set.
+  const idSets = new Map<string[], Set<number> | null>();
+  const idSet = (list: string[]): Set<number> | null => {
+    if (list.length === 0) return null;
+    let set = idSets.get(list);
+    if (set === undefined) {
+      set = new Set(list.map((t) => index.add(t)));
+      idSets.set(list, set);
+    }
+    return set;
+  };
   rules.themes.forEach((theme, ti) => {
     for (const r of theme.terms) {
       const id = index.add(r.term);
@@ -70,9 +93,9 @@ export function createTagger(rules: TaggerRules): Tagger {
         termKey: r.key,
         weight: r.weight,
         titleOnly: r.titleOnly,
-        withIds: r.with.map((w) => index.add(w)),
+        withSet: idSet(r.with),
         near: r.near,
-        unlessIds: r.unless.map((u) => index.add(u)),
+        unlessSet: idSet(r.unless),
       });
     }
     for (const v of theme.veto) addUse(themeVetoUses, index.add(v), ti);
@@ -95,22 +118,16 @@ export function createTagger(rules: TaggerRules): Tagger {
     index.match(prepareField(stripDateline(input.summary ?? '')), 1, matches);
 
     const byTerm = new Map<number, Match[]>();
-    // Veto spans by theme / region index, collected in the same pass.
-    const themeVetoSpans = new Map<number, Match[]>();
-    const regionVetoSpans = new Map<number, Match[]>();
+    // Veto spans by theme / region index, collected in the same pass (rare: created lazily).
+    let themeVetoSpans: Map<number, Match[]> | null = null;
+    let regionVetoSpans: Map<number, Match[]> | null = null;
     for (const m of matches) {
       addUse(byTerm, m.term, m);
       const tv = themeVetoUses.get(m.term);
-      if (tv) for (const t of tv) addUse(themeVetoSpans, t, m);
+      if (tv) for (const t of tv) addUse((themeVetoSpans ??= new Map()), t, m);
       const rv = regionVetoUses.get(m.term);
-      if (rv) for (const r of rv) addUse(regionVetoSpans, r, m);
+      if (rv) for (const r of rv) addUse((regionVetoSpans ??= new Map()), r, m);
     }
-
-    const why: Record<string, string[]> = {};
-    const note = (key: string, text: string): void => {
-      const list = (why[key] ??= []);
-      if (!list.includes(text)) list.push(text);
-    };
 
     // Themes: collect candidate matches per theme, longest first, so a phrase and a word
     // inside it ("internet shutdown" / "shutdown") do not both count.
@@ -120,25 +137,26 @@ export function createTagger(rules: TaggerRules): Tagger {
       if (!rs) continue;
       for (const r of rs) {
         if (r.titleOnly && m.field !== 0) continue;
-        if (r.unlessIds.some((u) => byTerm.has(u))) continue;
+        if (r.unlessSet && hasAny(byTerm, r.unlessSet)) continue;
         let partner: Match | null = null;
-        if (r.withIds.length > 0) {
-          partner = findPartner(byTerm, r, m);
+        if (r.withSet) {
+          partner = findPartner(matches, r.withSet, r.near, m);
           if (!partner) continue;
         }
         cands.push({ m, r, partner });
       }
     }
-    cands.sort((a, b) => spanLen(b.m) - spanLen(a.m));
-    // Per-theme state is created only for themes that have a candidate match.
-    const state = new Map<number, { score: number; counted: Map<string, number>; accepted: Match[] }>();
+    if (cands.length > 1) cands.sort((a, b) => spanLen(b.m) - spanLen(a.m));
+    // Per-theme state is created only for themes that have a candidate match; explanations
+    // are kept there and copied out only for the tags given.
+    const state: (ThemeState | undefined)[] = new Array<ThemeState | undefined>(themeIds.length);
     for (const { m, r, partner } of cands) {
       const t = r.theme;
-      if (isVetoed(themeVetoSpans.get(t), m)) continue;
-      let st = state.get(t);
+      if (themeVetoSpans && isVetoed(themeVetoSpans.get(t), m)) continue;
+      let st = state[t];
       if (!st) {
-        st = { score: 0, counted: new Map(), accepted: [] };
-        state.set(t, st);
+        st = { score: 0, counted: new Map(), accepted: [], notes: [] };
+        state[t] = st;
       }
       if (st.accepted.some((a) => a !== m && contains(a, m) && spanLen(a) > spanLen(m))) continue;
       st.accepted.push(m);
@@ -147,48 +165,56 @@ export function createTagger(rules: TaggerRules): Tagger {
         st.score += r.weight - prev;
         st.counted.set(r.termKey, r.weight);
       }
-      note(themeIds[t]!, partner ? `${m.text} [+${partner.text}]` : m.text);
+      addNote(st.notes, partner ? `${m.text} [+${partner.text}]` : m.text);
     }
     const prior = input.sourceThemes ?? [];
     const themes: ThemeId[] = [];
+    const why: Record<string, string[]> = {};
     for (let t = 0; t < themeIds.length; t++) {
-      const st = state.get(t);
+      const st = state[t];
       if (!st) continue;
       const id = themeIds[t]!;
       let s = st.score;
       const hasPrior = s > 0 && prior.includes(id);
       const boosted = hasPrior && s < rules.threshold && s + rules.prior >= rules.threshold;
       if (hasPrior) s += rules.prior;
-      if (s >= rules.threshold) {
-        themes.push(id);
-        if (boosted) note(id, PRIOR_NOTE);
-      } else delete why[id];
+      if (s < rules.threshold) continue;
+      themes.push(id);
+      if (boosted) st.notes.push(PRIOR_NOTE);
+      why[id] = st.notes;
     }
 
     // Regions: names count alone, capitals only in a metonym context; a match inside a
     // longer place name of another region ("korea" in "north korea") gives way.
-    const regionHits: { m: Match; u: RegionUse }[] = [];
+    const regionHits: { m: Match; region: number }[] = [];
     for (const m of matches) {
       const us = regionUses.get(m.term);
       if (!us) continue;
       for (const u of us) {
-        if (isVetoed(regionVetoSpans.get(u.region), m)) continue;
+        if (regionVetoSpans && isVetoed(regionVetoSpans.get(u.region), m)) continue;
         if (u.metonym && !inMetonymContext(matches, m, afterIds, beforeIds)) continue;
-        regionHits.push({ m, u });
+        regionHits.push({ m, region: u.region });
       }
     }
-    const regionSet = new Set<number>();
+    const regionNotes = new Map<number, string[]>();
     for (const h of regionHits) {
       const shadowed = regionHits.some(
-        (o) => o.u.region !== h.u.region && contains(o.m, h.m) && spanLen(o.m) > spanLen(h.m),
+        (o) => o.region !== h.region && contains(o.m, h.m) && spanLen(o.m) > spanLen(h.m),
       );
       if (shadowed) continue;
-      regionSet.add(h.u.region);
-      note(regionCodes[h.u.region]!, h.m.text);
+      let notes = regionNotes.get(h.region);
+      if (!notes) {
+        notes = [];
+        regionNotes.set(h.region, notes);
+      }
+      addNote(notes, h.m.text);
     }
-    const regions: RegionCode[] = [...regionSet].sort((a, b) => a - b).map((r) => regionCodes[r]!);
-    for (const key of Object.keys(why)) {
-      if (!themes.includes(key as ThemeId) && !regions.includes(key)) delete why[key];
+    const order = [...regionNotes.keys()].sort((a, b) => a - b);
+    const regions: RegionCode[] = [];
+    for (const r of order) {
+      const code = regionCodes[r]!;
+      regions.push(code);
+      why[code] = regionNotes.get(r)!;
     }
     return { themes, regions, why };
   }
@@ -196,17 +222,24 @@ export function createTagger(rules: TaggerRules): Tagger {
   return { tag };
 }
 
-function findPartner(byTerm: Map<number, Match[]>, r: CompiledRule, m: Match): Match | null {
-  for (const w of r.withIds) {
-    const ms = byTerm.get(w);
-    if (!ms) continue;
-    for (const p of ms) {
-      if (overlaps(p, m)) continue;
-      if (r.near === null) return p;
-      if (p.field !== m.field) continue;
-      const gap = p.tokStart >= m.tokEnd ? p.tokStart - m.tokEnd : m.tokStart - p.tokEnd;
-      if (gap <= r.near) return p;
-    }
+/** Whether any matched term is in `set` (iterating the smaller side). */
+function hasAny(byTerm: Map<number, Match[]>, set: Set<number>): boolean {
+  if (set.size < byTerm.size) {
+    for (const id of set) if (byTerm.has(id)) return true;
+    return false;
+  }
+  for (const id of byTerm.keys()) if (set.has(id)) return true;
+  return false;
+}
+
+/** The first match of a `with` term that does not overlap `m` and lies within `near` words. */
+function findPartner(matches: Match[], withSet: Set<number>, near: number | null, m: Match): Match | null {
+  for (const p of matches) {
+    if (!withSet.has(p.term) || overlaps(p, m)) continue;
+    if (near === null) return p;
+    if (p.field !== m.field) continue;
+    const gap = p.tokStart >= m.tokEnd ? p.tokStart - m.tokEnd : m.tokStart - p.tokEnd;
+    if (gap <= near) return p;
   }
   return null;
 }
