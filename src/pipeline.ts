@@ -30,6 +30,8 @@ export function createPollDeps(opts: PipelineOptions): PollDeps {
     maxBytes: config.fetch.maxBytes,
     allowPrivate: config.allowPrivateUrls,
     limiter: createFetchLimiter({ perHost: 2, global: 16 }),
+    // The same clock as the poll, so Cache-Control/Retry-After deadlines and next checks agree.
+    now,
   });
   return {
     store,

@@ -357,6 +357,39 @@ describe('pollFeeds with the real pipeline', () => {
     expect(counts).toEqual([1, 2, 3, 4, 5, 6]);
   });
 
+  it.each([
+    {
+      name: 'Cache-Control max-age',
+      headers: { 'cache-control': 'public, max-age=10800' },
+      ttl: '',
+      wait: 3 * 3_600_000,
+    },
+    {
+      name: 'Expires',
+      headers: { expires: new Date(T0.getTime() + 5 * 3_600_000).toUTCString() },
+      ttl: '',
+      wait: 5 * 3_600_000,
+    },
+    { name: 'the feed’s <ttl>', headers: {}, ttl: '<ttl>120</ttl>', wait: 2 * 3_600_000 },
+    { name: 'no hint', headers: {}, ttl: '', wait: INTERVAL_MS },
+  ])('schedules the next check from $name', async ({ headers, ttl, wait }) => {
+    const path = `/k/${wait}`;
+    server.set(path, {
+      headers: { 'content-type': 'application/rss+xml', ...headers },
+      body: rssFeed('Hints', items('hn', 1)).replace(
+        '<description>test feed</description>',
+        `<description>x</description>${ttl}`,
+      ),
+    });
+    const config = configWith();
+    await open(config);
+    await store.upsertFeeds([source('hints', path)]);
+    await pollFeeds(deps(config), { all: true });
+    const state = (await store.getFeed('hints'))!.state;
+    expect(state.lastError).toBeNull();
+    expect(state.nextCheckAt).toBe(new Date(T0.getTime() + wait).toISOString());
+  });
+
   it('pushes the next check out by Retry-After on a 429', async () => {
     server.set('/h/feed', { status: 429, headers: { 'retry-after': '7200' }, body: 'slow down' });
     const config = configWith();
