@@ -372,23 +372,26 @@ describe('pollFeeds with the real pipeline', () => {
     },
     { name: 'the feed’s <ttl>', headers: {}, ttl: '<ttl>120</ttl>', wait: 2 * 3_600_000 },
     { name: 'no hint', headers: {}, ttl: '', wait: INTERVAL_MS },
-  ])('schedules the next check from $name', async ({ headers, ttl, wait }) => {
-    const path = `/k/${wait}`;
-    server.set(path, {
-      headers: { 'content-type': 'application/rss+xml', ...headers },
-      body: rssFeed('Hints', items('hn', 1)).replace(
-        '<description>test feed</description>',
-        `<description>x</description>${ttl}`,
-      ),
-    });
-    const config = configWith();
-    await open(config);
-    await store.upsertFeeds([source('hints', path)]);
-    await pollFeeds(deps(config), { all: true });
-    const state = (await store.getFeed('hints'))!.state;
-    expect(state.lastError).toBeNull();
-    expect(state.nextCheckAt).toBe(new Date(T0.getTime() + wait).toISOString());
-  });
+  ] as Array<{ name: string; headers: Record<string, string>; ttl: string; wait: number }>)(
+    'schedules the next check from $name',
+    async ({ headers, ttl, wait }) => {
+      const path = `/k/${wait}`;
+      server.set(path, {
+        headers: { 'content-type': 'application/rss+xml', ...headers },
+        body: rssFeed('Hints', items('hn', 1)).replace(
+          '<description>test feed</description>',
+          `<description>x</description>${ttl}`,
+        ),
+      });
+      const config = configWith();
+      await open(config);
+      await store.upsertFeeds([source('hints', path)]);
+      await pollFeeds(deps(config), { all: true });
+      const state = (await store.getFeed('hints'))!.state;
+      expect(state.lastError).toBeNull();
+      expect(state.nextCheckAt).toBe(new Date(T0.getTime() + wait).toISOString());
+    },
+  );
 
   it('pushes the next check out by Retry-After on a 429', async () => {
     server.set('/h/feed', { status: 429, headers: { 'retry-after': '7200' }, body: 'slow down' });
