@@ -283,6 +283,8 @@ function titleChecker(title: string): (t: QueryTerm) => boolean {
     const needle = t.kind === 'phrase' ? phraseRun(t.tokens) : t.token;
     // Stems are prefixes of their words, so a word in the title contains its stem.
     if (!mayFold && !lower.includes(needle)) return false;
+    // CJK terms match anywhere inside a run, so the substring test is the answer.
+    if (!mayFold && t.kind !== 'word') return true;
     spans ??= textSpans(title);
     return titleHas(spans, t);
   };
