@@ -97,7 +97,7 @@ export const feeds: CommandDef = {
           throw new UserError('not-found', `no feed with id ${id}; see /feeds list`);
         return {
           ephemeral: true,
-          blocks: [{ type: 'paragraph', text: `Removed ${id}. Its archived items stay searchable.` }],
+          blocks: [{ type: 'paragraph', text: `Removed ${id} and its archived items.` }],
         };
       }
       case 'status': {

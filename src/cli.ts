@@ -113,7 +113,7 @@ export function buildProgram(): Command {
     });
   feeds
     .command('remove')
-    .description('remove a feed from the sources file and stop polling it (its items stay archived)')
+    .description('remove a feed from the sources file and the archive, with its archived items')
     .argument('<id>')
     .action(async (id: string) => {
       const { feedsRemove } = await import('./cli/feeds.ts');

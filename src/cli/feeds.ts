@@ -75,12 +75,13 @@ export async function feedsAdd(
 
 export async function feedsRemove(config: Config, id: string): Promise<void> {
   const sources = loadSources(config.sourcesPath);
-  if (sources.some((s) => s.id === id)) {
+  const inFile = sources.some((s) => s.id === id);
+  if (inFile) {
     saveSources(
       config,
       sources.filter((s) => s.id !== id),
     );
-    out(`removed ${id} from ${config.sourcesPath}; its archived items stay searchable`);
+    out(`removed ${id} from ${config.sourcesPath} and its items from the archive`);
   }
   // Also drop it from the archive: chat-added feeds live only there.
   const { store } = await openArchive(config);
@@ -88,6 +89,8 @@ export async function feedsRemove(config: Config, id: string): Promise<void> {
     const removed = await store.removeFeed(id);
     if (!removed && !sources.some((s) => s.id === id))
       throw new UserError('not-found', `no feed with id ${id}`);
+    // The store drops a feed's items with it (see the Store contract), so say so.
+    if (removed && !inFile) out(`removed ${id} (added from chat) and its items from the archive`);
   } finally {
     await store.close();
   }

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSources } from '../../src/sources/load.ts';
+import { openStore } from '../../src/store/index.ts';
 import type { FeedSource } from '../../src/model.ts';
 import { rssRoute, startFeedServer } from '../support/feed-server.ts';
 import type { FeedServer } from '../support/feed-server.ts';
@@ -101,12 +102,52 @@ describe('govwatch feeds', () => {
   it('removes a feed from the file and the archive, and says so for an unknown id', async () => {
     const r = await runInProcess(['feeds', 'remove', 'lagoon-rights-monitor'], env);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('removed lagoon-rights-monitor');
+    expect(r.stdout.trim()).toBe(
+      `removed lagoon-rights-monitor from ${sourcesPath} and its items from the archive`,
+    );
     expect(loadSources(sourcesPath).some((s) => s.id === 'lagoon-rights-monitor')).toBe(false);
     const list = await runInProcess(['feeds', 'list', '--json'], env);
     const feeds = JSON.parse(list.stdout) as Array<{ id: string }>;
     expect(feeds.some((f) => f.id === 'lagoon-rights-monitor')).toBe(false);
     expect(feeds).toHaveLength(loadSources(sourcesPath).length);
+
+    // A feed added from chat lives only in the archive; removing it takes its items along.
+    const store = await openStore({ dbPath: env.GOVWATCH_DB!, databaseUrl: undefined });
+    await store.upsertFeeds([
+      {
+        id: 'chat-added',
+        name: 'Chat Added',
+        url: 'https://chat.example/feed',
+        kind: 'media',
+        language: 'en',
+        origin: 'chat',
+      },
+    ]);
+    await store.addItems(
+      'chat-added',
+      [
+        {
+          guid: 'c1',
+          title: 'Xylophone regulation story',
+          url: 'https://chat.example/1',
+          author: null,
+          summary: '',
+          published: '2026-11-20T10:00:00.000Z',
+          publishedEstimated: false,
+          lang: 'en',
+          themes: [],
+          regions: [],
+          why: {},
+        },
+      ],
+      { alertable: () => false },
+    );
+    await store.close();
+    expect(JSON.parse((await runInProcess(['search', 'xylophone', '--json'], env)).stdout).total).toBe(1);
+    const chat = await runInProcess(['feeds', 'remove', 'chat-added'], env);
+    expect(chat.code).toBe(0);
+    expect(chat.stdout.trim()).toBe('removed chat-added (added from chat) and its items from the archive');
+    expect(JSON.parse((await runInProcess(['search', 'xylophone', '--json'], env)).stdout).total).toBe(0);
 
     const missing = await runInProcess(['feeds', 'remove', 'no-such-feed'], env);
     expect(missing.code).toBe(1);

@@ -462,7 +462,7 @@ describe('/feeds', () => {
       caller: ADMIN,
       options: { id: 'lagoon-rights-monitor' },
     });
-    expect(textOf(removed)).toMatch(/Removed lagoon-rights-monitor/);
+    expect(textOf(removed)).toBe('Removed lagoon-rights-monitor and its archived items.');
     expect(await store.getFeed('lagoon-rights-monitor')).toBeNull();
     const missing = await userError(
       ctxFor('feeds', { subcommand: 'remove', caller: ADMIN, options: { id: 'nope' } }),
