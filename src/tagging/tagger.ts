@@ -146,7 +146,9 @@ export function createTagger(rules: TaggerRules): Tagger {
         cands.push({ m, r, partner });
       }
     }
-    if (cands.length > 1) cands.sort((a, b) => spanLen(b.m) - spanLen(a.m));
+    // Longest span first; on equal spans the heaviest rule first, so that one stretch of text
+    // counts once per theme even when several terms (say, in two languages) match it.
+    if (cands.length > 1) cands.sort((a, b) => spanLen(b.m) - spanLen(a.m) || b.r.weight - a.r.weight);
     // Per-theme state is created only for themes that have a candidate match; explanations
     // are kept there and copied out only for the tags given.
     const state: (ThemeState | undefined)[] = new Array<ThemeState | undefined>(themeIds.length);
@@ -158,7 +160,7 @@ export function createTagger(rules: TaggerRules): Tagger {
         st = { score: 0, counted: new Map(), accepted: [], notes: [] };
         state[t] = st;
       }
-      if (st.accepted.some((a) => a !== m && contains(a, m) && spanLen(a) > spanLen(m))) continue;
+      if (st.accepted.some((a) => contains(a, m))) continue;
       st.accepted.push(m);
       const prev = st.counted.get(r.termKey) ?? 0;
       if (r.weight > prev) {

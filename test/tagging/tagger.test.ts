@@ -21,7 +21,7 @@ themes:
     strong: [shutdown, internet blackout]
     veto: [government shutdown]
   standards:
-    weak: [standard, standards, specification]
+    weak: [standard, standards, specification, 'standard*']
     rules:
       - terms: [itu, ietf]
         weight: 0.5
@@ -89,6 +89,12 @@ describe('theme matching', () => {
     expect(tag('A new standard').themes).toEqual([]);
     expect(tag('A new standard and its specification').themes).toEqual(['standards']);
     expect(tag('ITU and IETF discuss the standard').themes).toEqual(['standards']);
+  });
+
+  it('counts one stretch of text once per theme, even when two terms match it', () => {
+    // "standards" is matched by both `standards` and `standard*`: still one weak hit.
+    expect(tag('New standards').themes).toEqual([]);
+    expect(tag('New standards').why).toEqual({});
   });
 
   it('lets a veto cancel the overlapping term but not others', () => {
