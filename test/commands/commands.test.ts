@@ -470,6 +470,24 @@ describe('/feeds', () => {
     expect(missing.code).toBe('not-found');
   });
 
+  it.each([
+    ['file:///etc/passwd', 'blocked-url', /only http and https/],
+    ['ftp://example.org/feed', 'blocked-url', /only http and https/],
+    ['http://169.254.169.254/latest/meta-data', 'blocked-url', /metadata/],
+    ['http://[::1]:8080/feed', 'blocked-url', /loopback/],
+    ['http://localhost:1/feed', 'blocked-url', /loopback/],
+    ['http://0x7f000001/feed', 'blocked-url', /127\.0\.0\.1.*loopback/],
+    ['http://10.1.2.3/feed', 'blocked-url', /private/],
+    ['not a url', 'invalid-url', /not a valid URL/],
+  ])('refuses to add %s from chat (%s)', async (url, code, why) => {
+    const before = (await store.listFeeds()).length;
+    const err = await userError(ctxFor('feeds', { subcommand: 'add', caller: ADMIN, options: { url } }));
+    expect(err.code).toBe(code);
+    expect(err.message).toMatch(why);
+    expect(err.message).not.toContain('\n');
+    expect(await store.listFeeds()).toHaveLength(before);
+  });
+
   it('treats the same URL with a fragment as a duplicate', async () => {
     const open = loadConfig({ GOVWATCH_DB: config.dbPath, GOVWATCH_ALLOW_PRIVATE_URLS: '1' });
     await store.upsertFeeds([{ ...feed('dupe', 'Dupe'), url: server.url('/chat-feed.xml'), origin: 'chat' }]);
