@@ -107,6 +107,7 @@ export async function run(opts: { quick: boolean }): Promise<BenchReport> {
         globalRequestsPerSecond: GLOBAL_PER_SECOND,
       }),
       logger,
+      globalRequestsPerSecond: GLOBAL_PER_SECOND,
     });
     const worker = createDeliveryWorker({
       store,

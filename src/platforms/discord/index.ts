@@ -56,7 +56,11 @@ export async function startDiscord(opts: StartDiscordOptions): Promise<DiscordFr
     apiUrl,
     globalRequestsPerSecond: opts.globalRequestsPerSecond,
   });
-  const sender = createDiscordSender({ rest, logger: log });
+  const sender = createDiscordSender({
+    rest,
+    logger: log,
+    globalRequestsPerSecond: opts.globalRequestsPerSecond,
+  });
   const onInteraction = createInteractionHandler({
     store: opts.store,
     config: opts.config,

@@ -9,6 +9,7 @@ import type { ChatSender, OutboundMessage, SendOptions } from '../../delivery/ty
 import { SendError } from '../../delivery/types.ts';
 import type { Logger } from '../../log.ts';
 import type { Target } from '../../model.ts';
+import { createGlobalLimiter } from './global-limit.ts';
 import type { MessageJson } from './render.ts';
 import { renderAlert, renderDigest, renderText } from './render.ts';
 
@@ -19,10 +20,9 @@ export interface DiscordRestOptions {
   /** Discord's global limit is 50 requests per second per bot. */
   globalRequestsPerSecond?: number;
   /**
-   * Extra wait (ms) added to every rate-limit reset, against latency jitter between us and
-   * Discord. discord.js's default is 50; at 50 a 100 ms stall (GC, a busy event loop) makes a
-   * whole burst of 50 requests meet a global 429 and lose a second, so we use 100 (5% of the
-   * global rate when it is saturated; see bench/discord-delivery-bench.ts).
+   * Extra wait (ms) added to rate-limit resets. Per-route resets are anchored when the
+   * response arrives, so the default (discord.js's 50) suffices; the global limit is kept by
+   * global-limit.ts, anchored the same way.
    */
   offsetMs?: number;
   /**
@@ -33,7 +33,7 @@ export interface DiscordRestOptions {
   timeoutMs?: number;
 }
 
-export const DEFAULT_RATE_LIMIT_OFFSET_MS = 100;
+export const DEFAULT_RATE_LIMIT_OFFSET_MS = 50;
 
 export function createDiscordRest(opts: DiscordRestOptions): REST {
   const maxWait = opts.maxRateLimitWaitMs ?? 10_000;
@@ -107,9 +107,38 @@ function fingerprint(m: {
 /** How far back a re-send looks for parts an earlier attempt posted. */
 const HISTORY_WINDOW_MS = 24 * 60 * 60_000;
 
-export function createDiscordSender(deps: { rest: REST; logger: Logger }): DiscordSender {
+export interface DiscordSenderDeps {
+  rest: REST;
+  logger: Logger;
+  /**
+   * Pace this sender's requests to Discord's global limit itself (see global-limit.ts).
+   * Replicas sharing one bot token should split the 50 between them.
+   */
+  globalRequestsPerSecond?: number;
+}
+
+export function createDiscordSender(deps: DiscordSenderDeps): DiscordSender {
   const dmChannels = new Map<string, string>();
   let botId: string | null = null;
+  const limiter = createGlobalLimiter({ perSecond: deps.globalRequestsPerSecond ?? 50 });
+  const rest = {
+    async get(route: `/${string}`, options?: { query: URLSearchParams }): Promise<unknown> {
+      const done = await limiter.acquire();
+      try {
+        return await deps.rest.get(route, options);
+      } finally {
+        done();
+      }
+    },
+    async post(route: `/${string}`, options: { body: unknown }): Promise<unknown> {
+      const done = await limiter.acquire();
+      try {
+        return await deps.rest.post(route, options);
+      } finally {
+        done();
+      }
+    },
+  };
 
   /**
    * Discord remembers a nonce for "a few minutes". A re-send after longer (an outage with
@@ -118,8 +147,8 @@ export function createDiscordSender(deps: { rest: REST; logger: Logger }): Disco
    */
   async function postedBefore(channelId: string, parts: MessageJson[]): Promise<Array<string | null>> {
     try {
-      botId ??= ((await deps.rest.get(Routes.user('@me'))) as { id: string }).id;
-      const recent = (await deps.rest.get(Routes.channelMessages(channelId), {
+      botId ??= ((await rest.get(Routes.user('@me'))) as { id: string }).id;
+      const recent = (await rest.get(Routes.channelMessages(channelId), {
         query: new URLSearchParams({ limit: '100' }),
       })) as PostedMessage[];
       const since = Date.now() - HISTORY_WINDOW_MS;
@@ -146,7 +175,7 @@ export function createDiscordSender(deps: { rest: REST; logger: Logger }): Disco
     if (target.kind === 'channel') return target.channelId;
     const cached = dmChannels.get(target.channelId);
     if (cached) return cached;
-    const dm = (await deps.rest.post(Routes.userChannels(), {
+    const dm = (await rest.post(Routes.userChannels(), {
       body: { recipient_id: target.channelId },
     })) as {
       id: string;
@@ -170,7 +199,7 @@ export function createDiscordSender(deps: { rest: REST; logger: Logger }): Disco
             continue;
           }
           const body = { ...part, nonce: nonceFor(opts.idempotencyKey, i), enforce_nonce: true };
-          const res = (await deps.rest.post(Routes.channelMessages(channelId), { body })) as { id: string };
+          const res = (await rest.post(Routes.channelMessages(channelId), { body })) as { id: string };
           ids.push(res.id);
         }
       } catch (err) {

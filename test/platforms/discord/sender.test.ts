@@ -150,6 +150,32 @@ describe('Discord sender', () => {
     expect((err as SendError).retryAfterMs).toBeGreaterThanOrEqual(4_000);
   });
 
+  it('keeps the global limit under latency jitter without a single 429', async () => {
+    await standin.close();
+    const channels = Array.from({ length: 30 }, (_, k) => ({
+      id: String(330000000000000000n + BigInt(k)),
+      name: `c${k}`,
+    }));
+    standin = await startDiscordStandin({
+      guilds: [{ id: '200000000000000001', name: 'g', channels }],
+      globalPerSecond: 10,
+      latencyMs: 2,
+      latencyJitterMs: 80,
+    });
+    const s = createDiscordSender({
+      rest: createDiscordRest({ token: standin.token, apiUrl: standin.apiUrl, globalRequestsPerSecond: 10 }),
+      logger: silentLogger(),
+      globalRequestsPerSecond: 10,
+    });
+    await Promise.all(
+      channels.map((c) =>
+        s.send({ ...target, channelId: c.id }, { kind: 'text', text: 'x' }, { idempotencyKey: `j-${c.id}` }),
+      ),
+    );
+    expect(standin.requests.filter((r) => r.status === 429)).toEqual([]);
+    expect(channels.every((c) => standin.messages.get(c.id)?.length === 1)).toBe(true);
+  });
+
   it.each([
     { name: 'server errors are retryable', status: 500, times: 4, retryable: true },
     { name: 'forbidden is not', status: 403, times: 1, retryable: false },

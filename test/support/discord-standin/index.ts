@@ -53,6 +53,8 @@ export interface StandinOptions {
   heartbeatIntervalMs?: number;
   /** Added before every REST answer, to model network latency. */
   latencyMs?: number;
+  /** A random extra delay in [0, this) before a request is counted, to model jitter. */
+  latencyJitterMs?: number;
   /** false: reading channel history is refused (the bot lacks Read Message History). */
   readHistory?: boolean;
 }
@@ -411,7 +413,8 @@ export async function startDiscordStandin(opts: StandinOptions = {}): Promise<Di
     rec.query = Object.fromEntries(url.searchParams);
     const body = (await readBody(req)) as Record<string, unknown> | undefined;
     rec.body = body;
-    if (opts.latencyMs) await new Promise((r) => setTimeout(r, opts.latencyMs));
+    const delay = (opts.latencyMs ?? 0) + Math.random() * (opts.latencyJitterMs ?? 0);
+    if (delay > 0) await new Promise((r) => setTimeout(r, delay));
 
     // Interaction callbacks and interaction webhooks use the interaction token, not the bot
     // token, and are not bound by the global rate limit.
