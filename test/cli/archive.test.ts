@@ -133,6 +133,24 @@ describe('govwatch search', () => {
     expect(none).toMatchObject({ code: 0, stdout: 'No results for "platypus".\n', stderr: '' });
   });
 
+  it.each([
+    { args: ['shutdown', '--limit', '1', '--json'], code: 0, hits: 1 },
+    { args: ['shutdown', '--theme', 'shutdowns', '--json'], code: 0, hits: 2 },
+    { args: ['shutdown', '--region', 'iq', '--json'], code: 0, hits: 1 },
+    { args: ['shutdown', '--since', '6h', '--json'], code: 0, hits: 1 },
+    { args: ['shutdown', '--since', '2030-01-01', '--json'], code: 0, hits: 0 },
+    { args: ['shutdown', '--theme', 'kittens'], code: 1, error: /unknown theme "kittens"/ },
+    { args: ['shutdown', '--since', 'yesterday'], code: 1, error: /not a duration/ },
+  ])('search $args', async ({ args, code, hits, error }) => {
+    const r = await runInProcess(['search', ...args], env);
+    expect(r.code).toBe(code);
+    if (hits !== undefined) expect((JSON.parse(r.stdout) as { hits: unknown[] }).hits).toHaveLength(hits);
+    if (error) {
+      expect(r.stderr).toMatch(error);
+      expect(r.stderr.trim().split('\n')[0]).toMatch(error);
+    }
+  });
+
   it('exits 0 on hostile queries', async () => {
     const picks = ['"unbalanced', '*', 'NEAR(', 'NEAR(a b', 'title:x OR', '"" AND -', 'shutdown*'];
     const queries = [...picks, ...HOSTILE_QUERIES.filter((q) => q.length > 5000)];
