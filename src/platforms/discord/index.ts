@@ -33,7 +33,7 @@ export interface StartDiscordOptions {
   globalRequestsPerSecond?: number;
   /** This replica's id for the gateway lease (default GOVWATCH_REPLICA_ID, else host:pid). */
   owner?: string;
-  /** Gateway lease length; it is renewed every third of this. Default 30 s. */
+  /** Gateway lease length; renewed every third of this. A crashed holder is replaced within about this long. Default 15 s. */
   gatewayLeaseMs?: number;
 }
 
@@ -49,7 +49,7 @@ export async function startDiscord(opts: StartDiscordOptions): Promise<DiscordFr
   if (!dc) throw new Error('DISCORD_TOKEN is not set');
   const log = opts.logger.child({ platform: 'discord' });
   const owner = opts.owner ?? opts.config.replicaId ?? `${hostname()}:${process.pid}`;
-  const leaseMs = opts.gatewayLeaseMs ?? 30_000;
+  const leaseMs = opts.gatewayLeaseMs ?? 15_000;
   const apiUrl = dc.apiUrl?.replace(/\/+$/, '');
   const rest = createDiscordRest({
     token: dc.token,
