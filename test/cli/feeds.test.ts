@@ -154,3 +154,20 @@ describe('govwatch feeds', () => {
     expect(missing.stderr.trim()).toBe('govwatch: no feed with id no-such-feed');
   });
 });
+
+describe('govwatch migrate and register-commands', () => {
+  it('migrates a SQLite archive and asks for Discord settings before registering commands', async () => {
+    const db = join(dir, 'sub', 'migrated.db');
+    const migrated = await runInProcess(['migrate', '--db', db], env);
+    expect(migrated).toMatchObject({ code: 0, stderr: '' });
+    expect(migrated.stdout.trim()).toBe(`SQLite archive ${db} is up to date`);
+    const again = await runInProcess(['migrate', '--db', db], env);
+    expect(again.stdout.trim()).toBe(`SQLite archive ${db} is up to date`);
+
+    const register = await runInProcess(['register-commands'], env);
+    expect(register.code).toBe(1);
+    expect(register.stderr.trim()).toBe(
+      'govwatch: set DISCORD_TOKEN and DISCORD_APP_ID (the application id) first',
+    );
+  });
+});
