@@ -17,10 +17,12 @@ export async function runTag(input: NodeJS.ReadableStream = process.stdin): Prom
   let bad = 0;
   for await (const line of lines) {
     lineNo++;
-    if (!line.trim()) continue;
+    // Files saved by Windows tools often start with a byte-order mark.
+    const text = lineNo === 1 ? line.replace(/^\uFEFF/, '') : line;
+    if (!text.trim()) continue;
     let record: TagLine;
     try {
-      record = JSON.parse(line) as TagLine;
+      record = JSON.parse(text) as TagLine;
     } catch {
       bad++;
       process.stderr.write(`govwatch tag: line ${lineNo}: not valid JSON, skipped\n`);

@@ -63,11 +63,13 @@ beforeAll(async () => {
   );
   writeFileSync(join(dir, 'garbage.bin'), Buffer.from([0x00, 0xff, 0x13, 0x37, 0x42, 0x00, 0x9c, 0x01]));
   const tagInput = [
-    JSON.stringify({
-      id: 'en-1',
-      title: 'Russia blocks VPN protocols and orders censorship of news sites',
-      summary: 'Roskomnadzor widened blocking.',
-    }),
+    // A byte-order mark, as Windows tools write, must not cost the first line.
+    '\uFEFF' +
+      JSON.stringify({
+        id: 'en-1',
+        title: 'Russia blocks VPN protocols and orders censorship of news sites',
+        summary: 'Roskomnadzor widened blocking.',
+      }),
     '{ this is not json',
     JSON.stringify({ id: 'no-title', summary: 'missing its title' }),
     '',
