@@ -5,9 +5,10 @@
 // - runs each digest target's due slot, at the target's own cron expression and IANA time
 //   zone (default daily 08:00). Due means: the latest slot at or before now is after the
 //   target's mark. A bot that was down for days therefore sends one digest when it comes
-//   back, for the latest slot, not one per missed slot. A named lease per slot
-//   (store.tryLock) keeps replicas from building the same digest twice, and runDigest's
-//   mark check and idempotent outbox key make a late duplicate a no-op.
+//   back, for the latest slot, not one per missed slot. A named lease per slot and one per
+//   target (store.tryLock) keep replicas from building the same digest twice or two slots'
+//   digests from one mark, and runDigest's mark check and idempotent outbox key make a late
+//   duplicate of the same slot a no-op.
 //
 // A target with several digest subscriptions gets one digest: items matching any of them,
 // on the schedule of its oldest subscription (`/digest schedule` sets them all alike).
@@ -207,8 +208,17 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
     notBefore.delete(sig);
     const slotIso = slot.toISOString();
     const lockName = `digest:${plan.targetKey}:${slotIso}`;
+    // Also one run per target at a time, whatever its slot: replicas whose clocks (or whose
+    // progress through the plans) differ may see different latest slots, and two runs on
+    // different slots from the same mark would both post the same items.
+    const targetLock = `digest-run:${plan.targetKey}`;
     if (!(await opts.store.tryLock(lockName, owner, lockTtl))) {
       log.info({ target_key: plan.targetKey, slot: slotIso }, 'digest_slot_locked_elsewhere');
+      return { targetKey: plan.targetKey, slot: slotIso, outcome: 'locked' };
+    }
+    if (!(await opts.store.tryLock(targetLock, owner, lockTtl).catch(() => false))) {
+      await opts.store.unlock(lockName, owner).catch(() => undefined);
+      log.info({ target_key: plan.targetKey, slot: slotIso }, 'digest_target_locked_elsewhere');
       return { targetKey: plan.targetKey, slot: slotIso, outcome: 'locked' };
     }
     try {
@@ -239,6 +249,7 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
       log.error({ target_key: plan.targetKey, slot: slotIso, err: (err as Error).message }, 'digest_failed');
       return { targetKey: plan.targetKey, slot: slotIso, outcome: 'failed', error: (err as Error).message };
     } finally {
+      await opts.store.unlock(targetLock, owner).catch(() => undefined);
       await opts.store.unlock(lockName, owner).catch(() => undefined);
     }
   }
