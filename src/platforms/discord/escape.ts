@@ -61,3 +61,11 @@ export function cut(text: string, max: number): string {
   while (s.endsWith('\\') || /[\ud800-\udbff]$/.test(s) || s.endsWith(ZWSP)) s = s.slice(0, -1);
   return `${s}…`;
 }
+
+/** For embed footers, which Discord shows as plain text (no markdown, no mentions): only tidy it. */
+export function plain(text: string): string {
+  // Control characters are what this removes.
+  // eslint-disable-next-line no-control-regex
+  const controls = /[\u0000-\u001f\u007f]+/g;
+  return text.replace(controls, ' ').replace(/\s+/g, ' ').trim();
+}

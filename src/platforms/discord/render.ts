@@ -3,7 +3,7 @@
 import type { Digest, DigestEntry } from '../../digest/types.ts';
 import type { ReplyBlock } from '../../chat/types.ts';
 import type { StoredItem } from '../../model.ts';
-import { cut, inert, safeUrl } from './escape.ts';
+import { cut, inert, plain, safeUrl } from './escape.ts';
 
 /** Discord's documented limits (message create / embed limits). */
 export const DISCORD_LIMITS = {
@@ -186,7 +186,7 @@ function itemFooter(it: {
   themes: string[];
   regions: string[];
 }): string {
-  const parts = [inert(it.sourceName ?? it.source ?? '')];
+  const parts = [plain(it.sourceName ?? it.source ?? '')];
   if (it.themes.length) parts.push(it.themes.join(', '));
   if (it.regions.length) parts.push(it.regions.join(', '));
   return cut(parts.filter(Boolean).join(' · '), DISCORD_LIMITS.embedFooter);
@@ -234,7 +234,7 @@ export function renderReplyBlocks(blocks: ReplyBlock[]): MessageJson[] {
         for (const it of b.items) lines.push(`• ${inert(it)}`);
         break;
       case 'item': {
-        const footer = [`#${b.itemId}`, inert(b.source), day(b.published)];
+        const footer = [`#${b.itemId}`, plain(b.source), day(b.published)];
         if (b.themes.length) footer.push(b.themes.join(', '));
         if (b.regions.length) footer.push(b.regions.join(', '));
         let description = snippetText(b.snippet);

@@ -49,14 +49,13 @@ export function sampleDigest(items: StoredItem[], over: Partial<Digest> = {}): D
   };
 }
 
-/** All the text of a message a reader sees: content, embed titles, descriptions, footers. */
+/**
+ * The text of a message that Discord renders as markdown: content, embed titles and
+ * descriptions. (Footers are shown as plain text: no markdown, no mentions.)
+ */
 export function visibleText(m: StoredMessage): string {
   const parts = [m.content];
-  for (const e of m.embeds) {
-    parts.push(String(e.title ?? ''), String(e.description ?? ''));
-    const footer = e.footer as { text?: string } | undefined;
-    if (footer?.text) parts.push(footer.text);
-  }
+  for (const e of m.embeds) parts.push(String(e.title ?? ''), String(e.description ?? ''));
   return parts.join('\n');
 }
 
