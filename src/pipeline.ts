@@ -46,9 +46,18 @@ export function createPollDeps(opts: PipelineOptions): PollDeps {
     now,
     afterAdd: async (added) => {
       // Clusters first, so an alert or digest built right after sees the story's cluster.
-      const assignments = await clusterNewItems(store, added, now());
-      const clusterOf = new Map(assignments.map((a) => [a.itemId, a.clusterId]));
-      const items = added.map((i) => (clusterOf.has(i.id) ? { ...i, clusterId: clusterOf.get(i.id)! } : i));
+      // A clustering failure must not cost the alerts: these items are never "new" again.
+      let items = added;
+      try {
+        const assignments = await clusterNewItems(store, added, now());
+        const clusterOf = new Map(assignments.map((a) => [a.itemId, a.clusterId]));
+        items = added.map((i) => (clusterOf.has(i.id) ? { ...i, clusterId: clusterOf.get(i.id)! } : i));
+      } catch (err) {
+        logger.error(
+          { err: String(err), items: added.length },
+          'story clustering failed; alerting without it',
+        );
+      }
       await enqueueAlerts(store, items);
     },
   };

@@ -260,6 +260,51 @@ describe('pollFeeds with the real pipeline', () => {
     expect(await store.listOutbox()).toHaveLength(1);
   });
 
+  it('still enqueues alerts when story clustering fails', async () => {
+    const target: Target = { platform: 'slack', workspaceId: 'T1', kind: 'channel', channelId: 'C-alerts' };
+    server.set('/e2/feed', rssRoute('Alerts', items('ca', 1)));
+    const config = configWith();
+    await open(config);
+    await store.upsertFeeds([source('ca', '/e2/feed')]);
+    await store.addSubscription({
+      target,
+      filter: { themes: [], regions: [], sources: ['ca'], keywords: [] },
+      mode: 'alert',
+      cron: null,
+      timezone: 'UTC',
+      createdBy: 'u1',
+    });
+    // Clustering reads items by URL; make that fail as a broken database call would.
+    const failing = new Proxy(store, {
+      get(target_, prop) {
+        if (prop === 'findItemsByUrl') return () => Promise.reject(new Error('disk I/O error'));
+        const value = Reflect.get(target_, prop) as unknown;
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target_) : value;
+      },
+    });
+    const d = createPollDeps({
+      store: failing,
+      config,
+      logger: silentLogger(),
+      owner: 'test',
+      tagger,
+      now: () => clock.now,
+    });
+    await pollFeeds(d, { all: true }); // backlog
+    server.set(
+      '/e2/feed',
+      rssRoute('Alerts', [
+        { guid: 'ca-new', title: 'Fresh', link: 'https://ca.example/new' },
+        ...items('ca', 1),
+      ]),
+    );
+    const second = await pollFeeds(d, { all: true });
+    expect(second.added).toBe(1);
+    const outbox = await store.listOutbox();
+    expect(outbox).toHaveLength(1);
+    expect(outbox[0]).toMatchObject({ kind: 'alert', target });
+  });
+
   it.each([
     { allowPrivate: false, status: 'failed', reaches: false },
     { allowPrivate: true, status: 'ok', reaches: true },
