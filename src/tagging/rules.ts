@@ -43,6 +43,8 @@ export interface TaggerRules {
   threshold: number;
   /** Score added by a source's default theme once the item has at least one match of it. */
   prior: number;
+  /** Multiplier for a match found in the title (the title states what an item is about). */
+  titleBoost: number;
   themes: ThemeRules[];
   regions: RegionRules[];
   metonymAfter: string[];
@@ -136,6 +138,7 @@ export function parseThemesYaml(
   const weakW = num(file, 'weights.weak', weights.weak, 0.5);
   const threshold = num(file, 'threshold', doc.threshold, 1);
   const prior = num(file, 'prior', doc.prior, 0.5);
+  const titleBoost = num(file, 'title_boost', doc.title_boost, 1);
   if (threshold <= 0) fail(file, 'threshold', 'must be greater than 0');
 
   const groups = new Map<string, string[]>();
@@ -217,7 +220,7 @@ export function parseThemesYaml(
   for (const id of THEME_IDS) {
     if (!themes.some((t) => t.id === id)) fail(file, 'themes', `theme "${id}" is missing`);
   }
-  return { threshold, prior, themes };
+  return { threshold, prior, titleBoost, themes };
 }
 
 const REGION_KEYS = new Set(['names', 'metonyms', 'veto']);

@@ -162,10 +162,11 @@ export function createTagger(rules: TaggerRules): Tagger {
       }
       if (st.accepted.some((a) => contains(a, m))) continue;
       st.accepted.push(m);
+      const w = m.field === 0 ? r.weight * rules.titleBoost : r.weight;
       const prev = st.counted.get(r.termKey) ?? 0;
-      if (r.weight > prev) {
-        st.score += r.weight - prev;
-        st.counted.set(r.termKey, r.weight);
+      if (w > prev) {
+        st.score += w - prev;
+        st.counted.set(r.termKey, w);
       }
       addNote(st.notes, partner ? `${m.text} [+${partner.text}]` : m.text);
     }

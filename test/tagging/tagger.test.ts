@@ -129,6 +129,17 @@ describe('theme matching', () => {
   });
 });
 
+describe('title boost', () => {
+  it('multiplies the weight of matches in the title when configured', () => {
+    const boosted = createTagger(
+      parseRules(THEMES.replace('prior: 0.5', 'prior: 0.5\ntitle_boost: 2') + fill, REGIONS),
+    );
+    expect(boosted.tag({ title: 'New filtering rules', summary: '' }).themes).toEqual(['censorship']);
+    expect(boosted.tag({ title: 'Rules', summary: 'New filtering rules' }).themes).toEqual([]);
+    expect(tag('New filtering rules').themes).toEqual([]);
+  });
+});
+
 describe('source prior', () => {
   it('never creates a tag alone', () => {
     expect(tag('Annual report published', '', ['censorship', 'standards']).themes).toEqual([]);
