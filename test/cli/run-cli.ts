@@ -57,6 +57,7 @@ export function messageLines(stderr: string): string[] {
  * The same command line run inside the test process (src/cli.ts `main`), for the many
  * checks where a child's ~1 s of tsx start-up buys nothing: stdout/stderr writes and the
  * exit code are captured, and the environment is swapped for the run. Not re-entrant.
+ * Usage errors make commander call process.exit: test those through runCli.
  */
 export async function runInProcess(args: string[], env: Record<string, string>): Promise<CliResult> {
   const { main } = await import('../../src/cli.ts');
