@@ -146,6 +146,126 @@ describe('each language finds its themes', () => {
   });
 });
 
+// Short headlines: one per theme and language, as a domain reader would phrase them.
+const HEADLINES: [string, string][] = [
+  ['السلطات حجبت موقع الصحيفة', 'censorship'],
+  ['الحكومة تحجب منصة تيك توك', 'censorship'],
+  ['قطعت السلطات خدمة الإنترنت في البلاد', 'shutdowns'],
+  ['اعتقلت الشرطة الصحفي بسبب منشور على فيسبوك', 'free-expression'],
+  ['استخدام برامج التجسس ضد الناشطين', 'surveillance'],
+  ['المراقبة الجماعية للاتصالات', 'surveillance'],
+  ['تطبيقات التراسل المشفرة', 'encryption'],
+  ['هجوم إلكتروني على وزارة الصحة', 'cybersecurity'],
+  ['قانون لتنظيم الذكاء الاصطناعي', 'ai-governance'],
+  ['حملة تضليل إعلامي على وسائل التواصل', 'disinformation'],
+  ['قانون حماية البيانات الشخصية', 'privacy'],
+  ['كابل بحري جديد يربط مصر بأوروبا', 'infrastructure'],
+  ['منتدى حوكمة الإنترنت', 'internet-governance'],
+  ['政府封锁了多个境外网站', 'censorship'],
+  ['当局切断了该地区的互联网', 'shutdowns'],
+  ['记者因发帖被拘留', 'free-expression'],
+  ['警方使用人脸识别监控抗议者', 'surveillance'],
+  ['端到端加密通讯应用', 'encryption'],
+  ['黑客攻击政府网站', 'cybersecurity'],
+  ['人工智能监管办法出台', 'ai-governance'],
+  ['网络谣言治理', 'disinformation'],
+  ['个人信息保护执法检查', 'privacy'],
+  ['海底光缆建设', 'infrastructure'],
+  ['美国对华为实施制裁', 'geopolitics'],
+  ['Власти заблокировали доступ к сайту', 'censorship'],
+  ['В регионе отключили интернет', 'shutdowns'],
+  ['Журналиста задержали за публикацию в Telegram', 'free-expression'],
+  ['Система видеонаблюдения с распознаванием лиц', 'surveillance'],
+  ['Мессенджер со сквозным шифрованием', 'encryption'],
+  ['Хакеры атаковали банк', 'cybersecurity'],
+  ['Закон о регулировании искусственного интеллекта', 'ai-governance'],
+  ['Распространение фейков в соцсетях', 'disinformation'],
+  ['Утечка персональных данных', 'privacy'],
+  ["Les autorités ont bloqué l'accès aux réseaux sociaux", 'censorship'],
+  ["Coupure totale d'internet au Gabon", 'shutdowns'],
+  ['Un journaliste arrêté pour un tweet', 'free-expression'],
+  ['Surveillance de masse des communications', 'surveillance'],
+  ['Le chiffrement de bout en bout menacé', 'encryption'],
+  ['Cyberattaque contre un hôpital', 'cybersecurity'],
+  ["Régulation de l'intelligence artificielle en Europe", 'ai-governance'],
+  ['Campagne de désinformation sur TikTok', 'disinformation'],
+  ['Protection des données personnelles', 'privacy'],
+  ['El gobierno bloqueó el acceso a X', 'censorship'],
+  ['Corte total de internet en la región', 'shutdowns'],
+  ['Periodista detenido por un tuit', 'free-expression'],
+  ['Vigilancia masiva de las comunicaciones', 'surveillance'],
+  ['Cifrado de extremo a extremo', 'encryption'],
+  ['Ciberataque contra el ministerio', 'cybersecurity'],
+  ['Regulación de la inteligencia artificial', 'ai-governance'],
+  ['Campaña de desinformación en redes', 'disinformation'],
+  ['Protección de datos personales', 'privacy'],
+  ['Regierung sperrt Zugang zu Webseiten', 'censorship'],
+  ['Internet in der Region abgeschaltet', 'shutdowns'],
+  ['Journalist wegen Tweet verhaftet', 'free-expression'],
+  ['Massenüberwachung der Kommunikation', 'surveillance'],
+  ['Ende-zu-Ende-Verschlüsselung in Gefahr', 'encryption'],
+  ['Cyberangriff auf Krankenhaus', 'cybersecurity'],
+  ['Regulierung künstlicher Intelligenz', 'ai-governance'],
+  ['Desinformationskampagne auf TikTok', 'disinformation'],
+  ['Schutz personenbezogener Daten', 'privacy'],
+];
+
+describe('short headlines in every language find their theme', () => {
+  it.each(HEADLINES)('%s → %s', (title, theme) => {
+    expect(tag(title).themes).toContain(theme);
+  });
+});
+
+// Country names, adjectives, capitals as metonyms and institutions, in all seven languages.
+const PLACES: [string, string][] = [
+  ['Власти Китая ужесточили контроль', 'CN'],
+  ['Правительство России', 'RU'],
+  ['Президент США', 'US'],
+  ['Еврокомиссия предложила', 'EU'],
+  ['Власти Ирана', 'IR'],
+  ['الحكومة الصينية', 'CN'],
+  ['السلطات الروسية', 'RU'],
+  ['الولايات المتحدة', 'US'],
+  ['الاتحاد الأوروبي', 'EU'],
+  ['في مصر', 'EG'],
+  ['السلطات الإيرانية', 'IR'],
+  ['في السعودية', 'SA'],
+  ['中国政府', 'CN'],
+  ['俄罗斯当局', 'RU'],
+  ['美国国会', 'US'],
+  ['欧盟委员会', 'EU'],
+  ['伊朗当局', 'IR'],
+  ['印度政府', 'IN'],
+  ['le gouvernement chinois', 'CN'],
+  ['la Russie', 'RU'],
+  ['les États-Unis', 'US'],
+  ["l'Union européenne", 'EU'],
+  ["l'Algérie", 'DZ'],
+  ['au Maroc', 'MA'],
+  ['el gobierno chino', 'CN'],
+  ['Rusia', 'RU'],
+  ['Estados Unidos', 'US'],
+  ['la Unión Europea', 'EU'],
+  ['en Venezuela', 'VE'],
+  ['en Nicaragua', 'NI'],
+  ['die chinesische Regierung', 'CN'],
+  ['Russlands Regierung', 'RU'],
+  ['die Vereinigten Staaten', 'US'],
+  ['die Europäische Union', 'EU'],
+  ['in der Türkei', 'TR'],
+  ['The Kremlin said', 'RU'],
+  ["Beijing's regulators", 'CN'],
+  ['Tehran blocked the site', 'IR'],
+  ['the White House', 'US'],
+  ['Downing Street said', 'GB'],
+];
+
+describe('regions are found in every language', () => {
+  it.each(PLACES)('%s → %s', (title, region) => {
+    expect(tag(title).regions).toContain(region);
+  });
+});
+
 describe('explanations name the matched terms', () => {
   it('for themes and regions, in the text’s own spelling', () => {
     const t = tag(
