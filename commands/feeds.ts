@@ -93,6 +93,13 @@ export const feeds: CommandDef = {
       case 'remove': {
         const id = stringOption(ctx.options, 'id');
         if (!id) throw new UserError('bad-option', 'give the feed `id` (see /feeds list)');
+        // Operator feeds come back from the sources file at the next start; they are removed there.
+        if ((await ctx.store.getFeed(id))?.origin === 'operator') {
+          throw new UserError(
+            'operator-feed',
+            `${id} comes from the operator's sources file; ask the operator to run \`govwatch feeds remove ${id}\``,
+          );
+        }
         if (!(await ctx.store.removeFeed(id)))
           throw new UserError('not-found', `no feed with id ${id}; see /feeds list`);
         return {

@@ -1,4 +1,5 @@
 // `govwatch tag`: JSON Lines in, JSON Lines out, streaming, so it works on large files.
+import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { loadTagger } from '../tagging/tagger.ts';
 import { THEMES_FILE } from '../paths.ts';
@@ -38,9 +39,9 @@ export async function runTag(input: NodeJS.ReadableStream = process.stdin): Prom
       summary: typeof record.summary === 'string' ? record.summary : '',
       lang: typeof record.lang === 'string' ? record.lang : null,
     });
-    process.stdout.write(
-      `${JSON.stringify({ id: record.id ?? null, themes: tags.themes, regions: tags.regions, why: tags.why })}\n`,
-    );
+    const json = `${JSON.stringify({ id: record.id ?? null, themes: tags.themes, regions: tags.regions, why: tags.why })}\n`;
+    // Wait when the pipe is full, so a large input is streamed rather than held in memory.
+    if (!process.stdout.write(json)) await once(process.stdout, 'drain');
   }
   if (bad) process.exitCode = 1;
 }

@@ -470,6 +470,16 @@ describe('/feeds', () => {
     expect(missing.code).toBe('not-found');
   });
 
+  it("refuses to remove an operator's feed from chat, since the sources file would bring it back", async () => {
+    await store.upsertFeeds([feed('operator-owned', 'Operator Owned')]);
+    const err = await userError(
+      ctxFor('feeds', { subcommand: 'remove', caller: ADMIN, options: { id: 'operator-owned' } }),
+    );
+    expect(err.code).toBe('operator-feed');
+    expect(err.message).toContain('govwatch feeds remove operator-owned');
+    expect(await store.getFeed('operator-owned')).not.toBeNull();
+  });
+
   it.each([
     ['file:///etc/passwd', 'blocked-url', /only http and https/],
     ['ftp://example.org/feed', 'blocked-url', /only http and https/],
