@@ -54,7 +54,7 @@ export function prepareField(text: string): FieldText {
     const w = t.tokens[i]!.norm;
     forms[i] = isArabicWord(w) ? arabicForms(w) : null;
   }
-  return { ...t, forms };
+  return { norm: t.norm, view: t.view, cased: t.cased, tokens: t.tokens, forms };
 }
 
 const CJK_RE = /^[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}]+$/u;

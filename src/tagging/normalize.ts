@@ -141,7 +141,11 @@ const DATELINE_PATTERNS: RegExp[] = [
   /^\s*[（(]?(?:新华社|中新社|中新网|人民网|央视网|澎湃新闻)[\p{sc=Han}]{0,6}\d{1,2}月\d{1,2}日(?:电|讯)[）)]?\s*(?:[（(][^）)]{0,20}[）)])?\s*/u,
 ];
 
+// Every dateline form above has a dash, slash, colon, parenthesis or 电/讯 early on.
+const DATELINE_HINT = /[—–\-/:(（电讯]/;
+
 export function stripDateline(text: string): string {
+  if (!DATELINE_HINT.test(text.slice(0, 90))) return text;
   for (const re of DATELINE_PATTERNS) {
     const m = re.exec(text);
     if (m && m[0].length < text.length) return text.slice(m[0].length);
