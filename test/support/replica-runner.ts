@@ -10,7 +10,7 @@
 //
 // Run: node --import tsx test/support/replica-runner.ts, with DATABASE_URL and
 // GOVWATCH_REPLICA_ID set. Prints `ready <id>` on stdout once its loops run; SIGTERM stops it
-// cleanly (exit 0); the tests also SIGKILL it.
+// cleanly (exit 0, after printing `stats <id> polled=<feeds> cpu_ms=<CPU since ready>`); the tests also SIGKILL it.
 import type { ChatSender } from '../../src/delivery/types.ts';
 import { createDeliveryWorker } from '../../src/delivery/worker.ts';
 import { loadConfig } from '../../src/config.ts';
@@ -94,11 +94,13 @@ async function main(): Promise<void> {
     backoff: { baseMs: 200, maxMs: 2_000 },
   });
   const pollDeps = { ...createPollDeps({ store, config, logger, owner }), intervalMs: t.feedIntervalMs };
+  let polled = 0;
   const clock = (): Date => new Date(t.clockOrigin + (Date.now() - t.clockOrigin) * t.clockSpeed);
   const scheduler = createScheduler({
     store,
     poll: async () => {
-      await pollFeeds(pollDeps, { leaseMs: t.feedLeaseMs, concurrency: t.pollConcurrency });
+      const summary = await pollFeeds(pollDeps, { leaseMs: t.feedLeaseMs, concurrency: t.pollConcurrency });
+      polled += summary.feeds.length;
     },
     defaultCron: config.digestCron,
     defaultTimeZone: config.timezone,
@@ -124,6 +126,7 @@ async function main(): Promise<void> {
     every(t.pollEveryMs, () => scheduler.runPoll()),
     every(t.digestEveryMs, () => scheduler.runDueDigests()),
   ];
+  const cpuAtReady = process.cpuUsage();
   process.stdout.write(`ready ${owner}\n`);
 
   const stop = async (): Promise<void> => {
@@ -132,6 +135,10 @@ async function main(): Promise<void> {
     await Promise.all(loops);
     await worker.stop();
     await store.close();
+    const cpu = process.cpuUsage(cpuAtReady);
+    process.stdout.write(
+      `stats ${owner} polled=${polled} cpu_ms=${Math.round((cpu.user + cpu.system) / 1000)}\n`,
+    );
     process.exit(0);
   };
   process.once('SIGTERM', () => void stop());

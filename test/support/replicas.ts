@@ -63,6 +63,8 @@ export interface Replica {
   ready: Promise<void>;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   stderr(): string;
+  /** Feeds polled and CPU used since ready, from the line it prints when stopped with SIGTERM. */
+  stats(): { polled: number; cpuMs: number } | null;
 }
 
 /** Start one replica process; `env` adds to (and overrides) the test's environment. */
@@ -94,7 +96,11 @@ export function startReplica(id: string, env: Record<string, string>): Replica {
     );
   });
   ready.catch(() => undefined);
-  return { id, proc, ready, exited, stderr: () => err };
+  const stats = (): { polled: number; cpuMs: number } | null => {
+    const m = /stats \S+ polled=(\d+) cpu_ms=(\d+)/.exec(out);
+    return m ? { polled: Number(m[1]), cpuMs: Number(m[2]) } : null;
+  };
+  return { id, proc, ready, exited, stderr: () => err, stats };
 }
 
 /** SIGTERM, then SIGKILL if it has not stopped within `graceMs`. */
