@@ -5,19 +5,25 @@ import { allCommands } from '../commands/index.ts';
 import { openArchive } from './archive.ts';
 import type { Config } from './config.ts';
 import type { ChatSender } from './delivery/types.ts';
-import { createDeliveryWorker } from './delivery/worker.ts';
+import { createDeliveryWorker, type DeliveryWorker } from './delivery/worker.ts';
 import { pollFeeds } from './ingest/poll.ts';
 import type { Logger } from './log.ts';
 import type { Target } from './model.ts';
 import { createPollDeps } from './pipeline.ts';
 import { CONSOLE_TARGET, createConsoleSender } from './platforms/console/index.ts';
-import { createScheduler } from './scheduler.ts';
+import { createScheduler, type Scheduler } from './scheduler.ts';
 import type { Store } from './store/types.ts';
 
 export interface Bot {
   store: Store;
   owner: string;
   platforms: Array<Target['platform']>;
+  /** The heartbeat (poll, digests); tests drive it with runPoll()/runDueDigests()/tick(). */
+  scheduler: Scheduler;
+  /** The outbox worker (running unless `autoStart: false`); runOnce() delivers what is due. */
+  worker: DeliveryWorker;
+  /** Slack HTTP mode: the port Bolt listens on (SLACK_PORT=0 picks one); otherwise null. */
+  slackPort: number | null;
   /** Stop scheduling, finish in-flight work, disconnect platforms, close the archive. */
   stop(): Promise<void>;
 }
@@ -36,22 +42,49 @@ async function ensureConsoleSubscription(store: Store, config: Config): Promise<
   });
 }
 
-export async function startBot(config: Config, logger: Logger): Promise<Bot> {
+/** Seams for tests and embedders; the CLI passes none. */
+export interface StartBotOptions {
+  /** The clock of the scheduler and the poller (due feeds, digest slots). Default: real time. */
+  now?: () => Date;
+  /**
+   * false: neither the scheduler's heartbeat nor the outbox loop starts; the caller drives
+   * bot.scheduler and bot.worker (e.g. runPoll() then worker.runOnce()). Default true.
+   */
+  autoStart?: boolean;
+  /** Slack HTTP mode: the interface to bind (default: all interfaces). */
+  slackHost?: string;
+}
+
+export async function startBot(config: Config, logger: Logger, options: StartBotOptions = {}): Promise<Bot> {
   const owner = config.replicaId ?? `${hostname()}:${process.pid}`;
   const { store } = await openArchive(config, { logger });
   const senders = new Map<Target['platform'], ChatSender>();
   const stops: Array<() => Promise<void>> = [];
+  let slackPort: number | null = null;
   try {
     senders.set('console', createConsoleSender(undefined, config.timezone));
     if (config.discord) {
       const { startDiscord } = await import('./platforms/discord/index.ts');
-      const discord = await startDiscord({ config, store, commands: allCommands, logger });
+      const discord = await startDiscord({
+        config,
+        store,
+        commands: allCommands,
+        logger,
+        globalRequestsPerSecond: config.discord.globalRequestsPerSecond,
+      });
       senders.set('discord', discord.sender);
       stops.push(() => discord.stop());
     }
     if (config.slack) {
       const { startSlack } = await import('./platforms/slack/index.ts');
-      const slack = await startSlack({ config, store, commands: allCommands, logger });
+      const slack = await startSlack({
+        config,
+        store,
+        commands: allCommands,
+        logger,
+        ...(options.slackHost ? { host: options.slackHost } : {}),
+      });
+      slackPort = slack.port;
       senders.set('slack', slack.sender);
       stops.push(() => slack.stop());
     }
@@ -63,7 +96,13 @@ export async function startBot(config: Config, logger: Logger): Promise<Bot> {
   }
 
   const worker = createDeliveryWorker({ store, senders, owner, logger });
-  const pollDeps = createPollDeps({ store, config, logger, owner });
+  const pollDeps = createPollDeps({
+    store,
+    config,
+    logger,
+    owner,
+    ...(options.now ? { now: options.now } : {}),
+  });
   const scheduler = createScheduler({
     store,
     poll: async () => {
@@ -74,9 +113,12 @@ export async function startBot(config: Config, logger: Logger): Promise<Bot> {
     defaultTimeZone: config.timezone,
     owner,
     logger,
+    ...(options.now ? { now: options.now } : {}),
   });
-  worker.start();
-  scheduler.start();
+  if (options.autoStart !== false) {
+    worker.start();
+    scheduler.start();
+  }
   logger.info({ owner, platforms: [...senders.keys()] }, 'govwatch started');
 
   let stopping: Promise<void> | null = null;
@@ -84,6 +126,9 @@ export async function startBot(config: Config, logger: Logger): Promise<Bot> {
     store,
     owner,
     platforms: [...senders.keys()],
+    scheduler,
+    worker,
+    slackPort,
     stop: () =>
       (stopping ??= (async () => {
         await scheduler.stop();
