@@ -46,6 +46,8 @@ const EnvSchema = z.object({
   DISCORD_APP_ID: z.string().min(1).optional(),
   DISCORD_API_URL: optionalUrl,
   DISCORD_GUILD_ID: z.string().optional(),
+  /** Discord allows 50 requests/s per bot token; replicas sharing a token split it. */
+  DISCORD_GLOBAL_RPS: z.coerce.number().min(1).max(50).default(50),
   SLACK_BOT_TOKEN: z.string().min(1).optional(),
   SLACK_SIGNING_SECRET: z.string().min(1).optional(),
   SLACK_APP_TOKEN: z.string().min(1).optional(),
@@ -70,6 +72,7 @@ export interface Config {
     appId: string | undefined;
     apiUrl: string | undefined;
     guildId: string | undefined;
+    globalRequestsPerSecond: number;
   } | null;
   slack: {
     botToken: string;
@@ -119,6 +122,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = 
           appId: e.DISCORD_APP_ID,
           apiUrl: e.DISCORD_API_URL,
           guildId: e.DISCORD_GUILD_ID,
+          globalRequestsPerSecond: e.DISCORD_GLOBAL_RPS,
         }
       : null,
     slack: e.SLACK_BOT_TOKEN
