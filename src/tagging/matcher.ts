@@ -165,9 +165,14 @@ export class TermIndex {
 
   /** Appends every occurrence of every term in one field to `out`. */
   match(ft: FieldText, field: number, out: Match[]): void {
+    this.matchRange(ft, field, 0, ft.tokens.length, out);
+  }
+
+  /** Like `match`, for phrases starting at tokens [from, to) only. */
+  matchRange(ft: FieldText, field: number, from: number, to: number, out: Match[]): void {
     const { tokens, forms } = ft;
-    const n = tokens.length;
-    for (let i = 0; i < n; i++) {
+    const n = Math.min(to, tokens.length);
+    for (let i = Math.max(0, from); i < n; i++) {
       const tok = tokens[i]!;
       if (tok.cjk) {
         this.matchCjk(tok, ft.view, i, field, out);

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { RegionCode, Tags, ThemeId } from '../model.ts';
 import { TermIndex, prepareField } from './matcher.ts';
-import type { Match } from './matcher.ts';
+import type { FieldText, Match } from './matcher.ts';
 import { stripDateline } from './normalize.ts';
 import { parseRules } from './rules.ts';
 import type { TaggerRules } from './rules.ts';
@@ -109,13 +109,21 @@ export function createTagger(rules: TaggerRules): Tagger {
     for (const n of region.metonyms) addUse(regionUses, index.add(n), { region: ri, metonym: true });
     for (const v of region.veto) addUse(regionVetoUses, index.add(v), ri);
   });
-  const afterIds = new Set(rules.metonymAfter.map((t) => index.add(t)));
-  const beforeIds = new Set(rules.metonymBefore.map((t) => index.add(t)));
+  // Context words ("said", "'s", "linked to") matter only next to a capital, so they live in
+  // their own index and are looked up only around a capital's match.
+  const context = new TermIndex();
+  const afterIds = new Set(rules.metonymAfter.map((t) => context.add(t)));
+  const beforeIds = new Set(rules.metonymBefore.map((t) => context.add(t)));
+  const maxBefore = Math.max(1, ...rules.metonymBefore.map((t) => t.trim().split(/\s+/).length + 1));
 
   function tag(input: TagInput): Tags {
     const matches: Match[] = [];
-    index.match(prepareField(input.title ?? ''), 0, matches);
-    index.match(prepareField(stripDateline(input.summary ?? '')), 1, matches);
+    const fields = [
+      prepareField(input.title ?? ''),
+      prepareField(stripDateline(input.summary ?? '')),
+    ] as const;
+    index.match(fields[0], 0, matches);
+    index.match(fields[1], 1, matches);
 
     const byTerm = new Map<number, Match[]>();
     // Veto spans by theme / region index, collected in the same pass (rare: created lazily).
@@ -195,7 +203,8 @@ export function createTagger(rules: TaggerRules): Tagger {
       if (!us) continue;
       for (const u of us) {
         if (regionVetoSpans && isVetoed(regionVetoSpans.get(u.region), m)) continue;
-        if (u.metonym && !inMetonymContext(matches, m, afterIds, beforeIds)) continue;
+        if (u.metonym && !inMetonymContext(context, fields[m.field]!, m, afterIds, beforeIds, maxBefore))
+          continue;
         regionHits.push({ m, region: u.region });
       }
     }
@@ -251,13 +260,20 @@ function isVetoed(spans: Match[] | undefined, m: Match): boolean {
   return spans !== undefined && spans.some((x) => overlaps(x, m));
 }
 
-function inMetonymContext(matches: Match[], m: Match, after: Set<number>, before: Set<number>): boolean {
-  for (const c of matches) {
-    if (c.field !== m.field) continue;
-    if (after.has(c.term) && c.tokStart === m.tokEnd) return true;
-    if (before.has(c.term) && c.tokEnd === m.tokStart) return true;
-  }
-  return false;
+function inMetonymContext(
+  context: TermIndex,
+  ft: FieldText,
+  m: Match,
+  after: Set<number>,
+  before: Set<number>,
+  maxBefore: number,
+): boolean {
+  const near: Match[] = [];
+  context.matchRange(ft, m.field, m.tokEnd, m.tokEnd + 1, near);
+  if (near.some((c) => after.has(c.term) && c.tokStart === m.tokEnd)) return true;
+  near.length = 0;
+  context.matchRange(ft, m.field, m.tokStart - maxBefore, m.tokStart, near);
+  return near.some((c) => before.has(c.term) && c.tokEnd === m.tokStart);
 }
 
 export const DEFAULT_THEMES_PATH = 'feeds/themes.yaml';
