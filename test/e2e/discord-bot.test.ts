@@ -14,6 +14,8 @@ import { startBot } from '../../src/app.ts';
 import type { Config } from '../../src/config.ts';
 import { loadConfig } from '../../src/config.ts';
 import { silentLogger } from '../../src/log.ts';
+import { THEME_IDS } from '../../src/model.ts';
+import { openStore } from '../../src/store/index.ts';
 import { registerCommands } from '../../src/platforms/discord/index.ts';
 import type {
   CommandOptionInput,
@@ -51,6 +53,9 @@ const ADMIN: InteractOptions = {
   userName: 'ada',
   permissions: ADMIN_PERMISSIONS,
 };
+const MEMBER_ID = '500000000000000001';
+/** The stand-in's id for the DM channel it opens with MEMBER_ID. */
+const MEMBER_DM = '900000000000000001';
 const HOSTILE = '@everyone <@&123> <!channel> **bold** [x](https://evil.example) internet shutdown ordered';
 
 const sub = (name: string, options: CommandOptionInput[] = []): CommandOptionInput =>
@@ -137,8 +142,8 @@ describe('govwatch on Discord, end to end', () => {
 
   it('/themes lists the theme ids with descriptions', async () => {
     const rec = await run('themes');
-    expect(textOf(rec)).toMatch(/shutdowns.*\n?.*/);
-    expect(textOf(rec)).toContain('encryption');
+    expect(isEphemeral(rec)).toBe(true);
+    for (const id of THEME_IDS) expect(textOf(rec)).toMatch(new RegExp(`• ${id}: \\w`));
   });
 
   it('/search answers the caller only with the matching items', async () => {
@@ -241,6 +246,11 @@ describe('govwatch on Discord, end to end', () => {
       { ...ADMIN, channelId: ALERTS },
     );
     expect(textOf(made)).toContain('This channel is subscribed');
+    // A member follows a keyword for themself: their alerts go to a direct message.
+    const mine = await run('subscribe', [str('keywords', 'vote'), str('mode', 'alert'), str('scope', 'me')], {
+      userId: MEMBER_ID,
+    });
+    expect(textOf(mine)).toContain('You are subscribed');
 
     world.publish([newItem('n1', 'Regional internet shutdown ordered before the vote'), ...BASE_ITEMS]);
     await pollOnce(bot, clock);
@@ -252,8 +262,14 @@ describe('govwatch on Discord, end to end', () => {
     // Items that matched before the subscription existed are not alerted.
     expect(alerts.map(visibleText).join('\n')).not.toContain('in the capital');
 
+    const dm = posted(MEMBER_DM);
+    expect(dm.map(visibleText)).toEqual([
+      expect.stringContaining('Regional internet shutdown ordered before the vote'),
+    ]);
+
     await pollOnce(bot, clock);
     expect(posted(ALERTS)).toHaveLength(1);
+    expect(posted(MEMBER_DM)).toHaveLength(1);
     expect(await bot.store.listOutbox({ status: 'pending' })).toEqual([]);
   });
 
@@ -301,7 +317,7 @@ describe('govwatch on Discord, end to end', () => {
     const identified = standin.identified;
     await bot.stop();
     // The operator now trusts private addresses (e.g. an intranet feed) for chat-added feeds.
-    config = configFor({ GOVWATCH_ALLOW_PRIVATE_URLS: '1' });
+    config = configFor({ GOVWATCH_ALLOW_PRIVATE_URLS: '1', GOVWATCH_REPLICA_ID: 'e2e-discord-restarted' });
     bot = await startBot(config, silentLogger(), { now: clock.now, autoStart: false });
     await until('the restarted bot on the gateway', () => standin.identified > identified);
     await bot.scheduler.tick();
@@ -318,4 +334,36 @@ describe('govwatch on Discord, end to end', () => {
     expect(textOf(removed)).toContain(`Removed ${id}`);
     expect(await bot.store.getFeed(id!)).toBeNull();
   });
+});
+
+describe('govwatch on Discord with its own heartbeat and outbox loop (no test seams)', () => {
+  it('polls at start and the outbox loop posts the alerts of a pre-existing subscription', async () => {
+    await bot.stop();
+    const fresh = configFor({ GOVWATCH_DB: join(dir, 'heartbeat.db') });
+    const setup = await openStore(fresh);
+    await setup.addSubscription({
+      target: { platform: 'discord', channelId: GENERAL, workspaceId: GUILD, kind: 'channel' },
+      filter: { themes: ['shutdowns'], regions: [], sources: [], keywords: [] },
+      mode: 'alert',
+      cron: null,
+      timezone: 'UTC',
+      createdBy: 'operator',
+    });
+    await setup.close();
+    const before = posted(GENERAL).length;
+    const live = await startBot(fresh, silentLogger());
+    try {
+      // The feed now serves two shutdown items (h1, n1), both news on this archive's first poll.
+      await until('both alerts in the channel', () => posted(GENERAL).length === before + 2, 15_000);
+      // The platform has the message a moment before the outbox records it as sent.
+      const sent = await until('both recorded as sent', async () => {
+        const done = await live.store.listOutbox({ status: 'sent' });
+        return done.length === 2 && done;
+      });
+      expect(sent.map((e) => e.kind)).toEqual(['alert', 'alert']);
+    } finally {
+      await live.stop();
+    }
+    expect(posted(GENERAL).length).toBe(before + 2);
+  }, 30_000);
 });

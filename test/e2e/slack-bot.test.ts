@@ -13,6 +13,8 @@ import { startBot } from '../../src/app.ts';
 import type { Config } from '../../src/config.ts';
 import { loadConfig } from '../../src/config.ts';
 import { silentLogger } from '../../src/log.ts';
+import { THEME_IDS } from '../../src/model.ts';
+import { openStore } from '../../src/store/index.ts';
 import type { PostedMessage, ResponseRecord, SlackStandin } from '../support/slack-standin/index.ts';
 import { analyzeMrkdwn, mrkdwnTexts, startSlackStandin } from '../support/slack-standin/index.ts';
 import type { FeedWorld } from './support.ts';
@@ -111,8 +113,7 @@ describe('govwatch on Slack, end to end', () => {
 
   it('/govwatch-themes lists the theme ids with descriptions', async () => {
     const text = shown(await run('/govwatch-themes', ''));
-    expect(text).toContain('shutdowns:');
-    expect(text).toContain('encryption:');
+    for (const id of THEME_IDS) expect(text).toMatch(new RegExp(`${id}: \\w`));
   });
 
   it('/govwatch-search answers the caller only with the matching items', async () => {
@@ -199,6 +200,9 @@ describe('govwatch on Slack, end to end', () => {
   it('an alert appears in the subscribed channel within one poll of a matching item, once', async () => {
     const made = await run('/govwatch-subscribe', 'themes:shutdowns mode:alert', ADMIN, ALERTS);
     expect(shown(made)).toContain('This channel is subscribed');
+    // A member follows a keyword for themself: their alerts go to a direct message.
+    const mine = await run('/govwatch-subscribe', 'keywords:vote mode:alert scope:me');
+    expect(shown(mine)).toContain('You are subscribed');
 
     world.publish([newItem('n1', 'Regional internet shutdown ordered before the vote'), ...BASE_ITEMS]);
     await pollOnce(bot, clock);
@@ -206,8 +210,14 @@ describe('govwatch on Slack, end to end', () => {
     expect(alerts).toHaveLength(1);
     expect(visibleOf(alerts[0]!)).toContain('Regional internet shutdown ordered before the vote');
 
+    const dm = standin.messagesIn(standin.dmChannelFor(MEMBER));
+    expect(dm.map(visibleOf)).toEqual([
+      expect.stringContaining('Regional internet shutdown ordered before the vote'),
+    ]);
+
     await pollOnce(bot, clock);
     expect(standin.messagesIn(ALERTS)).toHaveLength(1);
+    expect(standin.messagesIn(standin.dmChannelFor(MEMBER))).toHaveLength(1);
     expect(await bot.store.listOutbox({ status: 'pending' })).toEqual([]);
   });
 
@@ -256,11 +266,15 @@ describe('govwatch on Slack, end to end', () => {
   it('after a restart (HTTP mode) the digest is not posted again; a signed request adds and removes a feed', async () => {
     const digests = standin.messagesIn(DIGESTS).length;
     await bot.stop();
-    bot = await startBot(configFor('http', { GOVWATCH_ALLOW_PRIVATE_URLS: '1' }), silentLogger(), {
-      now: clock.now,
-      autoStart: false,
-      slackHost: '127.0.0.1',
-    });
+    bot = await startBot(
+      configFor('http', { GOVWATCH_ALLOW_PRIVATE_URLS: '1', GOVWATCH_REPLICA_ID: 'e2e-slack-restarted' }),
+      silentLogger(),
+      {
+        now: clock.now,
+        autoStart: false,
+        slackHost: '127.0.0.1',
+      },
+    );
     await bot.scheduler.tick();
     expect(await bot.scheduler.runDueDigests()).toEqual([]);
     expect(await deliverAll(bot)).toBe(0);
@@ -301,4 +315,40 @@ describe('govwatch on Slack, end to end', () => {
     expect(forged.status).toBe(401);
     await until('the forged request to be dropped', async () => (await bot.store.listFeeds()).length === 1);
   });
+});
+
+describe('govwatch on Slack with its own heartbeat and outbox loop (no test seams)', () => {
+  it('polls at start and the outbox loop posts the alerts of a pre-existing subscription', async () => {
+    await bot.stop();
+    const fresh = configFor('socket', { GOVWATCH_DB: join(dir, 'heartbeat.db') });
+    const setup = await openStore(fresh);
+    await setup.addSubscription({
+      target: { platform: 'slack', channelId: GENERAL, workspaceId: standin.teamId, kind: 'channel' },
+      filter: { themes: ['shutdowns'], regions: [], sources: [], keywords: [] },
+      mode: 'alert',
+      cron: null,
+      timezone: 'UTC',
+      createdBy: 'operator',
+    });
+    await setup.close();
+    const before = standin.messagesIn(GENERAL).length;
+    const live = await startBot(fresh, silentLogger());
+    try {
+      // The feed now serves two shutdown items (h1, n1), both news on this archive's first poll.
+      await until(
+        'both alerts in the channel',
+        () => standin.messagesIn(GENERAL).length === before + 2,
+        15_000,
+      );
+      // The platform has the message a moment before the outbox records it as sent.
+      const sent = await until('both recorded as sent', async () => {
+        const done = await live.store.listOutbox({ status: 'sent' });
+        return done.length === 2 && done;
+      });
+      expect(sent.map((e) => e.kind)).toEqual(['alert', 'alert']);
+    } finally {
+      await live.stop();
+    }
+    expect(standin.messagesIn(GENERAL).length).toBe(before + 2);
+  }, 30_000);
 });
