@@ -31,6 +31,7 @@ import {
   BASE_ITEMS,
   EXTRA_PATH,
   FEED_ID,
+  FEED_PATH,
   TestClock,
   deliverAll,
   newItem,
@@ -334,11 +335,31 @@ describe('govwatch on Discord, end to end', () => {
     expect(textOf(removed)).toContain(`Removed ${id}`);
     expect(await bot.store.getFeed(id!)).toBeNull();
   });
+
+  it('/feeds status shows a failing feed and a failed delivery, with reasons', async () => {
+    world.server.set(FEED_PATH, { status: 500, body: 'upstream down' });
+    await pollOnce(bot, clock);
+    // Discord refuses the next post for good (403: the bot lost access to the channel).
+    standin.failNextMessages(1, { status: 403 });
+    expect(textOf(await run('digest', [sub('now')], ADMIN))).toMatch(/Posting the digest \(2 stories\)/);
+    const before = posted(GENERAL).length;
+    expect(await deliverAll(bot)).toBe(0);
+    expect(posted(GENERAL)).toHaveLength(before);
+    const status = textOf(await run('feeds', [sub('status')], ADMIN));
+    expect(status).toMatch(/Feeds: 0 ok, 1 failing/);
+    expect(status).toMatch(new RegExp(`${FEED_ID}: .*500`));
+    expect(status).toMatch(/Failed deliveries: 1/);
+    expect(status).toMatch(new RegExp(`digest to ${GENERAL}: Discord.*403`));
+  });
 });
 
 describe('govwatch on Discord with its own heartbeat and outbox loop (no test seams)', () => {
   it('polls at start and the outbox loop posts the alerts of a pre-existing subscription', async () => {
     await bot.stop();
+    world.publish([
+      newItem('h1', HOSTILE),
+      newItem('n1', 'Regional internet shutdown ordered before the vote'),
+    ]);
     const fresh = configFor({ GOVWATCH_DB: join(dir, 'heartbeat.db') });
     const setup = await openStore(fresh);
     await setup.addSubscription({

@@ -22,6 +22,7 @@ import {
   BASE_ITEMS,
   EXTRA_PATH,
   FEED_ID,
+  FEED_PATH,
   TestClock,
   deliverAll,
   newItem,
@@ -92,6 +93,26 @@ async function run(
   const [first] = standin.responsesFor(responseUrlId).length
     ? standin.responsesFor(responseUrlId)
     : await standin.waitForResponses(responseUrlId, 1, 8_000);
+  if (!first) throw new Error(`no answer to ${command} ${text}`);
+  return first;
+}
+/** HTTP mode: a signed slash command to Bolt's receiver; the answer as in run(). */
+async function runHttp(
+  command: string,
+  text: string,
+  userId = ADMIN,
+  channelId = GENERAL,
+): Promise<ResponseRecord> {
+  const res = await standin.httpSlashCommand(`http://127.0.0.1:${bot.slackPort}/slack/events`, {
+    command,
+    text,
+    userId,
+    channelId,
+  });
+  if (res.status !== 200) throw new Error(`${command} answered HTTP ${res.status}`);
+  const [first] = standin.responsesFor(res.responseUrlId).length
+    ? standin.responsesFor(res.responseUrlId)
+    : await standin.waitForResponses(res.responseUrlId, 1, 8_000);
   if (!first) throw new Error(`no answer to ${command} ${text}`);
   return first;
 }
@@ -283,22 +304,11 @@ describe('govwatch on Slack, end to end', () => {
 
     expect(bot.slackPort).toBeGreaterThan(0);
     const receiver = `http://127.0.0.1:${bot.slackPort}/slack/events`;
-    const http = async (text: string): Promise<ResponseRecord> => {
-      const res = await standin.httpSlashCommand(receiver, {
-        command: '/govwatch-feeds',
-        text,
-        userId: ADMIN,
-        channelId: GENERAL,
-      });
-      expect(res.status).toBe(200);
-      const now = standin.responsesFor(res.responseUrlId);
-      return now.length ? now[0]! : (await standin.waitForResponses(res.responseUrlId, 1, 8_000))[0]!;
-    };
-    const added = shown(await http(`add url:${world.server.url(EXTRA_PATH)}`));
+    const added = shown(await runHttp('/govwatch-feeds', `add url:${world.server.url(EXTRA_PATH)}`));
     const id = /Added ([a-z0-9-]+): Extra Feed/.exec(added)?.[1];
     expect(id).toBeDefined();
     expect((await bot.store.getFeed(id!))?.origin).toBe('chat');
-    expect(shown(await http(`remove id:${id}`))).toContain(`Removed ${id}`);
+    expect(shown(await runHttp('/govwatch-feeds', `remove id:${id}`))).toContain(`Removed ${id}`);
     expect(await bot.store.getFeed(id!)).toBeNull();
 
     // A request signed with the wrong secret is refused and changes nothing.
@@ -315,11 +325,33 @@ describe('govwatch on Slack, end to end', () => {
     expect(forged.status).toBe(401);
     await until('the forged request to be dropped', async () => (await bot.store.listFeeds()).length === 1);
   });
+
+  it('/govwatch-feeds status shows a failing feed and a failed delivery, with reasons', async () => {
+    world.server.set(FEED_PATH, { status: 500, body: 'upstream down' });
+    await pollOnce(bot, clock);
+    // Slack refuses the next post for good (the bot was removed from the channel).
+    standin.failNext('chat.postMessage', { status: 200, error: 'not_in_channel' });
+    // The bot is in HTTP mode since the restart.
+    expect(shown(await runHttp('/govwatch-digest', 'now'))).toMatch(/Posting the digest \(2 stories\)/);
+    const before = standin.messagesIn(GENERAL).length;
+    expect(await deliverAll(bot)).toBe(0);
+    expect(standin.messagesIn(GENERAL)).toHaveLength(before);
+    const status = shown(await runHttp('/govwatch-feeds', 'status'));
+    expect(status).toMatch(/Feeds: 0 ok, 1 failing/);
+    expect(status).toMatch(new RegExp(`${FEED_ID}: .*500`));
+    expect(status).toMatch(/Failed deliveries: 1/);
+    // Underscores in shown text become look-alikes (ˍ) on Slack, so no text can turn italic.
+    expect(status).toMatch(new RegExp(`digest to ${GENERAL}: .*not.in.channel`));
+  });
 });
 
 describe('govwatch on Slack with its own heartbeat and outbox loop (no test seams)', () => {
   it('polls at start and the outbox loop posts the alerts of a pre-existing subscription', async () => {
     await bot.stop();
+    world.publish([
+      newItem('h1', HOSTILE),
+      newItem('n1', 'Regional internet shutdown ordered before the vote'),
+    ]);
     const fresh = configFor('socket', { GOVWATCH_DB: join(dir, 'heartbeat.db') });
     const setup = await openStore(fresh);
     await setup.addSubscription({
