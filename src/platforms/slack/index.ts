@@ -59,6 +59,7 @@ export async function startSlack(opts: StartSlackOptions): Promise<SlackHandle> 
         token: slack.botToken,
         appToken: slack.appToken,
         socketMode: true,
+        deferInitialization: true,
         logger: boltLogger,
         clientOptions,
         // The Socket Mode connection gets its own WebClient options: without a retryConfig
@@ -69,11 +70,27 @@ export async function startSlack(opts: StartSlackOptions): Promise<SlackHandle> 
     : new App({
         token: slack.botToken,
         signingSecret: slack.signingSecret,
+        deferInitialization: true,
         logger: boltLogger,
         clientOptions,
         // Signature and 5-minute timestamp checks are Bolt's (signatureVerification defaults to true).
         signatureVerification: true,
       });
+
+  // Bolt checks the bot token (auth.test) when the App is built; left to the constructor, a
+  // rejected token becomes an unhandled rejection (the process dies with a raw stack, or a
+  // Socket Mode bot starts anyway). With deferInitialization the check happens here instead.
+  try {
+    await app.init();
+  } catch (err) {
+    const code = (err as { data?: { error?: string } }).data?.error;
+    throw new Error(
+      code
+        ? `Slack did not accept SLACK_BOT_TOKEN (${code})`
+        : `could not check SLACK_BOT_TOKEN with Slack: ${(err as Error).message}`,
+      { cause: err },
+    );
+  }
 
   registerHandlers(app, {
     config: opts.config,
