@@ -49,6 +49,7 @@ const GUILD = '200000000000000001';
 const GENERAL = '300000000000000001';
 const ALERTS = '300000000000000002';
 const DIGESTS = '300000000000000003';
+const TOKYO = '300000000000000004';
 const ADMIN: InteractOptions = {
   userId: '500000000000000009',
   userName: 'ada',
@@ -96,6 +97,7 @@ beforeAll(async () => {
           { id: GENERAL, name: 'general' },
           { id: ALERTS, name: 'alerts' },
           { id: DIGESTS, name: 'digests' },
+          { id: TOKYO, name: 'tokyo-desk' },
         ],
       },
     ],
@@ -350,6 +352,33 @@ describe('govwatch on Discord, end to end', () => {
     expect(status).toMatch(new RegExp(`${FEED_ID}: .*500`));
     expect(status).toMatch(/Failed deliveries: 1/);
     expect(status).toMatch(new RegExp(`digest to ${GENERAL}: Discord.*403`));
+  });
+
+  it('a weekly digest scheduled in a non-UTC time zone falls due at that local time', async () => {
+    const rec = await run(
+      'digest',
+      [
+        sub('schedule', [
+          str('frequency', 'weekly'),
+          str('day', 'mon'),
+          str('time', '09:30'),
+          str('timezone', 'Asia/Tokyo'),
+        ]),
+      ],
+      { ...ADMIN, channelId: TOKYO },
+    );
+    expect(textOf(rec)).toMatch(/Asia\/Tokyo/);
+    // Monday 09:30 in Tokyo (UTC+9, no summer time) is Monday 00:30 UTC.
+    let slot = nextUtcHour(0, clock.ms - 30 * 60_000) + 30 * 60_000; // the first 00:30 UTC after now
+    while (new Date(slot).getUTCDay() !== 1) slot += 86_400_000;
+    const tokyo = (reports: Awaited<ReturnType<Bot['scheduler']['runDueDigests']>>) =>
+      reports.filter((r) => r.targetKey.endsWith(`:channel:${TOKYO}`));
+    clock.moveTo(slot - 60_000);
+    expect(tokyo(await bot.scheduler.runDueDigests())).toEqual([]);
+    clock.moveTo(slot + 60_000);
+    const due = tokyo(await bot.scheduler.runDueDigests());
+    expect(due.map((r) => r.slot)).toEqual([new Date(slot).toISOString()]);
+    expect(tokyo(await bot.scheduler.runDueDigests())).toEqual([]);
   });
 });
 
