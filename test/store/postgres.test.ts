@@ -217,6 +217,65 @@ describe.skipIf(!PG_URL)(`PostgreSQL archive (${PG_URL ? 'enabled' : PG_SKIP_MES
     });
   });
 
+  describe('search windows (used once ANALYZE statistics exist)', () => {
+    it('finds the same newest candidates and totals when the first id window is too narrow', async () => {
+      // "satellite" is in every one of the 2,000 oldest items and in one of 50 after them:
+      // the statistics give a first window holding far fewer than 1,000 matches, so the
+      // search widens it, then collects the rest.
+      const pgStore = await openPostgresStoreImpl(await db.freshUrl());
+      const sqlite = openSqliteStore(':memory:');
+      try {
+        const feeds = [
+          {
+            id: 'w',
+            name: 'W',
+            url: 'https://example.org/w',
+            kind: 'media' as const,
+            language: 'en',
+            origin: 'operator' as const,
+          },
+        ];
+        const items: TaggedItem[] = Array.from({ length: 6000 }, (_, k) => ({
+          guid: `w${k}`,
+          title: k < 2000 || k % 50 === 0 ? `satellite launch ${k % 7}` : `cable repair ${k % 7}`,
+          url: null,
+          author: null,
+          summary: k % 3 ? 'spectrum auction' : 'orbit slots',
+          published: new Date(Date.UTC(2024, 0, 1) + k * 3_600_000).toISOString(),
+          publishedEstimated: false,
+          lang: 'en',
+          themes: [k % 2 ? 'infrastructure' : 'standards'],
+          regions: [],
+          why: {},
+        }));
+        for (const s of [pgStore, sqlite] as Store[]) {
+          await s.upsertFeeds(feeds);
+          await s.addItems('w', items, { alertable: () => true });
+        }
+        await pgStore.pool.query('ANALYZE items');
+        const queries: SearchQuery[] = [
+          { text: 'satellite' },
+          { text: 'satellite', themes: ['infrastructure'] },
+          { text: 'satellite', since: '2024-01-01T00:00:00Z' },
+          { text: 'satellite orbit' },
+          { text: '', themes: ['standards'], since: '2024-02-01T00:00:00Z' },
+        ];
+        for (const q of queries) {
+          const a = await pgStore.search({ ...q, limit: 20 });
+          const b = await sqlite.search({ ...q, limit: 20 });
+          expect(
+            a.hits.map((h) => h.item.id),
+            JSON.stringify(q),
+          ).toEqual(b.hits.map((h) => h.item.id));
+          expect([a.total, a.totalIsEstimate], JSON.stringify(q)).toEqual([b.total, b.totalIsEstimate]);
+        }
+      } finally {
+        await pgStore.close();
+        await sqlite.close();
+      }
+    });
+  });
+
   describe('PostgreSQL specifics', () => {
     it('indexes CJK text as bigrams and Russian words by their stem in the tsvector', async () => {
       const store = await openPostgresStoreImpl(await db.freshUrl());

@@ -57,13 +57,29 @@ class Sql {
   }
 }
 
+/** What ANALYZE knows about items (see loadColumnStats); empty before the first ANALYZE. */
+export interface ColumnStats {
+  /** Lexeme → share of items containing it (most common elements of `search`). */
+  lexemes: Map<string, number>;
+  /** Filter key → share of items having it (most common elements of `tags`). */
+  tags: Map<string, number>;
+  /** Row count estimate (pg_class.reltuples). */
+  rows: number;
+}
+
 export interface SearchContext {
   db: Db;
-  /** Common-lexeme frequencies from pg_stats, refreshed now and then (see loadCommonFrequencies). */
-  commonFrequencies(): Promise<Map<string, number>>;
-  /** Rough row count of items (pg_class), refreshed with the frequencies. */
-  rowEstimate: number;
+  stats: ColumnStats;
 }
+
+/**
+ * The newest matches are looked for in a window of the newest ids first, sized from the
+ * statistics to hold about this many times CANDIDATES matches, then in windows four times
+ * wider until enough are found. A lower id bound lets PostgreSQL intersect the GIN matches
+ * with an id range (BitmapAnd) and read only the rows in the window; without it, it either
+ * reads every match or walks the id index row by row.
+ */
+const WINDOW_SLACK = 1.5;
 
 export async function searchItems(ctx: SearchContext, q: SearchQuery): Promise<SearchResult> {
   const limit = Math.max(1, Math.min(100, Math.floor(q.limit ?? 10) || 10));
@@ -87,58 +103,178 @@ export async function searchItems(ctx: SearchContext, q: SearchQuery): Promise<S
   };
   const hasTagFilter = Boolean(q.themes?.length || q.regions?.length || q.sources?.length);
   const hasDate = since !== null || until !== null;
+  // Exact totals (capped at COUNT_CAP, as SQLite counts them) when a date bound narrows the
+  // matches; free when the candidates step already collected every match.
+  const countFor = (found: Newest<unknown>, tsquery: string | null) => async (): Promise<number> =>
+    found.matches !== null ? Math.min(found.matches, COUNT_CAP) : countMatches(ctx.db, tsquery, filters);
+  // The first window's width, from the estimated share of matching items. Unknown shares
+  // (rare words, no statistics yet) and an upper date bound (matches away from the newest
+  // ids) search the whole range at once.
+  const filterShare = tagShare(ctx.stats, q);
+  const maxId =
+    (await ctx.db.query<{ n: number }>('SELECT coalesce(max(id), 0) AS n FROM items')).rows[0]?.n ?? 0;
+  const window = (terms: QueryTerm[] | null, op: 'AND' | 'OR'): Window => {
+    const share = textShare(ctx.stats, terms, op) * filterShare;
+    const width = share > 0 && !until ? Math.ceil((WINDOW_SLACK * CANDIDATES) / share) : Infinity;
+    return { maxId, width };
+  };
 
   if (parsed.terms.length === 0) {
     if (!hasTagFilter) return listByDate(ctx.db, filters, limit, offset, parsed);
-    const rows = await candidates(ctx.db, null, filters);
+    const found = await candidates(ctx.db, null, filters, window(null, 'AND'));
+    const rows = found.rows;
     rows.sort((a, b) => (a.published < b.published ? 1 : a.published > b.published ? -1 : b.id - a.id));
-    return page(
-      ctx.db,
-      rows,
-      limit,
-      offset,
-      parsed,
-      hasDate ? () => countMatches(ctx.db, null, filters) : null,
-    );
+    return page(ctx.db, rows, limit, offset, parsed, hasDate ? countFor(found, null) : null);
   }
 
   // Matches and archive statistics are independent: fetch them side by side.
-  const common = await ctx.commonFrequencies();
-  const statsPromise = archiveStats(ctx, common, parsed.terms);
+  const statsPromise = archiveStats(ctx, parsed.terms);
   statsPromise.catch(() => undefined); // awaited below; do not let an early throw go unhandled
   let op: 'AND' | 'OR' = 'AND';
-  let rows = await rankCandidates(ctx.db, parsed.terms, op, filters);
-  if (rows.length === 0 && parsed.terms.length > 1) {
+  let found = await rankCandidates(ctx.db, parsed.terms, op, filters, window(parsed.terms, op));
+  if (found.rows.length === 0 && parsed.terms.length > 1) {
     op = 'OR';
-    rows = await rankCandidates(ctx.db, parsed.terms, op, filters);
+    found = await rankCandidates(ctx.db, parsed.terms, op, filters, window(parsed.terms, op));
   }
   const stats = await statsPromise;
-  const scored = rows.length ? rank(stats, rows, parsed.terms, op) : [];
-  const tsquery = tsqueryLiteral(parsed.terms, op);
+  const scored = found.rows.length ? rank(stats, found.rows, parsed.terms, op) : [];
   return page(
     ctx.db,
     scored,
     limit,
     offset,
     parsed,
-    hasDate ? () => countMatches(ctx.db, tsquery, filters) : null,
+    hasDate ? countFor(found, tsqueryLiteral(parsed.terms, op)) : null,
   );
+}
+
+interface Window {
+  maxId: number;
+  /** Ids in the first window (Infinity: everything at once). */
+  width: number;
+}
+
+/**
+ * The newest CANDIDATES rows matching `conds`, searched window by window from the newest id
+ * down (see WINDOW_SLACK). `select` is the list computed on the kept rows (CTE `cand`, alias c).
+ */
+interface Newest<R> {
+  rows: R[];
+  /** Every match of the query when the last step collected them all (an exact total), else null. */
+  matches: number | null;
+}
+
+async function newestRows<R extends { id: number }>(
+  db: Db,
+  conds: (sql: Sql) => string[],
+  /** Columns of items (alias i) the select list reads besides id and published. */
+  extra: string,
+  select: (sql: Sql) => string,
+  w: Window,
+): Promise<Newest<R>> {
+  const out: R[] = [];
+  let hi = Infinity; // exclusive
+  let width = w.width;
+  for (;;) {
+    const lo = Number.isFinite(width) ? w.maxId - width : 0; // exclusive
+    const sql = new Sql();
+    const where = conds(sql);
+    if (lo > 0) where.push(`i.id > ${sql.p(lo)}`);
+    if (Number.isFinite(hi)) where.push(`i.id <= ${sql.p(hi)}`);
+    const cond = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const need = CANDIDATES - out.length;
+    const more = extra ? `, ${extra}` : '';
+    if (lo > 0) {
+      const r = await db.query<R>(
+        `WITH cand AS MATERIALIZED (SELECT i.id, i.published${more} FROM items i ${cond} ORDER BY i.id DESC LIMIT ${need})
+         SELECT ${select(sql)} FROM cand c ORDER BY c.id DESC`,
+        sql.params,
+      );
+      out.push(...r.rows);
+      if (out.length >= CANDIDATES) return { rows: out, matches: null };
+      hi = lo;
+      width *= 4;
+      continue;
+    }
+    // Over the whole remaining range, collect every match (index intersections) and sort:
+    // left to itself the planner may walk the id index backwards through rows it does not
+    // know are too new (it cannot tell that ids follow publication dates). Only ids are
+    // collected; the kept rows are read again for the select list. The count comes free.
+    const r = await db.query<R & { all_matches: number }>(
+      `WITH m AS MATERIALIZED (SELECT i.id, i.published FROM items i ${cond}),
+         kept AS (SELECT * FROM m ORDER BY id DESC LIMIT ${need}),
+         cand AS (SELECT k.id, k.published${extra ? `, ${extra}` : ''} FROM kept k JOIN items i ON i.id = k.id)
+       SELECT ${select(sql)}, (SELECT count(*) FROM m)::int AS all_matches FROM cand c ORDER BY c.id DESC`,
+      sql.params,
+    );
+    const already = out.length;
+    out.push(...r.rows);
+    return { rows: out, matches: already + (r.rows[0]?.all_matches ?? 0) };
+  }
 }
 
 async function candidates(
   db: Db,
   tsquery: string | null,
   filters: (s: Sql) => string[],
-): Promise<Candidate[]> {
-  const sql = new Sql();
-  const where = filters(sql);
-  if (tsquery !== null) where.unshift(`i.search @@ ${sql.p(tsquery)}::tsquery`);
-  const r = await db.query<Candidate>(
-    `SELECT i.id, i.published FROM items i ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-     ORDER BY i.id DESC LIMIT ${CANDIDATES}`,
-    sql.params,
+  w: Window,
+): Promise<Newest<Candidate>> {
+  return newestRows<Candidate>(
+    db,
+    (sql) => {
+      const where = filters(sql);
+      if (tsquery !== null) where.unshift(`i.search @@ ${sql.p(tsquery)}::tsquery`);
+      return where;
+    },
+    '',
+    () => 'c.id, c.published',
+    w,
   );
-  return r.rows;
+}
+
+/** Estimated share of items matching the text (1 for none; 0 when the statistics do not know). */
+function textShare(stats: ColumnStats, terms: QueryTerm[] | null, op: 'AND' | 'OR'): number {
+  if (!terms?.length) return 1;
+  const share = (t: QueryTerm): number => {
+    if (t.kind === 'word') return stats.lexemes.get(t.token) ?? 0;
+    if (t.kind === 'phrase') return Math.min(...t.tokens.map((x) => stats.lexemes.get(x) ?? 0));
+    let sum = 0;
+    for (const [lexeme, f] of stats.lexemes) if (lexeme.startsWith(t.token)) sum += f;
+    return Math.min(1, sum);
+  };
+  const shares = terms.map(share);
+  if (op === 'OR')
+    return Math.min(
+      1,
+      shares.reduce((a, b) => a + b, 0),
+    );
+  // Words of one query tend to occur together (one language, one topic): independence
+  // (the product) underestimates; a quarter of the rarest word's share is a safer start.
+  return Math.max(
+    shares.reduce((a, b) => a * b, 1),
+    Math.min(...shares) / 4,
+  );
+}
+
+/** Estimated share of items passing the theme/region/source filters. */
+function tagShare(stats: ColumnStats, q: SearchQuery): number {
+  // A key missing from the most-common list is rarer than all of them: count it at half the
+  // least common one (what the planner assumes too).
+  let least = Infinity;
+  for (const f of stats.tags.values()) least = Math.min(least, f);
+  const unknown = Number.isFinite(least) ? least / 2 : 0;
+  const group = (keys: string[] | undefined) =>
+    keys?.length
+      ? Math.min(
+          1,
+          keys.reduce((s, k) => s + (stats.tags.get(k) ?? unknown), 0),
+        )
+      : 1;
+  return (
+    group(q.themes?.map(tagKey.theme)) *
+    group(q.regions?.map(tagKey.region)) *
+    group(q.sources?.map(tagKey.source))
+  );
 }
 
 /** Newest matches, with whether each ranked term is in the title (and, for OR, present). */
@@ -147,25 +283,26 @@ async function rankCandidates(
   terms: QueryTerm[],
   op: 'AND' | 'OR',
   filters: (s: Sql) => string[],
-): Promise<RankCandidate[]> {
-  const sql = new Sql();
-  const where = [`i.search @@ ${sql.p(tsqueryLiteral(terms, op))}::tsquery`, ...filters(sql)];
+  w: Window,
+): Promise<Newest<RankCandidate>> {
   const ranked = terms.slice(0, RANKED_TERMS);
-  // ts_filter(…, '{a}') keeps the title's lexemes (weight A): a term matching it is in the title.
-  const flags = ranked.map((t, k) => {
-    const q = sql.p(tsqueryLiteral([t], 'AND'));
-    const present = op === 'OR' ? `, c.search @@ ${q}::tsquery AS p${k}` : '';
-    return `, ts_filter(c.search, '{a}') @@ ${q}::tsquery AS t${k}${present}`;
-  });
-  // Flags are computed on the 1000 kept rows only, not on every match the sort looked at.
-  const r = await db.query<RankCandidate>(
-    `WITH cand AS MATERIALIZED (
-       SELECT i.id, i.published, i.search FROM items i WHERE ${where.join(' AND ')}
-       ORDER BY i.id DESC LIMIT ${CANDIDATES})
-     SELECT c.id, c.published${flags.join('')} FROM cand c ORDER BY c.id DESC`,
-    sql.params,
+  return newestRows<RankCandidate>(
+    db,
+    (sql) => [`i.search @@ ${sql.p(tsqueryLiteral(terms, op))}::tsquery`, ...filters(sql)],
+    'i.search',
+    // Computed on the kept rows only. ts_filter(…, '{a}') keeps the title's lexemes (weight
+    // A): a term matching it is in the title.
+    (sql) =>
+      'c.id, c.published' +
+      ranked
+        .map((t, k) => {
+          const q = sql.p(tsqueryLiteral([t], 'AND'));
+          const present = op === 'OR' ? `, c.search @@ ${q}::tsquery AS p${k}` : '';
+          return `, ts_filter(c.search, '{a}') @@ ${q}::tsquery AS t${k}${present}`;
+        })
+        .join(''),
+    w,
   );
-  return r.rows;
 }
 
 interface ArchiveStats {
@@ -182,14 +319,10 @@ interface ArchiveStats {
  * error, a few percent, which can swap near-ties). Rarer words, and every word before the
  * table is first analyzed, are counted exactly.
  */
-async function archiveStats(
-  ctx: SearchContext,
-  common: Map<string, number>,
-  terms: QueryTerm[],
-): Promise<ArchiveStats> {
+async function archiveStats(ctx: SearchContext, terms: QueryTerm[]): Promise<ArchiveStats> {
   const ranked = terms.slice(0, RANKED_TERMS);
   const estimated = ranked.map((t) => {
-    const e = t.kind === 'word' ? (common.get(t.token) ?? 0) * ctx.rowEstimate : 0;
+    const e = t.kind === 'word' ? (ctx.stats.lexemes.get(t.token) ?? 0) * ctx.stats.rows : 0;
     // Well above the cap: the capped count is DF_CAP whatever the sample said.
     if (e >= ESTIMATE_MARGIN * DF_CAP) return DF_CAP;
     // Frequent enough that counting costs: the estimate (a ranking input, not a shown number).
@@ -332,20 +465,24 @@ async function listByDate(
   return { hits, total: count, totalIsEstimate: count >= COUNT_CAP };
 }
 
-/**
- * Lexeme → fraction of rows containing it, from ANALYZE's most_common_elems of items.search,
- * and the table's row estimate. Empty until the table has been analyzed (then every
- * frequency is counted exactly, which is what small archives and tests want).
- */
-export async function loadCommonFrequencies(db: Db): Promise<{ freqs: Map<string, number>; rows: number }> {
-  const r = await db.query<{ elems: string[] | null; freqs: number[] | null; rows: number | null }>(
-    `SELECT s.most_common_elems::text::text[] AS elems, s.most_common_elem_freqs AS freqs,
+/** Read what ANALYZE recorded about items.search and items.tags (cheap: two pg_stats rows). */
+export async function loadColumnStats(db: Db): Promise<ColumnStats> {
+  const r = await db.query<{
+    attname: string | null;
+    elems: string[] | null;
+    freqs: number[] | null;
+    rows: number;
+  }>(
+    `SELECT s.attname, s.most_common_elems::text::text[] AS elems, s.most_common_elem_freqs AS freqs,
             (SELECT greatest(reltuples, 0)::float8 FROM pg_class WHERE oid = 'items'::regclass) AS rows
      FROM (SELECT 1) one
-     LEFT JOIN pg_stats s ON s.tablename = 'items' AND s.attname = 'search' AND s.schemaname = current_schema()`,
+     LEFT JOIN pg_stats s ON s.tablename = 'items' AND s.attname IN ('search', 'tags')
+       AND s.schemaname = current_schema()`,
   );
-  const freqs = new Map<string, number>();
-  const row = r.rows[0];
-  if (row?.elems && row.freqs) row.elems.forEach((e, k) => freqs.set(e, row.freqs![k] ?? 0));
-  return { freqs, rows: row?.rows ?? 0 };
+  const stats: ColumnStats = { lexemes: new Map(), tags: new Map(), rows: r.rows[0]?.rows ?? 0 };
+  for (const row of r.rows) {
+    const into = row.attname === 'search' ? stats.lexemes : row.attname === 'tags' ? stats.tags : null;
+    if (into && row.elems && row.freqs) row.elems.forEach((e, k) => into.set(e, row.freqs![k] ?? 0));
+  }
+  return stats;
 }

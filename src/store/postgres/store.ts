@@ -37,7 +37,7 @@ import {
   type OutboxRow,
   type SubscriptionRow,
 } from './rows.ts';
-import { loadCommonFrequencies, searchItems } from './search.ts';
+import { loadColumnStats, searchItems, type ColumnStats } from './search.ts';
 import { filterTags, searchVector } from './search-index.ts';
 
 /** Rows per multi-row INSERT: large enough to amortise round trips, small enough for one statement. */
@@ -57,7 +57,7 @@ const STATS_TTL_MS = 10 * 60_000;
 export class PostgresStore implements Store {
   readonly kind = 'postgres' as const;
   private readonly now: () => Date;
-  private common: { at: number; loaded: Promise<{ freqs: Map<string, number>; rows: number }> } | null = null;
+  private common: { at: number; loaded: Promise<ColumnStats> } | null = null;
 
   constructor(
     readonly pool: pg.Pool,
@@ -285,19 +285,16 @@ u.themes::jsonb, u.origin
   }
 
   async search(q: SearchQuery): Promise<SearchResult> {
-    const stats = await this.columnStats();
-    return searchItems(
-      { db: this.pool, commonFrequencies: async () => stats.freqs, rowEstimate: stats.rows },
-      q,
-    );
+    return searchItems({ db: this.pool, stats: await this.columnStats() }, q);
   }
 
   /** pg_stats' common lexemes, reread every few minutes (autovacuum's ANALYZE refreshes them). */
-  private columnStats(): Promise<{ freqs: Map<string, number>; rows: number }> {
+  private columnStats(): Promise<ColumnStats> {
     const t = Date.now();
     if (!this.common || t - this.common.at > STATS_TTL_MS) {
-      const loaded = loadCommonFrequencies(this.pool).catch(() => ({
-        freqs: new Map<string, number>(),
+      const loaded = loadColumnStats(this.pool).catch((): ColumnStats => ({
+        lexemes: new Map(),
+        tags: new Map(),
         rows: 0,
       }));
       this.common = { at: t, loaded };
