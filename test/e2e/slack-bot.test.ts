@@ -381,6 +381,7 @@ describe('govwatch on Slack with its own heartbeat and outbox loop (no test seam
     } finally {
       await live.stop();
     }
+    await until('the Socket Mode connection closed', () => standin.connectedSockets === 0);
     expect(standin.messagesIn(GENERAL).length).toBe(before + 2);
   }, 30_000);
 });

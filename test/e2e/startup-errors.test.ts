@@ -13,6 +13,7 @@ import type { DiscordStandin } from '../support/discord-standin/index.ts';
 import { startDiscordStandin } from '../support/discord-standin/index.ts';
 import type { SlackStandin } from '../support/slack-standin/index.ts';
 import { startSlackStandin } from '../support/slack-standin/index.ts';
+import { until } from './support.ts';
 
 let dir: string;
 let discord: DiscordStandin;
@@ -65,5 +66,27 @@ describe('startBot with credentials the platform refuses', () => {
     const seen = requestsSeen();
     await new Promise((r) => setTimeout(r, 300));
     expect(requestsSeen()).toBe(seen);
+  });
+
+  it('after a failed Discord login, the corrected bot (a new process) answers commands at once', async () => {
+    const db = join(dir, 'discord-retry.db');
+    const base = {
+      DISCORD_API_URL: discord.apiUrl,
+      GOVWATCH_DB: db,
+      GOVWATCH_SOURCES: join(dir, 'sources.yaml'),
+    };
+    const wrong = loadConfig({ ...base, DISCORD_TOKEN: 'wrong', GOVWATCH_REPLICA_ID: 'first-try' });
+    await expect(startBot(wrong, silentLogger())).rejects.toThrow(/token/i);
+    const right = loadConfig({ ...base, DISCORD_TOKEN: discord.token, GOVWATCH_REPLICA_ID: 'second-try' });
+    const identified = discord.identified;
+    const bot = await startBot(right, silentLogger(), { autoStart: false });
+    try {
+      // The failed process must not keep holding the gateway lease (15 s) it took before logging in.
+      await until('the corrected bot on the gateway', () => discord.identified > identified, 2_000);
+      const rec = await discord.waitForAnswer(await discord.command('themes'), 5_000);
+      expect(rec.callback).not.toBeNull();
+    } finally {
+      await bot.stop();
+    }
   });
 });

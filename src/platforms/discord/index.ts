@@ -125,7 +125,14 @@ export async function startDiscord(opts: StartDiscordOptions): Promise<DiscordFr
     else if (!ours && client) await release('the gateway lease is held by another replica');
   }
 
-  await tick();
+  try {
+    await tick();
+  } catch (err) {
+    // Login failed (e.g. a wrong token): give the lease back, or the corrected bot started
+    // next would wait for it to expire before answering any command.
+    await opts.store.unlock(GATEWAY_LOCK, owner).catch(() => undefined);
+    throw err;
+  }
   if (!client) log.info({ owner }, 'another replica holds the discord gateway; sending only');
 
   let ticking: Promise<void> = Promise.resolve();
