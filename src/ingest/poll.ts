@@ -223,11 +223,12 @@ const MAX_FEEDS_PER_PASS = 10_000;
  * Poll the due feeds (or all), in parallel, each feed leased to this replica while it runs.
  * Due feeds are claimed a batch at a time as lanes free up, not all at once: with several
  * replicas on one PostgreSQL each takes what it can poll now and the others share the rest,
- * instead of the first replica to wake leasing every due feed for itself. Each claim reads
- * the clock afresh so a lease taken late in a long pass still lasts `leaseMs`; the pass ends
- * when a claim comes back short (nothing more is due) or after MAX_FEEDS_PER_PASS feeds.
+ * instead of the first replica to wake leasing every due feed for itself. Due means due at
+ * the pass's start, so a pass ends (a feed polled in it is not due again in it, however short
+ * its interval); each lease still runs `leaseMs` from the moment of its claim.
  */
 export async function pollFeeds(deps: PollDeps, opts: PollOptions = {}): Promise<PollSummary> {
+  const passStart = deps.now?.() ?? new Date();
   const concurrency = Math.max(1, opts.concurrency ?? 16);
   const leaseMs = opts.leaseMs ?? LEASE_MS;
   const batch = Math.max(1, opts.claimBatch ?? concurrency);
@@ -237,8 +238,9 @@ export async function pollFeeds(deps: PollDeps, opts: PollOptions = {}): Promise
   let claiming: Promise<void> | null = null;
   const claimMore = async (): Promise<void> => {
     const room = Math.min(batch, MAX_FEEDS_PER_PASS - claimed);
-    const now = deps.now?.() ?? new Date();
-    const got = room > 0 ? await deps.store.claimDueFeeds(deps.owner, now, room, leaseMs) : [];
+    const elapsed = Math.max(0, (deps.now?.() ?? new Date()).getTime() - passStart.getTime());
+    const got =
+      room > 0 ? await deps.store.claimDueFeeds(deps.owner, passStart, room, leaseMs + elapsed) : [];
     if (got.length < room || got.length === 0) exhausted = true;
     claimed += got.length;
     queue.push(...got);
