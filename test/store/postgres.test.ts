@@ -294,6 +294,17 @@ describe.skipIf(!PG_URL)(`PostgreSQL archive (${PG_URL ? 'enabled' : PG_SKIP_MES
       }
     });
 
+    it('upserting the same feed twice in one call keeps the last, as sequential upserts would', async () => {
+      const store = await openPostgresStore(await db.freshUrl());
+      try {
+        const f = CORPUS_FEEDS[0]!;
+        await store.upsertFeeds([f, { ...f, name: 'Renamed' }]);
+        expect((await store.listFeeds()).map((x) => x.name)).toEqual(['Renamed']);
+      } finally {
+        await store.close();
+      }
+    });
+
     it('tolerates NUL characters in stored and searched text', async () => {
       const store = await openPostgresStore(await db.freshUrl());
       try {

@@ -88,12 +88,14 @@ export class PostgresStore implements Store {
 
   // Feeds ------------------------------------------------------------------------------
 
-  async upsertFeeds(sources: FeedSource[]): Promise<void> {
-    if (!sources.length) return;
+  async upsertFeeds(input: FeedSource[]): Promise<void> {
+    if (!input.length) return;
+    // One row per id, the last one winning (as sequential upserts would): a single
+    // INSERT … ON CONFLICT DO UPDATE may not touch the same row twice.
+    const sources = [...new Map(input.map((s) => [s.id, s])).values()];
     await this.pool.query(
       `INSERT INTO feeds (id, name, url, kind, language, themes, origin)
-       SELECT u.id, u.name, u.url, u.kind, u.language,
-u.themes::jsonb, u.origin
+       SELECT u.id, u.name, u.url, u.kind, u.language, u.themes::jsonb, u.origin
        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
             AS u(id, name, url, kind, language, themes, origin)
        ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, url = EXCLUDED.url, kind = EXCLUDED.kind,
