@@ -77,13 +77,28 @@ export const digest: CommandDef = {
       }
       case 'now': {
         requireAdminInChannel(ctx, 'posting the digest');
-        const result = await runDigest(ctx.store, {
-          target: ctx.where,
-          filters: await digestFilters(ctx),
-          slot: ctx.now,
-          now: ctx.now,
-          timeZone: ctx.config.timezone,
-        });
+        // The scheduler holds this lock while it builds this place's digest; taking it here
+        // keeps a manual digest from racing a scheduled one over the same items.
+        const lock = `digest-run:${targetKey(ctx.where)}`;
+        const owner = `chat:${ctx.caller.id}:${ctx.now.getTime()}`;
+        if (!(await ctx.store.tryLock(lock, owner, 10 * 60_000))) {
+          throw new UserError(
+            'digest-busy',
+            'a digest for this place is being built right now; try again in a minute',
+          );
+        }
+        let result;
+        try {
+          result = await runDigest(ctx.store, {
+            target: ctx.where,
+            filters: await digestFilters(ctx),
+            slot: ctx.now,
+            now: ctx.now,
+            timeZone: ctx.config.timezone,
+          });
+        } finally {
+          await ctx.store.unlock(lock, owner);
+        }
         const text =
           result.status === 'enqueued'
             ? `Posting the digest (${result.digest.totalStories} stories) here now.`

@@ -377,6 +377,16 @@ describe('/digest', () => {
     );
     expect(refused.code).toBe('not-admin');
 
+    // While the scheduler builds this channel's digest, a manual one waits its turn.
+    const lock = `digest-run:${targetKey(DIGEST_CHANNEL)}`;
+    expect(await store.tryLock(lock, 'scheduler-replica', 60_000)).toBe(true);
+    const busy = await userError(
+      ctxFor('digest', { subcommand: 'now', where: DIGEST_CHANNEL, caller: ADMIN }),
+    );
+    expect(busy.code).toBe('digest-busy');
+    expect(await store.listOutbox({ targetKey: targetKey(DIGEST_CHANNEL) })).toHaveLength(0);
+    await store.unlock(lock, 'scheduler-replica');
+
     const now = await ctxFor('digest', { subcommand: 'now', where: DIGEST_CHANNEL, caller: ADMIN });
     expect(textOf(now)).toMatch(/Posting the digest \(13 stories\)/);
     const again = await ctxFor('digest', { subcommand: 'now', where: DIGEST_CHANNEL, caller: ADMIN });
