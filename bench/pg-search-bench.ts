@@ -73,6 +73,8 @@ export async function run(opts: {
   const sqlitePath = join(dir, 'archive.db');
   const dbName = `govwatch_bench_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: base });
+  // An idle admin connection dropped by the server must not crash the run.
+  admin.on('error', (err) => log(`admin connection: ${err.message}`));
   await admin.connect();
   await admin.query(`CREATE DATABASE ${dbName}`);
   const url = Object.assign(new URL(base), { pathname: `/${dbName}` }).toString();

@@ -94,7 +94,7 @@ CREATE INDEX subscriptions_target ON subscriptions (target_key);
 CREATE TABLE digest_marks (
   target_key text PRIMARY KEY,
   last_item_id integer NOT NULL,
-  last_slot text NOT NULL
+  last_slot text COLLATE "C" NOT NULL
 );
 
 CREATE TABLE outbox (
