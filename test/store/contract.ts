@@ -479,6 +479,20 @@ export function runStoreContract(
         });
       });
 
+      it('enqueue for a slot older than the mark records nothing and keeps the mark', async () => {
+        const k = 'contract:stale-mark';
+        const newer = { lastItemId: 90, lastSlot: '2025-03-02T08:00:00.000Z' };
+        expect(await store.enqueue([outboxEntry('s-new')], { targetKey: k, mark: newer })).toBe(1);
+        const older = { lastItemId: 95, lastSlot: '2025-03-01T08:00:00.000Z' };
+        expect(await store.enqueue([outboxEntry('s-old')], { targetKey: k, mark: older })).toBe(0);
+        expect(await store.getDigestMark(k)).toEqual(newer);
+        expect((await store.listOutbox()).map((r) => r.key)).not.toContain('s-old');
+        // The same slot again (a racing replica) keeps the furthest item id.
+        const same = { lastItemId: 80, lastSlot: newer.lastSlot };
+        expect(await store.enqueue([], { targetKey: k, mark: same })).toBe(0);
+        expect(await store.getDigestMark(k)).toEqual(newer);
+      });
+
       it('enqueue is atomic: a failing entry leaves neither entries nor mark behind', async () => {
         const bad: NewOutboxEntry = { key: 'bad', target: channel, kind: 'digest', payload: { n: 10n } };
         await expect(

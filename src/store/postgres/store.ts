@@ -365,7 +365,17 @@ export class PostgresStore implements Store {
 
   async enqueue(entries: NewOutboxEntry[], mark?: { targetKey: string; mark: DigestMark }): Promise<number> {
     const now = this.now().toISOString();
+    const markSlot = mark ? (iso(mark.mark.lastSlot) ?? mark.mark.lastSlot) : null;
     return this.tx(async (c) => {
+      // A digest for a slot older than the recorded mark is stale (a slow or clock-skewed
+      // replica): recording it would post items twice and move the mark backwards.
+      if (mark) {
+        const cur = await c.query<{ stale: boolean }>(
+          'SELECT last_slot > $2::text AS stale FROM digest_marks WHERE target_key = $1 FOR UPDATE',
+          [mark.targetKey, markSlot],
+        );
+        if (cur.rows[0]?.stale) return 0;
+      }
       let added = 0;
       if (entries.length) {
         // Keys are unique: a second replica enqueueing the same digest slot inserts nothing.
@@ -390,9 +400,10 @@ export class PostgresStore implements Store {
       if (mark) {
         await c.query(
           `INSERT INTO digest_marks (target_key, last_item_id, last_slot) VALUES ($1, $2, $3)
-           ON CONFLICT (target_key) DO UPDATE SET last_item_id = EXCLUDED.last_item_id,
+           ON CONFLICT (target_key) DO UPDATE SET
+             last_item_id = GREATEST(digest_marks.last_item_id, EXCLUDED.last_item_id),
              last_slot = EXCLUDED.last_slot`,
-          [mark.targetKey, mark.mark.lastItemId, iso(mark.mark.lastSlot) ?? mark.mark.lastSlot],
+          [mark.targetKey, mark.mark.lastItemId, markSlot],
         );
       }
       return added;

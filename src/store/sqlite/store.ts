@@ -381,9 +381,18 @@ export class SqliteStore implements Store {
       VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO NOTHING`);
     const setMark = this.db
       .prepare(`INSERT INTO digest_marks (target_key, last_item_id, last_slot) VALUES (?, ?, ?)
-      ON CONFLICT(target_key) DO UPDATE SET last_item_id = excluded.last_item_id, last_slot = excluded.last_slot`);
+      ON CONFLICT(target_key) DO UPDATE SET last_item_id = max(last_item_id, excluded.last_item_id),
+        last_slot = excluded.last_slot`);
+    const markSlot = mark ? (iso(mark.mark.lastSlot) ?? mark.mark.lastSlot) : null;
+    const currentMark = this.db.prepare('SELECT last_slot FROM digest_marks WHERE target_key = ?');
     return this.db
       .transaction(() => {
+        // A digest for a slot older than the recorded mark is stale (a slow or clock-skewed
+        // run): recording it would post items twice and move the mark backwards.
+        if (mark) {
+          const current = currentMark.get(mark.targetKey) as { last_slot: string } | undefined;
+          if (current && current.last_slot > markSlot!) return 0;
+        }
         let added = 0;
         for (const e of entries) {
           const payload = JSON.stringify(e.payload ?? null);
@@ -397,8 +406,7 @@ export class SqliteStore implements Store {
             now,
           ).changes;
         }
-        if (mark)
-          setMark.run(mark.targetKey, mark.mark.lastItemId, iso(mark.mark.lastSlot) ?? mark.mark.lastSlot);
+        if (mark) setMark.run(mark.targetKey, mark.mark.lastItemId, markSlot);
         return added;
       })
       .immediate();
