@@ -54,6 +54,9 @@ export interface PostgresStoreOptions {
 /** How long pg_stats' common-lexeme frequencies are reused before being read again. */
 const STATS_TTL_MS = 10 * 60_000;
 
+/** Advisory lock key serialising item inserts (any fixed 64-bit number unique to this use). */
+export const ITEM_ORDER_LOCK = 7_300_412_001;
+
 export class PostgresStore implements Store {
   readonly kind = 'postgres' as const;
   private readonly now: () => Date;
@@ -194,6 +197,10 @@ export class PostgresStore implements Store {
       ]);
       const sourceName = feed.rows[0]?.name;
       if (sourceName === undefined) throw new Error(`addItems: unknown feed ${feedId}`);
+      // Digests select "items after the mark" by id, so ids must become visible in order:
+      // one transaction at a time draws ids and commits (the lock is held until commit).
+      // Without it, a replica's slow commit of lower ids could land behind a digest's mark.
+      if (items.length) await c.query('SELECT pg_advisory_xact_lock($1)', [ITEM_ORDER_LOCK]);
       const rows: ItemInsert[] = items.map((item, index) => ({
         item: { ...item, url: item.url ? item.url : null, published: iso(item.published) ?? firstSeen },
         alertable: opts.alertable(item, index),
