@@ -3,11 +3,11 @@
 // do on text they were not written for. Scored as `npm run eval:tags` scores them (with the
 // source priors of feeds/sources.yaml).
 //
-// Batches 1-3 were used for tuning after their first measurement, so they get the issue's
-// floors (macro-F1 ≥ 0.80, region F1 ≥ 0.88; fresh-2 regions 0.85, its measured 0.879 minus
-// a margin). The last batch was written after the last rule change and never tuned on: its
-// floors are its measured values (macro-F1 0.738, region F1 0.876) minus a margin, so the
-// test catches a regression on unseen text without pretending the rules do better there.
+// Batches 1-4 were used for tuning after their first measurement, so they get the issue's
+// floors (macro-F1 ≥ 0.80, region F1 ≥ 0.88; fresh-2 regions 0.85: its measured 0.879 minus a
+// margin). fresh-5 was written after the last rule change and never tuned on: its theme floor
+// is its measured macro-F1 (0.788) minus a margin, 0.74, below the issue's 0.80 because that is
+// the honest value on unseen text; its region floor is the issue's 0.88 (measured 0.931).
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -44,7 +44,8 @@ describe.each([
   ['fresh-1.jsonl', 140, 0.8, 0.88],
   ['fresh-2.jsonl', 60, 0.8, 0.85],
   ['fresh-3.jsonl', 60, 0.8, 0.88],
-  ['fresh-4.jsonl', 60, 0.7, 0.84],
+  ['fresh-4.jsonl', 60, 0.8, 0.88],
+  ['fresh-5.jsonl', 60, 0.74, 0.88],
 ] as const)('fresh batch %s', (file, minItems, macroFloor, regionFloor) => {
   const rows = load(file);
 
@@ -67,7 +68,7 @@ describe.each([
 
 describe('fresh batches together', () => {
   it('keep every theme above zero F1 (no theme silently lost)', () => {
-    const rows = ['fresh-1.jsonl', 'fresh-2.jsonl', 'fresh-3.jsonl', 'fresh-4.jsonl'].flatMap(load);
+    const rows = [1, 2, 3, 4, 5].flatMap((n) => load(`fresh-${n}.jsonl`));
     const report = score(rows);
     for (const id of THEME_IDS) expect(report.perTheme[id]!.f1, id).toBeGreaterThan(0.5);
   });
