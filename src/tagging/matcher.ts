@@ -6,7 +6,9 @@
 import { arabicForms, arabicPatternForm, isArabicWord, normalizeText, tokenize } from './normalize.ts';
 import type { Token } from './normalize.ts';
 
-type Mode = 'exact' | 'prefix' | 'infix' | 'suffix' | 'number';
+// The han* modes serve terms mixing Han with Latin or digits ("新IP", "IP地址"): the Han part
+// is a piece of a Han run, ending it before the Latin word or starting it after.
+type Mode = 'exact' | 'prefix' | 'infix' | 'suffix' | 'number' | 'hanEnd' | 'hanStart' | 'hanWhole';
 
 interface Pat {
   text: string;
@@ -76,6 +78,10 @@ function parsePiece(piece: string): Pat[] {
   const t = tokenize(p);
   return t.tokens.map((tok, i) => {
     const last = i === t.tokens.length - 1;
+    if (tok.cjk) {
+      const mode: Mode = i === 0 ? 'hanEnd' : last ? 'hanStart' : 'hanWhole';
+      return { text: tok.norm, mode, cased: null };
+    }
     let mode: Mode = 'exact';
     if (lead && trail) mode = 'infix';
     else if (lead) mode = 'suffix';
@@ -97,11 +103,22 @@ function formMatches(pat: Pat, f: string): boolean {
       return f.endsWith(pat.text);
     case 'number':
       return DIGITS.test(f);
+    case 'hanEnd':
+      return f.endsWith(pat.text);
+    case 'hanStart':
+      return f.startsWith(pat.text);
+    case 'hanWhole':
+      return f === pat.text;
   }
+}
+
+function isHanMode(m: Mode): boolean {
+  return m === 'hanEnd' || m === 'hanStart' || m === 'hanWhole';
 }
 
 function patMatches(pat: Pat, ft: FieldText, k: number): boolean {
   const tok = ft.tokens[k]!;
+  if (isHanMode(pat.mode)) return tok.cjk && formMatches(pat, tok.norm);
   if (tok.cjk) return false;
   if (pat.cased !== null)
     return ft.cased ? ft.view.slice(tok.start, tok.end) === pat.cased : tok.norm === pat.text;
@@ -117,6 +134,7 @@ export class TermIndex {
   private readonly exact = new Map<string, Entry[]>();
   private readonly stems: TrieNode = { next: new Map(), entries: null };
   private readonly scanned: Entry[] = []; // infix/suffix/number first words: checked on every token
+  private readonly hanFirst: Entry[] = []; // mixed Han+Latin terms starting with Han: checked on Han runs
   private readonly cjk = new Map<string, number>();
   private cjkLens: number[] = [];
   private readonly memo = new Map<string, Entry[]>();
@@ -159,7 +177,8 @@ export class TermIndex {
         node = nx;
       }
       (node.entries ??= []).push(entry);
-    } else this.scanned.push(entry);
+    } else if (isHanMode(first.mode)) this.hanFirst.push(entry);
+    else this.scanned.push(entry);
     return id;
   }
 
@@ -176,6 +195,7 @@ export class TermIndex {
       const tok = tokens[i]!;
       if (tok.cjk) {
         this.matchCjk(tok, ft.view, i, field, out);
+        for (const e of this.hanFirst) this.tryEntry(e, ft, i, field, out);
         continue;
       }
       const fs = forms[i];
@@ -224,8 +244,12 @@ export class TermIndex {
       if (m.field !== field || m.tokStart !== i) break;
       if (m.term === e.id) return;
     }
-    const start = tokens[i]!.start;
-    const end = tokens[i + pats.length - 1]!.end;
+    // A Han piece covers only its own characters of the run, not the whole run.
+    const p0 = pats[0]!;
+    const pz = pats[pats.length - 1]!;
+    const start = p0.mode === 'hanEnd' ? tokens[i]!.end - p0.text.length : tokens[i]!.start;
+    const endTok = tokens[i + pats.length - 1]!;
+    const end = pz.mode === 'hanStart' ? endTok.start + pz.text.length : endTok.end;
     out.push({
       term: e.id,
       field,

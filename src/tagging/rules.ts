@@ -74,11 +74,8 @@ export function checkTermSyntax(term: string): string | null {
       return `"${p}": a leading '*' (infix/suffix) works only in a one-word term`;
   }
   const han = /[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}]/u;
-  if (
-    han.test(t) &&
-    (pieces.length > 1 || /[*=#]/.test(t) || /[\p{sc=Latin}\p{sc=Cyrillic}\p{sc=Arabic}]/u.test(t))
-  ) {
-    return 'a Chinese/Japanese term must be one run of Han/kana characters without operators';
+  if (han.test(t) && (pieces.length > 1 || /[*=#]/.test(t) || /[\p{sc=Cyrillic}\p{sc=Arabic}]/u.test(t))) {
+    return 'a Chinese/Japanese term must be one word of Han/kana (optionally with Latin letters or digits, as in 新IP) without spaces or operators';
   }
   return null;
 }
