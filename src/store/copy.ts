@@ -10,10 +10,18 @@
 // The column mapping between the two schemas lives in this file only (the SQL below).
 import Database from 'better-sqlite3';
 import type { Logger } from '../log.ts';
-import type { TaggedItem } from '../model.ts';
 import { UserError } from '../model.ts';
 import { openPostgresStoreImpl } from './postgres/index.ts';
+import { stripNul } from './postgres/rows.ts';
 import { insertItemRows, type ItemInsert } from './postgres/store.ts';
+import { taggedItemFromRow } from './rows-common.ts';
+import {
+  SQLITE_COLUMNS,
+  type FeedTableRow as SqliteFeedRow,
+  type ItemTableRow as SqliteItemRow,
+  type OutboxRow,
+  type SubscriptionRow,
+} from './sqlite/rows.ts';
 
 export interface CopyOptions {
   /** Called after every batch with rows copied so far and rows to copy in all. */
@@ -98,7 +106,7 @@ export async function copyStore(
               col(rows, (r) => r.last_error),
               col(rows, (r) => r.consecutive_failures),
               col(rows, (r) => r.next_check_at),
-              col(rows, (r) => r.backlog_done === 1),
+              col(rows, (r) => SQLITE_COLUMNS.bool(r.backlog_done)),
               col(rows, (r) => r.id_mode),
               col(rows, (r) => r.feed_title),
             ],
@@ -287,98 +295,14 @@ function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 
-function stripNul(s: string): string {
-  return s.includes('\u0000') ? s.replaceAll('\u0000', '') : s;
-}
-
 // Row shapes of the SQLite schema (src/store/sqlite/migrations.ts, versions 1–2).
-interface SqliteFeedRow {
-  id: string;
-  name: string;
-  url: string;
-  kind: string;
-  language: string;
-  themes: string;
-  origin: string;
-  etag: string | null;
-  last_modified: string | null;
-  last_check_at: string | null;
-  last_success_at: string | null;
-  last_error_at: string | null;
-  last_error: string | null;
-  consecutive_failures: number;
-  next_check_at: string | null;
-  backlog_done: number;
-  id_mode: string;
-  feed_title: string | null;
-}
-
-interface SqliteItemRow {
-  id: number;
-  feed_id: string;
-  guid: string;
-  url: string | null;
-  title: string;
-  author: string | null;
-  summary: string;
-  published: string;
-  published_estimated: number;
-  lang: string | null;
-  themes: string;
-  regions: string;
-  why: string;
-  first_seen: string;
-  alertable: number;
-  cluster_id: number | null;
-}
-
-interface SqliteSubscriptionRow {
-  id: number;
-  target_key: string;
-  target: string;
-  filter: string;
-  mode: string;
-  cron: string | null;
-  timezone: string;
-  created_by: string;
-  created_at: string;
-}
-
-interface SqliteOutboxRow {
-  id: number;
-  key: string;
-  target_key: string;
-  target: string;
-  kind: string;
-  payload: string;
-  status: string;
-  attempts: number;
-  next_attempt_at: string;
-  last_error: string | null;
-  claimed_by: string | null;
-  claimed_until: string | null;
-  sent_refs: string;
-  created_at: string;
-  sent_at: string | null;
-}
+type SqliteSubscriptionRow = SubscriptionRow & { target_key: string };
+type SqliteOutboxRow = OutboxRow & { target_key: string };
 
 function itemInsert(r: SqliteItemRow): ItemInsert {
-  const item: TaggedItem = {
-    guid: r.guid,
-    title: r.title,
-    url: r.url,
-    author: r.author,
-    summary: r.summary,
-    published: r.published,
-    publishedEstimated: r.published_estimated === 1,
-    lang: r.lang,
-    themes: JSON.parse(r.themes) as TaggedItem['themes'],
-    regions: JSON.parse(r.regions) as TaggedItem['regions'],
-    why: JSON.parse(r.why) as TaggedItem['why'],
-  };
   return {
-    item,
-    alertable: r.alertable === 1,
+    item: taggedItemFromRow(SQLITE_COLUMNS, r),
+    alertable: SQLITE_COLUMNS.bool(r.alertable),
     firstSeen: r.first_seen,
     id: r.id,
     clusterId: r.cluster_id,

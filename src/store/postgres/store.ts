@@ -1,7 +1,6 @@
 // The Store on PostgreSQL: the same semantics as the SQLite adapter, made safe for several
 // replicas with row locks (FOR UPDATE SKIP LOCKED), leases that expire, and unique keys.
 import type pg from 'pg';
-import type { Logger } from '../../log.ts';
 import type {
   FeedRecord,
   FeedSource,
@@ -12,6 +11,7 @@ import type {
   Target,
 } from '../../model.ts';
 import { targetKey } from '../../model.ts';
+import { iso, type StoreAdapterOptions } from '../rows-common.ts';
 import type {
   AddItemsResult,
   DigestMark,
@@ -31,6 +31,7 @@ import {
   ITEM_COLUMNS,
   itemFromRow,
   outboxFromRow,
+  stripNul,
   subscriptionFromRow,
   type FeedRow,
   type ItemRow,
@@ -45,11 +46,7 @@ const INSERT_BATCH = 500;
 
 type Queryable = pg.Pool | pg.PoolClient;
 
-export interface PostgresStoreOptions {
-  logger?: Logger;
-  /** Clock for lock expiry, first-seen and outbox times (tests inject one). */
-  now?: () => Date;
-}
+export type PostgresStoreOptions = StoreAdapterOptions;
 
 /** How long pg_stats' common-lexeme frequencies are reused before being read again. */
 const STATS_TTL_MS = 10 * 60_000;
@@ -581,13 +578,6 @@ export async function insertItemRows(
   }));
 }
 
-/** Normalize an ISO time the way the SQLite adapter does (Date#toISOString), null if invalid. */
-function iso(value: string | null | undefined): string | null {
-  if (value === null || value === undefined) return null;
-  const d = new Date(value);
-  return Number.isNaN(d.getTime()) ? null : d.toISOString();
-}
-
 function isRowId(id: number): boolean {
   return Number.isSafeInteger(id) && id >= 1 && id <= 2_147_483_647;
 }
@@ -601,9 +591,4 @@ function dueCompare(a: FeedRecord, b: FeedRecord): number {
     return x < y ? -1 : 1;
   }
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-}
-
-/** PostgreSQL text cannot hold NUL; feed text occasionally does. */
-function stripNul(s: string): string {
-  return s.includes('\u0000') ? s.replaceAll('\u0000', '') : s;
 }

@@ -3,7 +3,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { Logger } from '../../log.ts';
 import {
   targetKey,
   type FeedRecord,
@@ -14,6 +13,7 @@ import {
   type TaggedItem,
   type Target,
 } from '../../model.ts';
+import { iso, type StoreAdapterOptions } from '../rows-common.ts';
 import { indexText } from '../search-text.ts';
 import type {
   AddItemsResult,
@@ -41,20 +41,10 @@ import {
 } from './rows.ts';
 import { searchArchive, tagsText } from './search.ts';
 
-export interface SqliteStoreOptions {
-  logger?: Logger;
-  /** Clock for lock expiry, first-seen and outbox times (tests inject one). */
-  now?: () => Date;
-}
+export type SqliteStoreOptions = StoreAdapterOptions;
 
 const FEED_SELECT = `SELECT feeds.*, (SELECT count(*) FROM items WHERE items.feed_id = feeds.id) AS item_count FROM feeds`;
 const ITEM_SELECT = `SELECT items.*, feeds.name AS source_name FROM items JOIN feeds ON feeds.id = items.feed_id`;
-
-function iso(value: string | null | undefined): string | null {
-  if (value === null || value === undefined) return null;
-  const d = new Date(value);
-  return Number.isNaN(d.getTime()) ? null : d.toISOString();
-}
 
 function placeholders(n: number): string {
   return new Array(n).fill('?').join(',');
