@@ -6,24 +6,27 @@
 //  2. per ranked term: an IDF from its match count capped at DF_CAP, and whether it is in
 //     each candidate's title (the title's lexemes carry weight A: `ts_filter(search,'{a}')`);
 //  3. score = relevance (title hits count 1 + TITLE_BOOST) normalized, × the same recency.
-// The arithmetic is done here, identically, so both adapters give the same order; the
-// contract and parity tests hold them to it. Snippets come from the shared buildSnippet.
+// The constants, the score and the snippets come from ../ranking.ts, shared with SQLite, so
+// both adapters give the same order; the contract and parity tests hold them to it.
 import type pg from 'pg';
-import { UserError } from '../../model.ts';
-import { buildSnippet, parseQuery, type ParsedQuery, type QueryTerm } from '../search-text.ts';
-import { CANDIDATES, COUNT_CAP, DF_CAP } from '../sqlite/search.ts';
+import {
+  CANDIDATES,
+  COUNT_CAP,
+  DF_CAP,
+  estimateTotal,
+  idf,
+  newestFirst,
+  planSearch,
+  RANKED_TERMS,
+  scoreCandidates,
+  searchHit,
+} from '../ranking.ts';
+import type { ParsedQuery, QueryTerm } from '../search-text.ts';
 import type { SearchQuery, SearchResult } from '../types.ts';
 import { itemFromRow, ITEM_COLUMNS, type ItemRow } from './rows.ts';
 import { tagKey, tsqueryLiteral } from './search-index.ts';
 
 export { CANDIDATES, COUNT_CAP, DF_CAP };
-// Not exported by the SQLite adapter; keep equal to its values (the parity tests check).
-/** A term in the title counts this much more than one only in the body. */
-const TITLE_BOOST = 2;
-/** Terms checked for title hits and weights (the rest still have to match). */
-const RANKED_TERMS = 8;
-/** Recency: an item this many days older than the newest candidate keeps 80% of its weight. */
-const HALF_LIFE_DAYS = 180;
 /** Document frequencies estimated at this many rows or more are not counted. */
 const EXACT_BELOW = 1000;
 /** An estimate this many times DF_CAP is taken as "at least DF_CAP" (sampling error is far smaller). */
@@ -39,14 +42,6 @@ interface Candidate {
 interface RankCandidate extends Candidate {
   /** t<k>: ranked term k is in the title; p<k> (OR mode): term k is in the item at all. */
   [flag: `t${number}` | `p${number}`]: boolean;
-}
-
-function parseBound(value: string | undefined, name: string): string | null {
-  if (value === undefined || value === '') return null;
-  const d = new Date(value);
-  if (Number.isNaN(d.getTime()))
-    throw new UserError('bad_date', `${name} is not a date: ${value.slice(0, 40)}`);
-  return d.toISOString();
 }
 
 class Sql {
@@ -82,15 +77,9 @@ export interface SearchContext {
 const WINDOW_SLACK = 1.5;
 
 export async function searchItems(ctx: SearchContext, q: SearchQuery): Promise<SearchResult> {
-  const limit = Math.max(1, Math.min(100, Math.floor(q.limit ?? 10) || 10));
-  const offset = Math.max(0, Math.floor(q.offset ?? 0) || 0);
-  const since = parseBound(q.since, 'since');
-  const until = parseBound(q.until, 'until');
-  const text = typeof q.text === 'string' ? q.text : '';
-  const parsed = parseQuery(text);
-  const empty: SearchResult = { hits: [], total: 0, totalIsEstimate: false };
-  if (text.trim() !== '' && parsed.terms.length === 0) return empty;
-  if (offset >= CANDIDATES) return empty;
+  const plan = planSearch(q);
+  if (!plan) return { hits: [], total: 0, totalIsEstimate: false };
+  const { limit, offset, since, until, parsed } = plan;
 
   const filters = (sql: Sql): string[] => {
     const where: string[] = [];
@@ -123,7 +112,7 @@ export async function searchItems(ctx: SearchContext, q: SearchQuery): Promise<S
     if (!hasTagFilter) return listByDate(ctx.db, filters, limit, offset, parsed);
     const found = await candidates(ctx.db, null, filters, window(null, 'AND'));
     const rows = found.rows;
-    rows.sort((a, b) => (a.published < b.published ? 1 : a.published > b.published ? -1 : b.id - a.id));
+    rows.sort(newestFirst);
     return page(ctx.db, rows, limit, offset, parsed, hasDate ? countFor(found, null) : null);
   }
 
@@ -348,7 +337,7 @@ async function archiveStats(ctx: SearchContext, terms: QueryTerm[]): Promise<Arc
   return { n: Math.max(1, row.n ?? 1), df };
 }
 
-/** The SQLite adapter's score: Σ idf × (title ? 1 + TITLE_BOOST : 1), normalized, × recency. */
+/** The shared score (../ranking.ts) from the title/presence flags of each candidate. */
 function rank(
   stats: ArchiveStats,
   rows: RankCandidate[],
@@ -356,26 +345,11 @@ function rank(
   op: 'AND' | 'OR',
 ): Array<Candidate & { score: number }> {
   const ranked = terms.slice(0, RANKED_TERMS);
-  const idf = ranked.map((_, k) => {
-    const df = stats.df[k]!;
-    return Math.log(1 + (stats.n - df + 0.5) / (df + 0.5));
+  const idfs = ranked.map((_, k) => idf(stats.n, stats.df[k]!));
+  return scoreCandidates(rows, idfs, (r) => (k) => {
+    if (op === 'OR' && !r[`p${k}`]) return 'absent';
+    return r[`t${k}`] ? 'title' : 'body';
   });
-  const best = idf.reduce((sum, w) => sum + w * (1 + TITLE_BOOST), 0) || 1;
-  const times = rows.map((r) => Date.parse(r.published) || 0);
-  let newest = 0;
-  for (const t of times) if (t > newest) newest = t;
-  const scored = rows.map((r, i) => {
-    let rel = 0;
-    ranked.forEach((_, k) => {
-      if (op === 'OR' && !r[`p${k}`]) return;
-      rel += idf[k]! * (r[`t${k}`] ? 1 + TITLE_BOOST : 1);
-    });
-    const ageDays = Math.max(0, (newest - times[i]!) / 86_400_000);
-    const recency = 0.6 + 0.4 * Math.pow(2, -ageDays / HALF_LIFE_DAYS);
-    return { id: r.id, published: r.published, score: (rel / best) * recency };
-  });
-  scored.sort((a, b) => b.score - a.score || b.id - a.id);
-  return scored;
 }
 
 async function loadItems(db: Db, ids: number[]): Promise<Map<number, ReturnType<typeof itemFromRow>>> {
@@ -423,13 +397,9 @@ async function page(
       total = await count();
       totalIsEstimate = total >= COUNT_CAP;
     } else {
-      // As SQLite does: extrapolate from how densely the newest matches fill their id span,
-      // instead of counting every match of a common term.
-      let lo = Infinity;
-      for (const r of rows) if (r.id < lo) lo = r.id;
       const maxId =
         (await db.query<{ n: number }>('SELECT coalesce(max(id), 0) AS n FROM items')).rows[0]?.n ?? 0;
-      total = Math.max(rows.length, Math.round((rows.length / (maxId - lo + 1)) * maxId));
+      total = estimateTotal(rows, maxId);
       totalIsEstimate = true;
     }
   }
@@ -437,7 +407,7 @@ async function page(
   const hits = slice.flatMap((r) => {
     const item = items.get(r.id);
     if (!item) return [];
-    return [{ item, score: r.score ?? 0, snippet: buildSnippet(item.title, item.summary, parsed) }];
+    return [searchHit(item, r.score ?? 0, parsed)];
   });
   return { hits, total, totalIsEstimate };
 }
@@ -458,10 +428,7 @@ async function listByDate(
     sql.params,
   );
   const count = await countMatches(db, null, filters);
-  const hits = r.rows.map((row) => {
-    const item = itemFromRow(row);
-    return { item, score: 0, snippet: buildSnippet(item.title, item.summary, parsed) };
-  });
+  const hits = r.rows.map((row) => searchHit(itemFromRow(row), 0, parsed));
   return { hits, total: count, totalIsEstimate: count >= COUNT_CAP };
 }
 

@@ -16,29 +16,22 @@
 // date bounds are then checked on the joined item.
 import type Database from 'better-sqlite3';
 import type { RegionCode, StoredItem, ThemeId } from '../../model.ts';
-import { UserError } from '../../model.ts';
 import {
-  buildSnippet,
-  parseQuery,
-  textSpans,
-  type ParsedQuery,
-  type QueryTerm,
-  type TextSpan,
-} from '../search-text.ts';
+  CANDIDATES,
+  COUNT_CAP,
+  DF_CAP,
+  estimateTotal,
+  idf,
+  newestFirst,
+  planSearch,
+  RANKED_TERMS,
+  scoreCandidates,
+  searchHit,
+} from '../ranking.ts';
+import { textSpans, type ParsedQuery, type QueryTerm, type TextSpan } from '../search-text.ts';
 import type { SearchQuery, SearchResult } from '../types.ts';
 
-/** How many newest matches are ranked. */
-export const CANDIDATES = 1000;
-/** Beyond this, totals are reported as an estimate. */
-export const COUNT_CAP = 10_000;
-/** Document frequencies above this count as "very common" (IDF floor). */
-export const DF_CAP = 5_000;
-/** A term in the title counts this much more than one only in the body. */
-const TITLE_BOOST = 2;
-/** Terms checked for title hits and weights (the rest still have to match). */
-const RANKED_TERMS = 8;
-/** Recency: an item this many days older than the newest candidate keeps 80% of its weight. */
-const HALF_LIFE_DAYS = 180;
+export { CANDIDATES, COUNT_CAP, DF_CAP };
 
 function hex(value: string): string {
   return Buffer.from(value.toLowerCase(), 'utf8').toString('hex');
@@ -93,14 +86,6 @@ function anyOf(tokens: string[]): string {
   return `tags : (${tokens.map(quote).join(' OR ')})`;
 }
 
-function parseBound(value: string | undefined, name: string): string | null {
-  if (value === undefined || value === '') return null;
-  const d = new Date(value);
-  if (Number.isNaN(d.getTime()))
-    throw new UserError('bad_date', `${name} is not a date: ${value.slice(0, 40)}`);
-  return d.toISOString();
-}
-
 /** Year/month tokens covering [lo, hi]; null when the range is too wide to help. */
 function dateTokens(lo: string, hi: string): string[] | null {
   let y = Number(lo.slice(0, 4));
@@ -153,15 +138,10 @@ function prepared(db: Database.Database, sql: string): Database.Statement {
 
 export function searchArchive(deps: SearchDeps, q: SearchQuery): SearchResult {
   const { db } = deps;
-  const limit = Math.max(1, Math.min(100, Math.floor(q.limit ?? 10) || 10));
-  const offset = Math.max(0, Math.floor(q.offset ?? 0) || 0);
-  const since = parseBound(q.since, 'since');
-  const until = parseBound(q.until, 'until');
-  const text = typeof q.text === 'string' ? q.text : '';
-  const parsed = parseQuery(text);
   const empty: SearchResult = { hits: [], total: 0, totalIsEstimate: false };
-  if (text.trim() !== '' && parsed.terms.length === 0) return empty;
-  if (offset >= CANDIDATES) return empty;
+  const plan = planSearch(q);
+  if (!plan) return empty;
+  const { limit, offset, since, until, parsed } = plan;
 
   const filterParts: string[] = [];
   if (q.themes?.length) filterParts.push(anyOf(q.themes.map(tagToken.theme)));
@@ -189,7 +169,7 @@ export function searchArchive(deps: SearchDeps, q: SearchQuery): SearchResult {
   if (parsed.terms.length === 0) {
     if (filterParts.length === 0) return listByDate(deps, since, until, limit, offset, parsed);
     const rows = candidates(db, filterParts.join(' AND '), since, until);
-    rows.sort((a, b) => (a.published < b.published ? 1 : a.published > b.published ? -1 : b.id - a.id));
+    rows.sort(newestFirst);
     return page(deps, rows, limit, offset, parsed, filterParts.join(' AND '), since, until);
   }
 
@@ -314,28 +294,23 @@ function rank(
     const df = ranked.length > 1 ? documentFrequency(db, expr) : 1;
     return {
       term: t,
-      idf: Math.log(1 + (n - df + 0.5) / (df + 0.5)),
+      idf: idf(n, df),
       // In OR mode the candidates are every match in [lo, hi], so this stays within them.
       present: mode === 'OR' ? idsInRange(db, `{title body} : (${expr})`, lo, hi) : null,
     };
   });
-  const best = perTerm.reduce((sum, t) => sum + t.idf * (1 + TITLE_BOOST), 0) || 1;
-  const times = rows.map((r) => Date.parse(r.published) || 0);
-  let newest = 0;
-  for (const t of times) if (t > newest) newest = t;
-  const scored = rows.map((r, i) => {
-    const inTitle = titleChecker(r.title ?? '');
-    let rel = 0;
-    for (const t of perTerm) {
-      if (t.present && !t.present.has(r.id)) continue;
-      rel += t.idf * (inTitle(t.term) ? 1 + TITLE_BOOST : 1);
-    }
-    const ageDays = Math.max(0, (newest - times[i]!) / 86_400_000);
-    const recency = 0.6 + 0.4 * Math.pow(2, -ageDays / HALF_LIFE_DAYS);
-    return { id: r.id, published: r.published, score: (rel / best) * recency };
-  });
-  scored.sort((a, b) => b.score - a.score || b.id - a.id);
-  return scored;
+  return scoreCandidates(
+    rows,
+    perTerm.map((t) => t.idf),
+    (r) => {
+      const inTitle = titleChecker(r.title ?? '');
+      return (k) => {
+        const t = perTerm[k]!;
+        if (t.present && !t.present.has(r.id)) return 'absent';
+        return inTitle(t.term) ? 'title' : 'body';
+      };
+    },
+  );
 }
 
 function countMatches(
@@ -372,12 +347,8 @@ function page(
       total = countMatches(deps.db, match, since, until);
       totalIsEstimate = total >= COUNT_CAP;
     } else {
-      // Extrapolate from how densely the newest matches fill their id span: counting
-      // every match of a common term is the very cost this design avoids.
-      let lo = Infinity;
-      for (const r of rows) if (r.id < lo) lo = r.id;
       const maxId = (prepared(deps.db, 'SELECT max(id) AS n FROM items').get() as { n: number }).n;
-      total = Math.max(rows.length, Math.round((rows.length / (maxId - lo + 1)) * maxId));
+      total = estimateTotal(rows, maxId);
       totalIsEstimate = true;
     }
   }
@@ -386,7 +357,7 @@ function page(
   const hits = slice.flatMap((r) => {
     const item = items.get(r.id);
     if (!item) return [];
-    return [{ item, score: r.score ?? 0, snippet: buildSnippet(item.title, item.summary, parsed) }];
+    return [searchHit(item, r.score ?? 0, parsed)];
   });
   return { hits, total, totalIsEstimate };
 }
@@ -418,7 +389,7 @@ function listByDate(
   const items = deps.loadItems(ids.map((r) => r.id));
   const hits = ids.flatMap((r) => {
     const item = items.get(r.id);
-    return item ? [{ item, score: 0, snippet: buildSnippet(item.title, item.summary, parsed) }] : [];
+    return item ? [searchHit(item, 0, parsed)] : [];
   });
   return { hits, total: count, totalIsEstimate: count >= COUNT_CAP };
 }
