@@ -4,6 +4,7 @@
 // UserError with one line that says what is wrong.
 import type { FeedFormat } from '../model.ts';
 import { UserError } from '../model.ts';
+import { slugify as sourceSlug } from '../sources/schema.ts';
 import { checkUrlAllowed } from './address-guard.ts';
 import type { AddressClassifier, Resolver } from './address-guard.ts';
 import { FeedParseError, FetchError } from './errors.ts';
@@ -36,16 +37,9 @@ export interface FeedProbe {
   charset: string;
 }
 
+/** The sources.yaml slug of `text`, cut to 40 characters; `fallback` when nothing is left. */
 export function slugify(text: string, fallback = 'feed'): string {
-  const slug = text
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 40)
-    .replace(/-+$/, '');
-  return slug || fallback;
+  return sourceSlug(text, 40) || fallback;
 }
 
 function suggestId(title: string, url: string): string {
