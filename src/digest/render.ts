@@ -3,6 +3,7 @@
 // summary and source name goes through `plainText` (terminal) or `escapeMarkdown`, and the
 // only links are the items' own http(s) URLs.
 import type { ThemeId } from '../model.ts';
+import { markdownLinkUrl } from '../util/safe-url.ts';
 import type { Digest, DigestEntry } from './types.ts';
 
 export const THEME_LABELS: Record<ThemeId | 'other', string> = {
@@ -63,17 +64,7 @@ export function escapeMarkdown(text: string): string {
 }
 
 /** An item's own URL, if it is http(s), encoded so it cannot break out of `(<…>)`. */
-export function safeLinkUrl(url: string | null): string | null {
-  if (!url) return null;
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    return null;
-  }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') return null;
-  return u.href.replace(/[()<> ]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
-}
+export const safeLinkUrl: (url: string | null) => string | null = markdownLinkUrl;
 
 function excerpt(text: string, max: number): string {
   const t = plainText(text);

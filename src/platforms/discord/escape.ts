@@ -4,6 +4,7 @@
 // auto-linking so the only link in a post is the item's own. allowed_mentions {parse: []}
 // is the second lock on pings; this is the first.
 import { escapeMarkdown } from 'discord.js';
+import { markdownLinkUrl } from '../../util/safe-url.ts';
 
 const ZWSP = '\u200b';
 
@@ -38,20 +39,7 @@ export function inert(text: string): string {
 }
 
 /** Only http(s) URLs are linked; characters that would end a masked link are percent-encoded. */
-export function safeUrl(url: string | null | undefined): string | null {
-  if (!url) return null;
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return null;
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return null;
-  return parsed.href.replace(
-    /[()<> ]/g,
-    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`,
-  );
-}
+export const safeUrl = markdownLinkUrl;
 
 /** Cut to `max` characters with an ellipsis, never inside an escape sequence. */
 export function cut(text: string, max: number): string {

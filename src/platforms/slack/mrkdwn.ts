@@ -1,6 +1,7 @@
 // Turning untrusted text into inert Slack mrkdwn. Slack parses `<…>` as links and mentions
 // (`<!channel>`, `<@U123>`, `<https://x|y>`), and `*`, `_`, `~`, `` ` `` as formatting; it has
 // no backslash escape for the latter, so those characters are swapped for look-alikes.
+import { httpUrl } from '../../util/safe-url.ts';
 
 const FORMATTING_LOOKALIKES: Record<string, string> = {
   '*': '\u2217', // ∗ asterisk operator
@@ -35,14 +36,8 @@ export function bold(text: string): string {
  * are percent-encoded; `&` is entity-escaped as Slack documents.
  */
 export function safeLinkUrl(url: string | null | undefined): string | null {
-  if (!url) return null;
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return null;
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return null;
+  const parsed = httpUrl(url);
+  if (!parsed) return null;
   return parsed.href
     .replace(/\|/g, '%7C')
     .replace(/</g, '%3C')
