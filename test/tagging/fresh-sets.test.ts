@@ -7,10 +7,12 @@
 // floors (macro-F1 ≥ 0.80, region F1 ≥ 0.88; fresh-2 regions 0.85: its measured 0.879 minus a
 // margin). fresh-5 was the blind batch of the previous round (measured blind: themes 0.788,
 // regions 0.931), tuned on since: it keeps 0.74 / 0.88. fresh-6 was written and labelled after
-// the second generalisation round and never tuned on: its floors are its blind measurement
-// (themes 0.783, regions 0.839) minus a margin, 0.74 / 0.80 - below the issue's 0.80 / 0.88
-// because that is the honest value on unseen text (regions: implicit countries, e.g. a Chinese
-// regulation that never names China, are the main misses).
+// the second generalisation round (measured blind: themes 0.783, regions 0.839), then used for a
+// third round of rule classes: its floors stay at the blind measurement minus a margin, 0.74 /
+// 0.80. fresh-7 was written after that third round and never tuned on: floors are its blind
+// measurement (themes 0.806, regions 0.907) minus a margin, 0.76 / 0.86 - below the issue's
+// 0.80 / 0.88 where that is the honest value on unseen text (regions: implicit countries, e.g. a
+// Chinese regulation that never names China, are the main misses).
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -50,6 +52,7 @@ describe.each([
   ['fresh-4.jsonl', 60, 0.8, 0.88],
   ['fresh-5.jsonl', 60, 0.74, 0.88],
   ['fresh-6.jsonl', 80, 0.74, 0.8],
+  ['fresh-7.jsonl', 80, 0.76, 0.86],
 ] as const)('fresh batch %s', (file, minItems, macroFloor, regionFloor) => {
   const rows = load(file);
 
@@ -72,7 +75,7 @@ describe.each([
 
 describe('fresh batches together', () => {
   it('keep every theme above zero F1 (no theme silently lost)', () => {
-    const rows = [1, 2, 3, 4, 5, 6].flatMap((n) => load(`fresh-${n}.jsonl`));
+    const rows = [1, 2, 3, 4, 5, 6, 7].flatMap((n) => load(`fresh-${n}.jsonl`));
     const report = score(rows);
     for (const id of THEME_IDS) expect(report.perTheme[id]!.f1, id).toBeGreaterThan(0.5);
   });
