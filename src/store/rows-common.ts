@@ -7,6 +7,7 @@
 import type { Logger } from '../log.ts';
 import type {
   FeedRecord,
+  FeedState,
   RegionCode,
   SourceKind,
   StoredItem,
@@ -35,6 +36,8 @@ export function iso(value: string | null | undefined): string | null {
 export interface ColumnCodec<B, J> {
   bool(value: B): boolean;
   json<T>(value: J): T;
+  /** A boolean as the dialect stores it. */
+  toBool(value: boolean): B;
 }
 
 /** Columns of the `feeds` table. */
@@ -115,6 +118,27 @@ export interface OutboxRowOf<J> {
   sent_refs: J;
   created_at: string;
   sent_at: string | null;
+}
+
+/**
+ * A feed's polling state as the values of its columns, in this order: etag, last_modified,
+ * last_check_at, last_success_at, last_error_at, last_error, consecutive_failures,
+ * next_check_at, backlog_done, id_mode, feed_title. Times are normalized with iso().
+ */
+export function feedStateValues<B, J>(c: ColumnCodec<B, J>, s: FeedState): unknown[] {
+  return [
+    s.etag,
+    s.lastModified,
+    iso(s.lastCheckAt),
+    iso(s.lastSuccessAt),
+    iso(s.lastErrorAt),
+    s.lastError,
+    s.consecutiveFailures,
+    iso(s.nextCheckAt),
+    c.toBool(s.backlogDone),
+    s.idMode,
+    s.feedTitle,
+  ];
 }
 
 /** The tagged item held in an item row (what `addItems` was given). */

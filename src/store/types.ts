@@ -7,7 +7,6 @@ import type {
   RegionCode,
   StoredItem,
   Subscription,
-  SubscriptionFilter,
   TaggedItem,
   Target,
   ThemeId,
@@ -101,14 +100,8 @@ export type OutboxResult =
   | { ok: true; sentRefs: string[] }
   | { ok: false; error: string; /** null = give up, mark failed */ retryAt: string | null };
 
-export interface NewSubscription {
-  target: Target;
-  filter: SubscriptionFilter;
-  mode: 'digest' | 'alert';
-  cron: string | null;
-  timezone: string;
-  createdBy: string;
-}
+/** A subscription before the store assigns its id and creation time. */
+export type NewSubscription = Omit<Subscription, 'id' | 'createdAt'>;
 
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';

@@ -12,6 +12,7 @@ import {
 export const POSTGRES_COLUMNS: ColumnCodec<boolean, unknown> = {
   bool: (value) => value,
   json: <T>(value: unknown) => value as T,
+  toBool: (value) => value,
 };
 
 export type FeedRow = FeedRowOf<boolean, unknown>;

@@ -11,7 +11,7 @@ import type {
   Target,
 } from '../../model.ts';
 import { targetKey } from '../../model.ts';
-import { iso, type StoreAdapterOptions } from '../rows-common.ts';
+import { feedStateValues, iso, type StoreAdapterOptions } from '../rows-common.ts';
 import type {
   AddItemsResult,
   DigestMark,
@@ -31,6 +31,7 @@ import {
   ITEM_COLUMNS,
   itemFromRow,
   outboxFromRow,
+  POSTGRES_COLUMNS,
   stripNul,
   subscriptionFromRow,
   type FeedRow,
@@ -133,20 +134,7 @@ export class PostgresStore implements Store {
          last_error_at = $6, last_error = $7, consecutive_failures = $8, next_check_at = $9,
          backlog_done = $10, id_mode = $11, feed_title = $12
        WHERE id = $1`,
-      [
-        id,
-        s.etag,
-        s.lastModified,
-        iso(s.lastCheckAt),
-        iso(s.lastSuccessAt),
-        iso(s.lastErrorAt),
-        s.lastError,
-        s.consecutiveFailures,
-        iso(s.nextCheckAt),
-        s.backlogDone,
-        s.idMode,
-        s.feedTitle,
-      ],
+      [id, ...feedStateValues(POSTGRES_COLUMNS, s)],
     );
   }
 

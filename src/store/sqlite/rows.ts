@@ -14,6 +14,7 @@ import {
 export const SQLITE_COLUMNS: ColumnCodec<number, string> = {
   bool: (value) => value === 1,
   json: <T>(value: string) => JSON.parse(value) as T,
+  toBool: (value) => (value ? 1 : 0),
 };
 
 export type FeedTableRow = FeedColumns<number, string>;

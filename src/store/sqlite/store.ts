@@ -13,7 +13,7 @@ import {
   type TaggedItem,
   type Target,
 } from '../../model.ts';
-import { iso, type StoreAdapterOptions } from '../rows-common.ts';
+import { feedStateValues, iso, type StoreAdapterOptions } from '../rows-common.ts';
 import { indexText } from '../search-text.ts';
 import type {
   AddItemsResult,
@@ -33,6 +33,7 @@ import {
   feedFromRow,
   itemFromRow,
   outboxFromRow,
+  SQLITE_COLUMNS,
   subscriptionFromRow,
   type FeedRow,
   type ItemRow,
@@ -123,20 +124,7 @@ export class SqliteStore implements Store {
           last_error = ?, consecutive_failures = ?, next_check_at = ?, backlog_done = ?, id_mode = ?, feed_title = ?
          WHERE id = ?`,
       )
-      .run(
-        s.etag,
-        s.lastModified,
-        iso(s.lastCheckAt),
-        iso(s.lastSuccessAt),
-        iso(s.lastErrorAt),
-        s.lastError,
-        s.consecutiveFailures,
-        iso(s.nextCheckAt),
-        s.backlogDone ? 1 : 0,
-        s.idMode,
-        s.feedTitle,
-        id,
-      );
+      .run(...feedStateValues(SQLITE_COLUMNS, s), id);
   }
 
   async claimDueFeeds(owner: string, now: Date, limit: number, leaseMs: number): Promise<FeedRecord[]> {
