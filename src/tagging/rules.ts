@@ -61,6 +61,18 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** The YAML document in `text`, which must be a mapping. */
+function parseMapping(text: string, file: string): Record<string, unknown> {
+  let doc: unknown;
+  try {
+    doc = parseYaml(text);
+  } catch (e) {
+    fail(file, 'yaml', (e as Error).message.split('\n')[0] ?? 'parse error');
+  }
+  if (!isRecord(doc)) fail(file, 'top level', 'expected a mapping');
+  return doc;
+}
+
 /** Checks the small term syntax: words, `stem*`, `*infix*`, `*suffix`, `#` (a number), `=CaseSensitive`. */
 export function checkTermSyntax(term: string): string | null {
   const t = term.trim();
@@ -123,13 +135,7 @@ export function parseThemesYaml(
   text: string,
   file = 'themes.yaml',
 ): Omit<TaggerRules, 'regions' | 'metonymAfter' | 'metonymBefore'> {
-  let doc: unknown;
-  try {
-    doc = parseYaml(text);
-  } catch (e) {
-    fail(file, 'yaml', (e as Error).message.split('\n')[0] ?? 'parse error');
-  }
-  if (!isRecord(doc)) fail(file, 'top level', 'expected a mapping');
+  const doc = parseMapping(text, file);
   const weights = isRecord(doc.weights) ? doc.weights : {};
   const strongW = num(file, 'weights.strong', weights.strong, 1);
   const weakW = num(file, 'weights.weak', weights.weak, 0.5);
@@ -226,13 +232,7 @@ export function parseRegionsYaml(
   text: string,
   file = 'regions.yaml',
 ): Pick<TaggerRules, 'regions' | 'metonymAfter' | 'metonymBefore'> {
-  let doc: unknown;
-  try {
-    doc = parseYaml(text);
-  } catch (e) {
-    fail(file, 'yaml', (e as Error).message.split('\n')[0] ?? 'parse error');
-  }
-  if (!isRecord(doc)) fail(file, 'top level', 'expected a mapping');
+  const doc = parseMapping(text, file);
   const groups = new Map<string, string[]>();
   const ctx = isRecord(doc.metonym_context) ? doc.metonym_context : {};
   const metonymAfter = termList(file, 'metonym_context.after', ctx.after, groups);
