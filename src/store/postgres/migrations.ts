@@ -3,6 +3,7 @@
 // that start together apply them once and the lock dies with a crashed migrator.
 import type pg from 'pg';
 import type { Logger } from '../../log.ts';
+import { inTransaction } from './transaction.ts';
 
 export interface Migration {
   version: number;
@@ -128,10 +129,8 @@ CREATE TABLE locks (
 
 /** Apply pending migrations; returns the versions applied by this call. */
 export async function runMigrations(pool: pg.Pool, logger?: Logger): Promise<number[]> {
-  const client = await pool.connect();
-  const applied: number[] = [];
-  try {
-    await client.query('BEGIN');
+  return inTransaction(pool, async (client) => {
+    const applied: number[] = [];
     // Serialises concurrent migrators (several replicas starting at once); released at COMMIT
     // or when the connection dies, so a crashed migrator never leaves it held.
     await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
@@ -152,12 +151,6 @@ export async function runMigrations(pool: pg.Pool, logger?: Logger): Promise<num
       applied.push(m.version);
       logger?.info({ version: m.version, migration: m.name }, 'postgres migration applied');
     }
-    await client.query('COMMIT');
     return applied;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
 }

@@ -40,6 +40,7 @@ import {
   type SubscriptionRow,
 } from './rows.ts';
 import { loadColumnStats, searchItems, type ColumnStats } from './search.ts';
+import { inTransaction } from './transaction.ts';
 import { filterTags, searchVector } from './search-index.ts';
 
 /** Rows per multi-row INSERT: large enough to amortise round trips, small enough for one statement. */
@@ -73,18 +74,7 @@ export class PostgresStore implements Store {
 
   /** Run `fn` in a transaction on one connection. */
   async tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const result = await fn(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+    return inTransaction(this.pool, fn);
   }
 
   // Feeds ------------------------------------------------------------------------------
