@@ -138,7 +138,9 @@ export class TermIndex {
   private readonly cjk = new Map<string, number>();
   private cjkLens: number[] = [];
   private readonly memo = new Map<string, Entry[]>();
-  private readonly cjkFirst = new Set<number>();
+  /** First character → the lengths of Han/kana terms starting with it, in `cjkLens` order. */
+  private cjkFirst = new Map<number, number[]>();
+  private cjkFirstStale = false;
 
   /** Registers a term (deduplicated by its normalized spelling) and returns its id. */
   add(term: string): number {
@@ -153,8 +155,8 @@ export class TermIndex {
     if (CJK_RE.test(t)) {
       const norm = normalizeText(t);
       this.cjk.set(norm, id);
-      this.cjkFirst.add(norm.charCodeAt(0));
       if (!this.cjkLens.includes(norm.length)) this.cjkLens.push(norm.length);
+      this.cjkFirstStale = true;
       return id;
     }
     const pats = t.split(/\s+/).flatMap(parsePiece);
@@ -261,11 +263,32 @@ export class TermIndex {
     });
   }
 
+  /** Rebuilds the first-character table after terms were added (once, on first use). */
+  private cjkTable(): Map<number, number[]> {
+    if (!this.cjkFirstStale) return this.cjkFirst;
+    const table = new Map<number, number[]>();
+    for (const L of this.cjkLens) {
+      for (const term of this.cjk.keys()) {
+        if (term.length !== L) continue;
+        const c = term.charCodeAt(0);
+        const lens = table.get(c);
+        if (!lens) table.set(c, [L]);
+        else if (!lens.includes(L)) lens.push(L);
+      }
+    }
+    this.cjkFirst = table;
+    this.cjkFirstStale = false;
+    return table;
+  }
+
   private matchCjk(tok: Token, view: string, i: number, field: number, out: Match[]): void {
     const s = tok.norm;
+    const table = this.cjkTable();
     for (let p = 0; p < s.length; p++) {
-      if (!this.cjkFirst.has(s.charCodeAt(p))) continue;
-      for (const L of this.cjkLens) {
+      // Only the lengths of terms that begin with this character are tried.
+      const lens = table.get(s.charCodeAt(p));
+      if (lens === undefined) continue;
+      for (const L of lens) {
         if (p + L > s.length) continue;
         const id = this.cjk.get(s.slice(p, p + L));
         if (id === undefined) continue;

@@ -125,12 +125,13 @@ export function createTagger(rules: TaggerRules): Tagger {
     index.match(fields[0], 0, matches);
     index.match(fields[1], 1, matches);
 
-    const byTerm = new Map<number, Match[]>();
+    // Only membership is asked of the matched terms (`unless`, `with`): a set of ids will do.
+    const matched = new Set<number>();
     // Veto spans by theme / region index, collected in the same pass (rare: created lazily).
     let themeVetoSpans: Map<number, Match[]> | null = null;
     let regionVetoSpans: Map<number, Match[]> | null = null;
     for (const m of matches) {
-      addUse(byTerm, m.term, m);
+      matched.add(m.term);
       const tv = themeVetoUses.get(m.term);
       if (tv) for (const t of tv) addUse((themeVetoSpans ??= new Map()), t, m);
       const rv = regionVetoUses.get(m.term);
@@ -145,10 +146,11 @@ export function createTagger(rules: TaggerRules): Tagger {
       if (!rs) continue;
       for (const r of rs) {
         if (r.titleOnly && m.field !== 0) continue;
-        if (r.unlessSet && hasAny(byTerm, r.unlessSet)) continue;
+        if (r.unlessSet && hasAny(matched, r.unlessSet)) continue;
         let partner: Match | null = null;
         if (r.withSet) {
-          partner = findPartner(matches, r.withSet, r.near, m);
+          // Most `with` rules find none of their partner terms: say so without a scan.
+          partner = hasAny(matched, r.withSet) ? findPartner(matches, r.withSet, r.near, m) : null;
           if (!partner) continue;
         }
         cands.push({ m, r, partner });
@@ -235,12 +237,12 @@ export function createTagger(rules: TaggerRules): Tagger {
 }
 
 /** Whether any matched term is in `set` (iterating the smaller side). */
-function hasAny(byTerm: Map<number, Match[]>, set: Set<number>): boolean {
-  if (set.size < byTerm.size) {
-    for (const id of set) if (byTerm.has(id)) return true;
+function hasAny(matched: Set<number>, set: Set<number>): boolean {
+  if (set.size < matched.size) {
+    for (const id of set) if (matched.has(id)) return true;
     return false;
   }
-  for (const id of byTerm.keys()) if (set.has(id)) return true;
+  for (const id of matched) if (set.has(id)) return true;
   return false;
 }
 
