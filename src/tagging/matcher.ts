@@ -3,7 +3,14 @@
 // in place, and Han/kana runs are scanned by substring. Cost per item is a few lookups per
 // token, independent of how many terms the rules hold.
 
-import { arabicForms, arabicPatternForm, isArabicWord, normalizeText, tokenize } from './normalize.ts';
+import {
+  arabicForms,
+  arabicPatternForm,
+  hashWord,
+  isArabicWord,
+  normalizeText,
+  tokenize,
+} from './normalize.ts';
 import type { Token } from './normalize.ts';
 
 // The han* modes serve terms mixing Han with Latin or digits ("新IP", "IP地址"): the Han part
@@ -63,6 +70,8 @@ const CJK_RE = /^[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}]+$/u;
 const DIGITS = /^\d+$/;
 const NONE: Entry[] = [];
 const MEMO_LIMIT = 50_000;
+const MEMO_SIZE = 1 << 17; // a power of two over twice MEMO_LIMIT keeps probe runs short
+const MEMO_MASK = MEMO_SIZE - 1;
 
 function parsePiece(piece: string): Pat[] {
   if (piece === '#') return [{ text: '', mode: 'number', cased: null }];
@@ -137,7 +146,11 @@ export class TermIndex {
   private readonly hanFirst: Entry[] = []; // mixed Han+Latin terms starting with Han: checked on Han runs
   private readonly cjk = new Map<string, number>();
   private cjkLens: number[] = [];
-  private readonly memo = new Map<string, Entry[]>();
+  // Word → candidate entries, an open-addressing table keyed by the tokenizer's hash.
+  private memoKeys: (string | undefined)[] = new Array<string | undefined>(MEMO_SIZE).fill(undefined);
+  private readonly memoHashes = new Int32Array(MEMO_SIZE);
+  private readonly memoVals: Entry[][] = new Array<Entry[]>(MEMO_SIZE).fill(NONE);
+  private memoCount = 0;
   /** First character → the lengths of Han/kana terms starting with it, in `cjkLens` order. */
   private cjkFirst = new Map<number, number[]>();
   private cjkFirstStale = false;
@@ -148,7 +161,7 @@ export class TermIndex {
     const known = this.ids.get(key);
     if (known !== undefined) return known;
     const id = this.terms.length;
-    this.memo.clear();
+    this.clearMemo();
     this.terms.push(term);
     this.ids.set(key, id);
     const t = term.trim();
@@ -201,24 +214,46 @@ export class TermIndex {
         continue;
       }
       const fs = forms[i];
-      if (fs) for (const f of fs) this.lookup(f, ft, i, field, out);
-      else this.lookup(tok.norm, ft, i, field, out);
+      if (fs) for (const f of fs) this.lookup(f, hashWord(f), ft, i, field, out);
+      else this.lookup(tok.norm, tok.hash, ft, i, field, out);
       for (const e of this.scanned) {
         if (tok.norm.length >= e.pats[0]!.text.length) this.tryEntry(e, ft, i, field, out);
       }
     }
   }
 
-  private lookup(f: string, ft: FieldText, i: number, field: number, out: Match[]): void {
-    let cands = this.memo.get(f);
-    if (cands === undefined) {
-      cands = this.candidates(f);
-      // Word frequencies are Zipfian: a bounded memo of word → candidate entries saves the
-      // trie walk for nearly every token after the first few hundred items.
-      if (this.memo.size >= MEMO_LIMIT) this.memo.clear();
-      this.memo.set(f, cands);
-    }
+  private lookup(f: string, h: number, ft: FieldText, i: number, field: number, out: Match[]): void {
+    const cands = this.memoGet(f, h);
     for (const e of cands) this.tryEntry(e, ft, i, field, out);
+  }
+
+  private clearMemo(): void {
+    if (this.memoCount === 0) return;
+    this.memoKeys = new Array<string | undefined>(MEMO_SIZE).fill(undefined);
+    this.memoCount = 0;
+  }
+
+  private memoGet(f: string, h: number): Entry[] {
+    const keys = this.memoKeys;
+    let slot = h & MEMO_MASK;
+    for (;;) {
+      const k = keys[slot];
+      if (k === undefined) break;
+      if (this.memoHashes[slot] === h && k === f) return this.memoVals[slot]!;
+      slot = (slot + 1) & MEMO_MASK;
+    }
+    const cands = this.candidates(f);
+    // Word frequencies are Zipfian: a bounded memo of word → candidate entries saves the
+    // trie walk for nearly every token after the first few hundred items.
+    if (this.memoCount >= MEMO_LIMIT) {
+      this.clearMemo();
+      slot = h & MEMO_MASK;
+    }
+    this.memoKeys[slot] = f;
+    this.memoHashes[slot] = h;
+    this.memoVals[slot] = cands;
+    this.memoCount++;
+    return cands;
   }
 
   /** Entries whose first word can match `f`: exact words, then stems that are prefixes of it. */

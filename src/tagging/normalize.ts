@@ -41,6 +41,18 @@ export interface Token {
   end: number;
   /** True for a run of Han/kana characters, matched by substring rather than as a word. */
   cjk: boolean;
+  /** `hashWord(norm)`, computed while scanning, for hash lookups without V8 hashing a new string. */
+  hash: number;
+}
+
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+
+/** FNV-1a over UTF-16 code units; `tokenize` computes the same value inline. */
+export function hashWord(w: string): number {
+  let h = FNV_OFFSET;
+  for (let k = 0; k < w.length; k++) h = Math.imul(h ^ w.charCodeAt(k), FNV_PRIME);
+  return h;
 }
 
 // Character classes for the BMP, computed once: 0 separator, 1 word (letter, digit, mark),
@@ -80,14 +92,21 @@ export function tokenize(original: string): Tokenized {
   const n = norm.length;
   let i = 0;
   while (i < n) {
-    const cls = CHAR_CLASS[norm.charCodeAt(i)]!;
+    const c0 = norm.charCodeAt(i);
+    const cls = CHAR_CLASS[c0]!;
     if (cls === 0) {
       i++;
       continue;
     }
+    let h = Math.imul(FNV_OFFSET ^ c0, FNV_PRIME);
     let j = i + 1;
-    while (j < n && CHAR_CLASS[norm.charCodeAt(j)] === cls) j++;
-    tokens.push({ norm: norm.slice(i, j), start: i, end: j, cjk: cls === 2 });
+    while (j < n) {
+      const c = norm.charCodeAt(j);
+      if (CHAR_CLASS[c] !== cls) break;
+      h = Math.imul(h ^ c, FNV_PRIME);
+      j++;
+    }
+    tokens.push({ norm: norm.slice(i, j), start: i, end: j, cjk: cls === 2, hash: h });
     i = j;
   }
   return { norm, view: cased ? nfkc : norm, cased, tokens };

@@ -31,9 +31,18 @@ interface CompiledRule {
   weight: number;
   titleOnly: boolean;
   /** Term ids of the `with` list, or null for a plain term. */
-  withSet: Set<number> | null;
+  withSet: IdSet | null;
   near: number | null;
-  unlessSet: Set<number> | null;
+  unlessSet: IdSet | null;
+}
+
+/** A set of term ids, also as an array: iterating an array is cheaper than a Set. */
+interface IdSet {
+  has: Set<number>;
+  list: number[];
+  /** `hasAny` of this set, remembered for the item with this stamp (sets are shared by rules). */
+  at: number;
+  any: boolean;
 }
 
 interface ThemeState {
@@ -75,12 +84,13 @@ export function createTagger(rules: TaggerRules): Tagger {
     else m.set(id, [v]);
   };
   // Rules expanded from one YAML rule share their lists: compile each list to one id set.
-  const idSets = new Map<string[], Set<number> | null>();
-  const idSet = (list: string[]): Set<number> | null => {
+  const idSets = new Map<string[], IdSet | null>();
+  const idSet = (list: string[]): IdSet | null => {
     if (list.length === 0) return null;
     let set = idSets.get(list);
     if (set === undefined) {
-      set = new Set(list.map((t) => index.add(t)));
+      const has = new Set(list.map((t) => index.add(t)));
+      set = { has, list: [...has], at: 0, any: false };
       idSets.set(list, set);
     }
     return set;
@@ -116,6 +126,36 @@ export function createTagger(rules: TaggerRules): Tagger {
   const beforeIds = new Set(rules.metonymBefore.map((t) => context.add(t)));
   const maxBefore = Math.max(1, ...rules.metonymBefore.map((t) => t.trim().split(/\s+/).length + 1));
 
+  // Per-term lookups by array index rather than Map, once all terms have ids.
+  const termCount = index.terms.length;
+  const usesOf = byId(uses, termCount);
+  const themeVetoOf = byId(themeVetoUses, termCount);
+  const regionUsesOf = byId(regionUses, termCount);
+  const regionVetoOf = byId(regionVetoUses, termCount);
+  // Terms matched in the current item: seen[id] === stamp (a new stamp per item, no clearing).
+  const seen = new Uint32Array(termCount);
+  let stamp = 0;
+  const hasAny = (matched: number[], set: IdSet): boolean => {
+    if (set.at === stamp) return set.any;
+    let any = false;
+    if (set.list.length < matched.length) {
+      for (const id of set.list)
+        if (seen[id] === stamp) {
+          any = true;
+          break;
+        }
+    } else {
+      for (const id of matched)
+        if (set.has.has(id)) {
+          any = true;
+          break;
+        }
+    }
+    set.at = stamp;
+    set.any = any;
+    return any;
+  };
+
   function tag(input: TagInput): Tags {
     const matches: Match[] = [];
     const fields = [
@@ -125,16 +165,23 @@ export function createTagger(rules: TaggerRules): Tagger {
     index.match(fields[0], 0, matches);
     index.match(fields[1], 1, matches);
 
-    // Only membership is asked of the matched terms (`unless`, `with`): a set of ids will do.
-    const matched = new Set<number>();
+    // Only membership is asked of the matched terms (`unless`, `with`): distinct ids will do.
+    if (++stamp === 0xffffffff) {
+      seen.fill(0);
+      stamp = 1;
+    }
+    const matched: number[] = [];
     // Veto spans by theme / region index, collected in the same pass (rare: created lazily).
     let themeVetoSpans: Map<number, Match[]> | null = null;
     let regionVetoSpans: Map<number, Match[]> | null = null;
     for (const m of matches) {
-      matched.add(m.term);
-      const tv = themeVetoUses.get(m.term);
+      if (seen[m.term] !== stamp) {
+        seen[m.term] = stamp;
+        matched.push(m.term);
+      }
+      const tv = themeVetoOf[m.term];
       if (tv) for (const t of tv) addUse((themeVetoSpans ??= new Map()), t, m);
-      const rv = regionVetoUses.get(m.term);
+      const rv = regionVetoOf[m.term];
       if (rv) for (const r of rv) addUse((regionVetoSpans ??= new Map()), r, m);
     }
 
@@ -142,7 +189,7 @@ export function createTagger(rules: TaggerRules): Tagger {
     // inside it ("internet shutdown" / "shutdown") do not both count.
     const cands: { m: Match; r: CompiledRule; partner: Match | null }[] = [];
     for (const m of matches) {
-      const rs = uses.get(m.term);
+      const rs = usesOf[m.term];
       if (!rs) continue;
       for (const r of rs) {
         if (r.titleOnly && m.field !== 0) continue;
@@ -150,7 +197,7 @@ export function createTagger(rules: TaggerRules): Tagger {
         let partner: Match | null = null;
         if (r.withSet) {
           // Most `with` rules find none of their partner terms: say so without a scan.
-          partner = hasAny(matched, r.withSet) ? findPartner(matches, r.withSet, r.near, m) : null;
+          partner = hasAny(matched, r.withSet) ? findPartner(matches, r.withSet.has, r.near, m) : null;
           if (!partner) continue;
         }
         cands.push({ m, r, partner });
@@ -201,7 +248,7 @@ export function createTagger(rules: TaggerRules): Tagger {
     // longer place name of another region ("korea" in "north korea") gives way.
     const regionHits: { m: Match; region: number }[] = [];
     for (const m of matches) {
-      const us = regionUses.get(m.term);
+      const us = regionUsesOf[m.term];
       if (!us) continue;
       for (const u of us) {
         if (regionVetoSpans && isVetoed(regionVetoSpans.get(u.region), m)) continue;
@@ -236,14 +283,10 @@ export function createTagger(rules: TaggerRules): Tagger {
   return { tag };
 }
 
-/** Whether any matched term is in `set` (iterating the smaller side). */
-function hasAny(matched: Set<number>, set: Set<number>): boolean {
-  if (set.size < matched.size) {
-    for (const id of set) if (matched.has(id)) return true;
-    return false;
-  }
-  for (const id of matched) if (set.has(id)) return true;
-  return false;
+function byId<T>(m: Map<number, T[]>, n: number): (T[] | undefined)[] {
+  const out = new Array<T[] | undefined>(n).fill(undefined);
+  for (const [id, v] of m) out[id] = v;
+  return out;
 }
 
 /** The first match of a `with` term that does not overlap `m` and lies within `near` words. */
