@@ -64,6 +64,23 @@ export interface FeedState {
   feedTitle: string | null;
 }
 
+/** The state of a feed never polled yet. */
+export function emptyFeedState(): FeedState {
+  return {
+    etag: null,
+    lastModified: null,
+    lastCheckAt: null,
+    lastSuccessAt: null,
+    lastErrorAt: null,
+    lastError: null,
+    consecutiveFailures: 0,
+    nextCheckAt: null,
+    backlogDone: false,
+    idMode: 'guid',
+    feedTitle: null,
+  };
+}
+
 export interface FeedRecord extends FeedSource {
   state: FeedState;
   itemCount: number;

@@ -68,22 +68,6 @@ export interface PollSummary {
   failed: number;
 }
 
-export function emptyFeedState(): FeedState {
-  return {
-    etag: null,
-    lastModified: null,
-    lastCheckAt: null,
-    lastSuccessAt: null,
-    lastErrorAt: null,
-    lastError: null,
-    consecutiveFailures: 0,
-    nextCheckAt: null,
-    backlogDone: false,
-    idMode: 'guid',
-    feedTitle: null,
-  };
-}
-
 function tagItems(feed: FeedRecord, items: NormalizedItem[], tagger: TaggerLike): TaggedItem[] {
   return items.map((item) => ({
     ...item,

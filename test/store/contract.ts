@@ -2,7 +2,7 @@
 // runStoreContract(name, open, cleanup); `open` must return a fresh, empty store each time.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FeedSource, FeedState, TaggedItem, Target, ThemeId } from '../../src/model.ts';
-import { targetKey } from '../../src/model.ts';
+import { emptyFeedState, targetKey } from '../../src/model.ts';
 import type { NewOutboxEntry, SearchQuery, Snippet, Store } from '../../src/store/types.ts';
 import { HOSTILE_QUERIES } from './hostile-queries.ts';
 import { CORPUS_FEEDS, CORPUS_ITEMS, PARITY_QUERIES } from './search-corpus.ts';
@@ -42,20 +42,7 @@ function item(guid: string, extra: Partial<TaggedItem> = {}): TaggedItem {
 }
 
 function state(extra: Partial<FeedState> = {}): FeedState {
-  return {
-    etag: null,
-    lastModified: null,
-    lastCheckAt: null,
-    lastSuccessAt: null,
-    lastErrorAt: null,
-    lastError: null,
-    consecutiveFailures: 0,
-    nextCheckAt: null,
-    backlogDone: false,
-    idMode: 'guid',
-    feedTitle: null,
-    ...extra,
-  };
+  return { ...emptyFeedState(), ...extra };
 }
 
 const channel: Target = { platform: 'discord', channelId: 'c1', workspaceId: 'g1', kind: 'channel' };
