@@ -27,6 +27,12 @@ interface Pat {
 interface Entry {
   id: number;
   pats: Pat[];
+  /**
+   * Index of the first word still to check when the entry was found by looking up a token's
+   * word: 1 when that lookup already proves the first word (an exact word or stem that is
+   * not case-sensitive), else 0.
+   */
+  checkFrom: number;
 }
 
 interface TrieNode {
@@ -69,8 +75,8 @@ export function prepareField(text: string): FieldText {
 const CJK_RE = /^[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}]+$/u;
 const DIGITS = /^\d+$/;
 const NONE: Entry[] = [];
-const MEMO_LIMIT = 50_000;
-const MEMO_SIZE = 1 << 17; // a power of two over twice MEMO_LIMIT keeps probe runs short
+const MEMO_LIMIT = 16_000;
+const MEMO_SIZE = 1 << 15; // a power of two over twice MEMO_LIMIT keeps probe runs short
 const MEMO_MASK = MEMO_SIZE - 1;
 
 function parsePiece(piece: string): Pat[] {
@@ -175,7 +181,8 @@ export class TermIndex {
     const pats = t.split(/\s+/).flatMap(parsePiece);
     const first = pats[0];
     if (!first) return id;
-    const entry: Entry = { id, pats };
+    const proven = (first.mode === 'exact' || first.mode === 'prefix') && first.cased === null;
+    const entry: Entry = { id, pats, checkFrom: proven ? 1 : 0 };
     if (first.mode === 'exact') {
       const list = this.exact.get(first.text);
       if (list) list.push(entry);
@@ -210,21 +217,22 @@ export class TermIndex {
       const tok = tokens[i]!;
       if (tok.cjk) {
         this.matchCjk(tok, ft.view, i, field, out);
-        for (const e of this.hanFirst) this.tryEntry(e, ft, i, field, out);
+        for (const e of this.hanFirst) this.tryEntry(e, 0, ft, i, field, out);
         continue;
       }
       const fs = forms[i];
       if (fs) for (const f of fs) this.lookup(f, hashWord(f), ft, i, field, out);
       else this.lookup(tok.norm, tok.hash, ft, i, field, out);
       for (const e of this.scanned) {
-        if (tok.norm.length >= e.pats[0]!.text.length) this.tryEntry(e, ft, i, field, out);
+        if (tok.norm.length >= e.pats[0]!.text.length) this.tryEntry(e, 0, ft, i, field, out);
       }
     }
   }
 
   private lookup(f: string, h: number, ft: FieldText, i: number, field: number, out: Match[]): void {
     const cands = this.memoGet(f, h);
-    for (const e of cands) this.tryEntry(e, ft, i, field, out);
+    // Candidates come from the exact map under `f` or from stems that are prefixes of `f`.
+    for (const e of cands) this.tryEntry(e, e.checkFrom, ft, i, field, out);
   }
 
   private clearMemo(): void {
@@ -268,11 +276,11 @@ export class TermIndex {
     return found ?? NONE;
   }
 
-  private tryEntry(e: Entry, ft: FieldText, i: number, field: number, out: Match[]): void {
+  private tryEntry(e: Entry, from: number, ft: FieldText, i: number, field: number, out: Match[]): void {
     const { tokens } = ft;
     const pats = e.pats;
     if (i + pats.length > tokens.length) return;
-    for (let k = 0; k < pats.length; k++) {
+    for (let k = from; k < pats.length; k++) {
       if (!patMatches(pats[k]!, ft, i + k)) return;
     }
     // The same entry can be reached through several Arabic forms of one word.

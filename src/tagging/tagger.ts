@@ -39,10 +39,8 @@ interface CompiledRule {
 /** A set of term ids, also as an array: iterating an array is cheaper than a Set. */
 interface IdSet {
   has: Set<number>;
-  list: number[];
-  /** `hasAny` of this set, remembered for the item with this stamp (sets are shared by rules). */
+  /** Equals the current item's stamp when one of the set's terms matched in that item. */
   at: number;
-  any: boolean;
 }
 
 interface ThemeState {
@@ -90,7 +88,7 @@ export function createTagger(rules: TaggerRules): Tagger {
     let set = idSets.get(list);
     if (set === undefined) {
       const has = new Set(list.map((t) => index.add(t)));
-      set = { has, list: [...has], at: 0, any: false };
+      set = { has, at: 0 };
       idSets.set(list, set);
     }
     return set;
@@ -135,26 +133,12 @@ export function createTagger(rules: TaggerRules): Tagger {
   // Terms matched in the current item: seen[id] === stamp (a new stamp per item, no clearing).
   const seen = new Uint32Array(termCount);
   let stamp = 0;
-  const hasAny = (matched: number[], set: IdSet): boolean => {
-    if (set.at === stamp) return set.any;
-    let any = false;
-    if (set.list.length < matched.length) {
-      for (const id of set.list)
-        if (seen[id] === stamp) {
-          any = true;
-          break;
-        }
-    } else {
-      for (const id of matched)
-        if (set.has.has(id)) {
-          any = true;
-          break;
-        }
-    }
-    set.at = stamp;
-    set.any = any;
-    return any;
-  };
+  // Each term → the with/unless sets holding it: a matched term marks its sets, so asking
+  // whether any term of a set matched is one comparison.
+  const setsByTerm = new Map<number, IdSet[]>();
+  for (const set of idSets.values()) if (set) for (const id of set.has) addUse(setsByTerm, id, set);
+  const setsOf = byId(setsByTerm, termCount);
+  const hasAny = (set: IdSet): boolean => set.at === stamp;
 
   function tag(input: TagInput): Tags {
     const matches: Match[] = [];
@@ -165,19 +149,21 @@ export function createTagger(rules: TaggerRules): Tagger {
     index.match(fields[0], 0, matches);
     index.match(fields[1], 1, matches);
 
-    // Only membership is asked of the matched terms (`unless`, `with`): distinct ids will do.
+    // A new stamp per item; on wrap-around the old marks are cleared so none reads as current.
     if (++stamp === 0xffffffff) {
       seen.fill(0);
+      for (const set of idSets.values()) if (set) set.at = 0;
       stamp = 1;
     }
-    const matched: number[] = [];
+
     // Veto spans by theme / region index, collected in the same pass (rare: created lazily).
     let themeVetoSpans: Map<number, Match[]> | null = null;
     let regionVetoSpans: Map<number, Match[]> | null = null;
     for (const m of matches) {
       if (seen[m.term] !== stamp) {
         seen[m.term] = stamp;
-        matched.push(m.term);
+        const sets = setsOf[m.term];
+        if (sets) for (const set of sets) set.at = stamp;
       }
       const tv = themeVetoOf[m.term];
       if (tv) for (const t of tv) addUse((themeVetoSpans ??= new Map()), t, m);
@@ -193,11 +179,11 @@ export function createTagger(rules: TaggerRules): Tagger {
       if (!rs) continue;
       for (const r of rs) {
         if (r.titleOnly && m.field !== 0) continue;
-        if (r.unlessSet && hasAny(matched, r.unlessSet)) continue;
+        if (r.unlessSet && hasAny(r.unlessSet)) continue;
         let partner: Match | null = null;
         if (r.withSet) {
           // Most `with` rules find none of their partner terms: say so without a scan.
-          partner = hasAny(matched, r.withSet) ? findPartner(matches, r.withSet.has, r.near, m) : null;
+          partner = hasAny(r.withSet) ? findPartner(matches, r.withSet.has, r.near, m) : null;
           if (!partner) continue;
         }
         cands.push({ m, r, partner });
@@ -205,7 +191,7 @@ export function createTagger(rules: TaggerRules): Tagger {
     }
     // Longest span first; on equal spans the heaviest rule first, so that one stretch of text
     // counts once per theme even when several terms (say, in two languages) match it.
-    if (cands.length > 1) cands.sort((a, b) => spanLen(b.m) - spanLen(a.m) || b.r.weight - a.r.weight);
+    if (cands.length > 1) sortCands(cands);
     // Per-theme state is created only for themes that have a candidate match; explanations
     // are kept there and copied out only for the tags given.
     const state: (ThemeState | undefined)[] = new Array<ThemeState | undefined>(themeIds.length);
@@ -281,6 +267,27 @@ export function createTagger(rules: TaggerRules): Tagger {
   }
 
   return { tag };
+}
+
+/**
+ * Longest span first, then heaviest rule; stable like Array.prototype.sort. An insertion
+ * sort: the lists are short, and it saves a comparator call through the builtin per pair.
+ */
+function sortCands(c: { m: Match; r: CompiledRule }[]): void {
+  for (let i = 1; i < c.length; i++) {
+    const x = c[i]!;
+    const len = spanLen(x.m);
+    const w = x.r.weight;
+    let j = i - 1;
+    for (; j >= 0; j--) {
+      const y = c[j]!;
+      const d = len - spanLen(y.m);
+      // x goes before y only when strictly greater (longer, or as long and heavier).
+      if (d < 0 || (d === 0 && w <= y.r.weight)) break;
+      c[j + 1] = y;
+    }
+    c[j + 1] = x;
+  }
 }
 
 function byId<T>(m: Map<number, T[]>, n: number): (T[] | undefined)[] {
