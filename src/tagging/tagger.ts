@@ -36,7 +36,7 @@ interface CompiledRule {
   unlessSet: IdSet | null;
 }
 
-/** A set of term ids, also as an array: iterating an array is cheaper than a Set. */
+/** The term ids of a `with` or `unless` list. */
 interface IdSet {
   has: Set<number>;
   /** Equals the current item's stamp when one of the set's terms matched in that item. */
