@@ -12,7 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Target } from '../../src/model.ts';
 import { renderOutbound } from '../../src/platforms/discord/sender.ts';
 import { openStore } from '../../src/store/index.ts';
-import { sampleDigest, sampleItem } from '../platforms/discord/helpers.ts';
+import { sampleItem } from '../platforms/discord/helpers.ts';
+import { digestOf } from '../support/digests.ts';
 import type { DiscordStandin } from '../support/discord-standin/index.ts';
 import { startDiscordStandin } from '../support/discord-standin/index.ts';
 
@@ -69,7 +70,7 @@ describe('delivery survives SIGKILL mid-way', () => {
     const items = Array.from({ length: 40 }, (_, k) =>
       sampleItem(k + 1, { title: `Headline ${k + 1} ${'on internet governance and standards '.repeat(4)}` }),
     );
-    const digest = sampleDigest(items);
+    const digest = digestOf(items);
     const partsPerDigest = renderOutbound({ kind: 'digest', digest }).length;
     expect(partsPerDigest).toBeGreaterThan(1);
     const targets: Target[] = channelIds.map((id) => ({

@@ -1,6 +1,5 @@
-// Shared pieces of the Discord tests: sample items/digests and a check that text reaches
+// Shared pieces of the Discord tests: sample items and a check that text reaches
 // Discord inert (no live mention, no markdown from the feed, no foreign masked link).
-import type { Digest } from '../../../src/digest/types.ts';
 import type { StoredItem } from '../../../src/model.ts';
 import type { StoredMessage } from '../../support/discord-standin/index.ts';
 
@@ -23,28 +22,6 @@ export function sampleItem(id: number, over: Partial<StoredItem> = {}): StoredIt
     firstSeen: '2026-11-25T10:05:00Z',
     alertable: true,
     clusterId: id,
-    ...over,
-  };
-}
-
-export function sampleDigest(items: StoredItem[], over: Partial<Digest> = {}): Digest {
-  const byTheme = new Map<string, StoredItem[]>();
-  for (const it of items) {
-    const t = it.themes[0] ?? 'other';
-    byTheme.set(t, [...(byTheme.get(t) ?? []), it]);
-  }
-  return {
-    target: null,
-    title: 'Daily digest',
-    since: '2026-11-24T08:00:00Z',
-    until: '2026-11-25T08:00:00Z',
-    sections: [...byTheme].map(([theme, list]) => ({
-      theme: theme as Digest['sections'][number]['theme'],
-      entries: list.map((item) => ({ item, alsoReportedBy: [] })),
-    })),
-    totalStories: items.length,
-    omitted: 0,
-    moreQuery: null,
     ...over,
   };
 }

@@ -6,7 +6,8 @@ import type { Target } from '../../../src/model.ts';
 import { createDiscordRest, createDiscordSender, nonceFor } from '../../../src/platforms/discord/index.ts';
 import type { DiscordStandin } from '../../support/discord-standin/index.ts';
 import { LIMITS, startDiscordStandin } from '../../support/discord-standin/index.ts';
-import { activeMarkup, sampleDigest, sampleItem, visibleText } from './helpers.ts';
+import { digestOf } from '../../support/digests.ts';
+import { activeMarkup, sampleItem, visibleText } from './helpers.ts';
 
 const CHANNEL = '300000000000000001';
 const target: Target = {
@@ -39,7 +40,7 @@ describe('Discord sender', () => {
     async ({ kind }) => {
       const item = sampleItem(1, { title: hostile, summary: hostile, sourceName: '@everyone news' });
       const message =
-        kind === 'alert' ? { kind, item, subscriptionId: 1 } : { kind, digest: sampleDigest([item]) };
+        kind === 'alert' ? { kind, item, subscriptionId: 1 } : { kind, digest: digestOf([item]) };
       await sender().send(target, message, { idempotencyKey: `k-${kind}` });
       const posted = standin.messages.get(CHANNEL) ?? [];
       expect(posted.length).toBeGreaterThan(0);
@@ -62,7 +63,7 @@ describe('Discord sender', () => {
     );
     const refs = await sender().send(
       target,
-      { kind: 'digest', digest: sampleDigest(items) },
+      { kind: 'digest', digest: digestOf(items) },
       { idempotencyKey: 'long' },
     );
     const posted = standin.messages.get(CHANNEL) ?? [];
@@ -89,7 +90,7 @@ describe('Discord sender', () => {
 
   it('sends each part with a stable nonce and enforce_nonce, so a repeat posts nothing new', async () => {
     const items = Array.from({ length: 120 }, (_, k) => sampleItem(k + 1, { title: 'x'.repeat(200) }));
-    const message = { kind: 'digest' as const, digest: sampleDigest(items) };
+    const message = { kind: 'digest' as const, digest: digestOf(items) };
     const first = await sender().send(target, message, { idempotencyKey: 'digest:c1:slot' });
     const again = await sender().send(target, message, { idempotencyKey: 'digest:c1:slot' });
     expect(again).toEqual(first);
@@ -113,7 +114,7 @@ describe('Discord sender', () => {
         messagesPerChannel: { limit: 100, windowMs: 1_000 },
       });
       const items = Array.from({ length: 90 }, (_, k) => sampleItem(k + 1, { title: 'y'.repeat(200) }));
-      const message = { kind: 'digest' as const, digest: sampleDigest(items) };
+      const message = { kind: 'digest' as const, digest: digestOf(items) };
       // Parts 0 and 1 go out, then Discord fails (500, through discord.js's own 3 retries).
       standin.failNextMessages(4, { status: 500 }, 2);
       const err = await sender()

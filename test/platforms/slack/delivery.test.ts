@@ -5,7 +5,8 @@ import { createDeliveryWorker } from '../../../src/delivery/worker.ts';
 import { createDeliveryClient, SlackSender } from '../../../src/platforms/slack/sender.ts';
 import { silentLogger } from '../../../src/log.ts';
 import type { Target } from '../../../src/model.ts';
-import { digestOf, GENERAL, runSlack, storedItem } from './helpers.ts';
+import { digestOf } from '../../support/digests.ts';
+import { GENERAL, runSlack, storedItem } from './helpers.ts';
 import type { Running } from './helpers.ts';
 
 const general: Target = { platform: 'slack', channelId: GENERAL, workspaceId: 'T0GOVWATCH', kind: 'channel' };

@@ -3,8 +3,7 @@
 import { loadConfig } from '../../../src/config.ts';
 import type { Config } from '../../../src/config.ts';
 import type { CommandDef, Reply } from '../../../src/chat/types.ts';
-import type { Digest } from '../../../src/digest/types.ts';
-import type { StoredItem, ThemeId } from '../../../src/model.ts';
+import type { StoredItem } from '../../../src/model.ts';
 import { silentLogger } from '../../../src/log.ts';
 import { openStore } from '../../../src/store/index.ts';
 import type { Store } from '../../../src/store/types.ts';
@@ -125,28 +124,6 @@ export function storedItem(over: Partial<StoredItem> = {}): StoredItem {
     firstSeen: '2026-11-20T09:00:00Z',
     alertable: true,
     clusterId: null,
-    ...over,
-  };
-}
-
-export function digestOf(items: StoredItem[], over: Partial<Digest> = {}): Digest {
-  const byTheme = new Map<ThemeId | 'other', StoredItem[]>();
-  for (const it of items) {
-    const t = it.themes[0] ?? 'other';
-    byTheme.set(t, [...(byTheme.get(t) ?? []), it]);
-  }
-  return {
-    target: null,
-    title: 'Daily digest',
-    since: '2026-11-19T08:00:00Z',
-    until: '2026-11-20T08:00:00Z',
-    sections: [...byTheme].map(([theme, its]) => ({
-      theme,
-      entries: its.map((item) => ({ item, alsoReportedBy: [] })),
-    })),
-    totalStories: items.length,
-    omitted: 0,
-    moreQuery: null,
     ...over,
   };
 }

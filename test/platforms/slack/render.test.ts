@@ -5,7 +5,8 @@ import type { Reply } from '../../../src/chat/types.ts';
 import { renderDigest, renderReply, renderText, decodeAction } from '../../../src/platforms/slack/render.ts';
 import { renderOutbound } from '../../../src/platforms/slack/sender.ts';
 import { analyzeMrkdwn, mrkdwnTexts, validateBlocks } from '../../support/slack-standin/index.ts';
-import { digestOf, storedItem } from './helpers.ts';
+import { digestOf } from '../../support/digests.ts';
+import { storedItem } from './helpers.ts';
 
 const huge = '&<>*'.repeat(5000);
 

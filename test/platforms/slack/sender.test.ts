@@ -13,8 +13,8 @@ import {
   validateBlocks,
 } from '../../support/slack-standin/index.ts';
 import type { SlackStandin, StandinOptions } from '../../support/slack-standin/index.ts';
+import { digestOf } from '../../support/digests.ts';
 import {
-  digestOf,
   GENERAL,
   HOSTILE_TITLE,
   MEMBER,
