@@ -1,20 +1,12 @@
 // End to end: the real discord.js client, logged in to the local stand-in, answers slash
 // commands, autocomplete and buttons the way the CommandDefs say.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CommandDef, Reply } from '../../../src/chat/types.ts';
-import { loadConfig } from '../../../src/config.ts';
-import { silentLogger } from '../../../src/log.ts';
 import { UserError } from '../../../src/model.ts';
-import type { DiscordFrontEnd } from '../../../src/platforms/discord/index.ts';
-import { registerCommands, startDiscord } from '../../../src/platforms/discord/index.ts';
-import { openStore } from '../../../src/store/index.ts';
-import type { Store } from '../../../src/store/types.ts';
 import type { DiscordStandin, InteractionRecord } from '../../support/discord-standin/index.ts';
-import { MEMBER_PERMISSIONS, PERMISSIONS, startDiscordStandin } from '../../support/discord-standin/index.ts';
-import { activeMarkup, visibleText } from './helpers.ts';
+import { MEMBER_PERMISSIONS, PERMISSIONS } from '../../support/discord-standin/index.ts';
+import type { BotOnStandin } from './helpers.ts';
+import { activeMarkup, startBotOnStandin, visibleText } from './helpers.ts';
 
 const STRING = 3;
 const INTEGER = 4;
@@ -135,47 +127,36 @@ const commands = [echo, channel, slow, pages];
 
 describe('Discord commands end to end (discord.js against the stand-in)', () => {
   let standin: DiscordStandin;
-  let store: Store;
-  let bot: DiscordFrontEnd;
-  let dir: string;
+  let running: BotOnStandin;
 
   beforeAll(async () => {
-    standin = await startDiscordStandin();
-    dir = mkdtempSync(join(tmpdir(), 'gw-discord-'));
-    const config = loadConfig({
-      DISCORD_TOKEN: standin.token,
-      DISCORD_APP_ID: standin.appId,
-      DISCORD_API_URL: standin.apiUrl,
-      GOVWATCH_DB: join(dir, 'db.sqlite'),
+    running = await startBotOnStandin({
+      commands,
+      deferAfterMs: 150,
+      feeds: [
+        {
+          id: 'eff',
+          name: 'EFF Deeplinks',
+          url: 'https://eff.example/rss',
+          kind: 'rights',
+          language: 'en',
+          origin: 'operator',
+        },
+        {
+          id: 'ietf',
+          name: 'IETF News',
+          url: 'https://ietf.example/rss',
+          kind: 'standards',
+          language: 'en',
+          origin: 'operator',
+        },
+      ],
     });
-    store = await openStore(config);
-    await store.upsertFeeds([
-      {
-        id: 'eff',
-        name: 'EFF Deeplinks',
-        url: 'https://eff.example/rss',
-        kind: 'rights',
-        language: 'en',
-        origin: 'operator',
-      },
-      {
-        id: 'ietf',
-        name: 'IETF News',
-        url: 'https://ietf.example/rss',
-        kind: 'standards',
-        language: 'en',
-        origin: 'operator',
-      },
-    ]);
-    await registerCommands({ token: standin.token, appId: standin.appId, apiUrl: standin.apiUrl, commands });
-    bot = await startDiscord({ config, store, commands, logger: silentLogger(), deferAfterMs: 150 });
+    ({ standin } = running);
   });
 
   afterAll(async () => {
-    await bot?.stop();
-    await store?.close();
-    await standin?.close();
-    rmSync(dir, { recursive: true, force: true });
+    await running?.stop();
   });
 
   const answered = async (p: Promise<InteractionRecord>) => standin.waitForAnswer(await p);

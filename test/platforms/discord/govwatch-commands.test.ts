@@ -1,23 +1,17 @@
 // The real govwatch commands (commands/index.ts) through discord.js and the stand-in.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allCommands } from '../../../commands/index.ts';
-import { loadConfig } from '../../../src/config.ts';
-import { silentLogger } from '../../../src/log.ts';
 import type { TaggedItem } from '../../../src/model.ts';
-import type { DiscordFrontEnd } from '../../../src/platforms/discord/index.ts';
-import { registerCommands, startDiscord } from '../../../src/platforms/discord/index.ts';
-import { openStore } from '../../../src/store/index.ts';
+import { registerCommands } from '../../../src/platforms/discord/index.ts';
 import type { Store } from '../../../src/store/types.ts';
 import type {
   CommandOptionInput,
   DiscordStandin,
   InteractionRecord,
 } from '../../support/discord-standin/index.ts';
-import { MEMBER_PERMISSIONS, PERMISSIONS, startDiscordStandin } from '../../support/discord-standin/index.ts';
-import { activeMarkup, visibleText } from './helpers.ts';
+import { MEMBER_PERMISSIONS, PERMISSIONS } from '../../support/discord-standin/index.ts';
+import type { BotOnStandin } from './helpers.ts';
+import { activeMarkup, startBotOnStandin, visibleText } from './helpers.ts';
 
 const STRING = 3;
 const SUBCOMMAND = 1;
@@ -31,57 +25,44 @@ function sub(name: string, options: CommandOptionInput[] = []): CommandOptionInp
 describe('govwatch commands on Discord', () => {
   let standin: DiscordStandin;
   let store: Store;
-  let bot: DiscordFrontEnd;
-  let dir: string;
+  let running: BotOnStandin;
 
   beforeAll(async () => {
-    standin = await startDiscordStandin();
-    dir = mkdtempSync(join(tmpdir(), 'gw-discord-cmds-'));
-    const config = loadConfig({
-      DISCORD_TOKEN: standin.token,
-      DISCORD_APP_ID: standin.appId,
-      DISCORD_API_URL: standin.apiUrl,
-      GOVWATCH_DB: join(dir, 'db.sqlite'),
-    });
-    store = await openStore(config);
-    await store.upsertFeeds([
-      {
-        id: 'eff',
-        name: 'EFF',
-        url: 'https://eff.example/rss',
-        kind: 'rights',
-        language: 'en',
-        origin: 'operator',
-      },
-    ]);
-    const item: TaggedItem = {
-      guid: 'hostile-1',
-      title: HOSTILE,
-      url: 'https://eff.example/2026/11/encryption',
-      author: null,
-      summary: `A summary that also says ${HOSTILE}`,
-      published: '2026-11-25T10:00:00Z',
-      publishedEstimated: false,
-      lang: 'en',
-      themes: ['encryption'],
-      regions: ['EU'],
-      why: { encryption: ['encryption'] },
-    };
-    await store.addItems('eff', [item], { alertable: () => true });
-    await registerCommands({
-      token: standin.token,
-      appId: standin.appId,
-      apiUrl: standin.apiUrl,
+    running = await startBotOnStandin({
       commands: allCommands,
+      tmpPrefix: 'gw-discord-cmds-',
+      feeds: [
+        {
+          id: 'eff',
+          name: 'EFF',
+          url: 'https://eff.example/rss',
+          kind: 'rights',
+          language: 'en',
+          origin: 'operator',
+        },
+      ],
+      seed: async (store) => {
+        const item: TaggedItem = {
+          guid: 'hostile-1',
+          title: HOSTILE,
+          url: 'https://eff.example/2026/11/encryption',
+          author: null,
+          summary: `A summary that also says ${HOSTILE}`,
+          published: '2026-11-25T10:00:00Z',
+          publishedEstimated: false,
+          lang: 'en',
+          themes: ['encryption'],
+          regions: ['EU'],
+          why: { encryption: ['encryption'] },
+        };
+        await store.addItems('eff', [item], { alertable: () => true });
+      },
     });
-    bot = await startDiscord({ config, store, commands: allCommands, logger: silentLogger() });
+    ({ standin, store } = running);
   });
 
   afterAll(async () => {
-    await bot?.stop();
-    await store?.close();
-    await standin?.close();
-    rmSync(dir, { recursive: true, force: true });
+    await running?.stop();
   });
 
   const answered = async (p: Promise<InteractionRecord>) => standin.waitForAnswer(await p, 8_000);

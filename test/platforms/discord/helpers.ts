@@ -1,7 +1,18 @@
-// Shared pieces of the Discord tests: sample items and a check that text reaches
+// Shared pieces of the Discord tests: a bot on the stand-in, sample items and a check that text reaches
 // Discord inert (no live mention, no markdown from the feed, no foreign masked link).
-import type { StoredItem } from '../../../src/model.ts';
-import type { StoredMessage } from '../../support/discord-standin/index.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { CommandDef } from '../../../src/chat/types.ts';
+import { loadConfig } from '../../../src/config.ts';
+import { silentLogger } from '../../../src/log.ts';
+import type { FeedSource, StoredItem } from '../../../src/model.ts';
+import type { DiscordFrontEnd } from '../../../src/platforms/discord/index.ts';
+import { registerCommands, startDiscord } from '../../../src/platforms/discord/index.ts';
+import { openStore } from '../../../src/store/index.ts';
+import type { Store } from '../../../src/store/types.ts';
+import type { DiscordStandin, StoredMessage } from '../../support/discord-standin/index.ts';
+import { startDiscordStandin } from '../../support/discord-standin/index.ts';
 
 export function sampleItem(id: number, over: Partial<StoredItem> = {}): StoredItem {
   return {
@@ -51,4 +62,56 @@ export function activeMarkup(text: string, allowedLinks: string[]): string[] {
   }
   if (/(?<!\\)https?:\/\/evil\.example/.test(text)) problems.push('bare link to evil.example');
   return problems;
+}
+
+export interface BotOnStandin {
+  standin: DiscordStandin;
+  store: Store;
+  bot: DiscordFrontEnd;
+  /** Stops the bot, closes the store and the stand-in, removes the tmp dir. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The real discord.js front end logged in to a fresh stand-in, over a SQLite archive in a
+ * tmp dir holding `feeds`; `seed` runs before the commands are registered.
+ */
+export async function startBotOnStandin(opts: {
+  commands: CommandDef[];
+  feeds: FeedSource[];
+  seed?: (store: Store) => Promise<void>;
+  deferAfterMs?: number;
+  tmpPrefix?: string;
+}): Promise<BotOnStandin> {
+  const standin = await startDiscordStandin();
+  const dir = mkdtempSync(join(tmpdir(), opts.tmpPrefix ?? 'gw-discord-'));
+  const config = loadConfig({
+    DISCORD_TOKEN: standin.token,
+    DISCORD_APP_ID: standin.appId,
+    DISCORD_API_URL: standin.apiUrl,
+    GOVWATCH_DB: join(dir, 'db.sqlite'),
+  });
+  const store = await openStore(config);
+  await store.upsertFeeds(opts.feeds);
+  await opts.seed?.(store);
+  const { commands } = opts;
+  await registerCommands({ token: standin.token, appId: standin.appId, apiUrl: standin.apiUrl, commands });
+  const bot = await startDiscord({
+    config,
+    store,
+    commands,
+    logger: silentLogger(),
+    ...(opts.deferAfterMs === undefined ? {} : { deferAfterMs: opts.deferAfterMs }),
+  });
+  return {
+    standin,
+    store,
+    bot,
+    async stop() {
+      await bot.stop();
+      await store.close();
+      await standin.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
