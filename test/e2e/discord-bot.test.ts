@@ -15,7 +15,6 @@ import type { Config } from '../../src/config.ts';
 import { loadConfig } from '../../src/config.ts';
 import { silentLogger } from '../../src/log.ts';
 import { THEME_IDS } from '../../src/model.ts';
-import { openStore } from '../../src/store/index.ts';
 import { registerCommands } from '../../src/platforms/discord/index.ts';
 import type {
   CommandOptionInput,
@@ -32,13 +31,18 @@ import {
   EXTRA_PATH,
   FEED_ID,
   FEED_PATH,
+  GUARDED_FEED_URLS,
   TestClock,
   deliverAll,
+  expectFirstPollArchivesFeed,
   newItem,
   nextUtcHour,
   pollOnce,
+  publishHostileAndNews,
+  runLiveBotWithAlertSubscription,
   startFeedWorld,
   until,
+  worldEnv,
 } from './support.ts';
 
 const STRING = 3;
@@ -76,11 +80,7 @@ function configFor(extra: Record<string, string> = {}): Config {
     DISCORD_TOKEN: standin.token,
     DISCORD_APP_ID: standin.appId,
     DISCORD_API_URL: standin.apiUrl,
-    GOVWATCH_DB: join(dir, 'govwatch.db'),
-    GOVWATCH_SOURCES: world.sourcesPath,
-    GOVWATCH_REPLICA_ID: 'e2e-discord',
-    // The feed's first poll counts as news (not only backlog), so digests have something to show.
-    GOVWATCH_NEW_ON_FIRST_POLL: String(BASE_ITEMS.length),
+    ...worldEnv(dir, world, 'e2e-discord'),
     ...extra,
   });
 }
@@ -137,10 +137,7 @@ const posted = (channel: string): StoredMessage[] =>
 
 describe('govwatch on Discord, end to end', () => {
   it('the first poll archives the operator feed served on 127.0.0.1', async () => {
-    expect(bot.platforms).toContain('discord');
-    await pollOnce(bot, clock);
-    expect(await bot.store.countItems()).toBe(BASE_ITEMS.length);
-    expect((await bot.store.getFeed(FEED_ID))!.state.lastError).toBeNull();
+    await expectFirstPollArchivesFeed(bot, clock, 'discord');
   });
 
   it('/themes lists the theme ids with descriptions', async () => {
@@ -195,11 +192,8 @@ describe('govwatch on Discord, end to end', () => {
     expect((await bot.store.listFeeds()).map((f) => f.id)).toEqual([FEED_ID]);
   });
 
-  it.each([
-    ['the feed server itself (loopback)', () => world.server.url(EXTRA_PATH)],
-    ['a private network address', () => 'http://10.0.0.1/feed'],
-  ])('an admin adding %s is refused while the guard is on', async (_what, url) => {
-    const rec = await run('feeds', [sub('add', [str('url', url())])], ADMIN);
+  it.each(GUARDED_FEED_URLS)('an admin adding %s is refused while the guard is on', async (_what, url) => {
+    const rec = await run('feeds', [sub('add', [str('url', url(world))])], ADMIN);
     expect(isEphemeral(rec)).toBe(true);
     expect(textOf(rec)).toMatch(/loopback|private|not allowed/i);
     expect((await bot.store.listFeeds()).map((f) => f.id)).toEqual([FEED_ID]);
@@ -277,10 +271,7 @@ describe('govwatch on Discord, end to end', () => {
   });
 
   it('a hostile feed title reaches the channel as inert text', async () => {
-    world.publish([
-      newItem('h1', HOSTILE),
-      newItem('n1', 'Regional internet shutdown ordered before the vote'),
-    ]);
+    publishHostileAndNews(world, HOSTILE);
     const before = standin.requests.length;
     await pollOnce(bot, clock);
     const sent = standin.requests
@@ -385,35 +376,13 @@ describe('govwatch on Discord, end to end', () => {
 describe('govwatch on Discord with its own heartbeat and outbox loop (no test seams)', () => {
   it('polls at start and the outbox loop posts the alerts of a pre-existing subscription', async () => {
     await bot.stop();
-    world.publish([
-      newItem('h1', HOSTILE),
-      newItem('n1', 'Regional internet shutdown ordered before the vote'),
-    ]);
+    publishHostileAndNews(world, HOSTILE);
     const fresh = configFor({ GOVWATCH_DB: join(dir, 'heartbeat.db') });
-    const setup = await openStore(fresh);
-    await setup.addSubscription({
-      target: { platform: 'discord', channelId: GENERAL, workspaceId: GUILD, kind: 'channel' },
-      filter: { themes: ['shutdowns'], regions: [], sources: [], keywords: [] },
-      mode: 'alert',
-      cron: null,
-      timezone: 'UTC',
-      createdBy: 'operator',
-    });
-    await setup.close();
-    const before = posted(GENERAL).length;
-    const live = await startBot(fresh, silentLogger());
-    try {
-      // The feed now serves two shutdown items (h1, n1), both news on this archive's first poll.
-      await until('both alerts in the channel', () => posted(GENERAL).length === before + 2, 15_000);
-      // The platform has the message a moment before the outbox records it as sent.
-      const sent = await until('both recorded as sent', async () => {
-        const done = await live.store.listOutbox({ status: 'sent' });
-        return done.length === 2 && done;
-      });
-      expect(sent.map((e) => e.kind)).toEqual(['alert', 'alert']);
-    } finally {
-      await live.stop();
-    }
+    const before = await runLiveBotWithAlertSubscription(
+      fresh,
+      { platform: 'discord', channelId: GENERAL, workspaceId: GUILD, kind: 'channel' },
+      () => posted(GENERAL).length,
+    );
     expect(posted(GENERAL).length).toBe(before + 2);
   }, 30_000);
 });

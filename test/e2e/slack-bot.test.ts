@@ -14,7 +14,6 @@ import type { Config } from '../../src/config.ts';
 import { loadConfig } from '../../src/config.ts';
 import { silentLogger } from '../../src/log.ts';
 import { THEME_IDS } from '../../src/model.ts';
-import { openStore } from '../../src/store/index.ts';
 import type { PostedMessage, ResponseRecord, SlackStandin } from '../support/slack-standin/index.ts';
 import { analyzeMrkdwn, mrkdwnTexts, startSlackStandin } from '../support/slack-standin/index.ts';
 import type { FeedWorld } from './support.ts';
@@ -23,13 +22,18 @@ import {
   EXTRA_PATH,
   FEED_ID,
   FEED_PATH,
+  GUARDED_FEED_URLS,
   TestClock,
   deliverAll,
+  expectFirstPollArchivesFeed,
   newItem,
   nextUtcHour,
   pollOnce,
+  publishHostileAndNews,
+  runLiveBotWithAlertSubscription,
   startFeedWorld,
   until,
+  worldEnv,
 } from './support.ts';
 
 const ADMIN = 'UADMIN0001';
@@ -52,11 +56,7 @@ function configFor(mode: 'socket' | 'http', extra: Record<string, string> = {}):
     ...(mode === 'socket'
       ? { SLACK_APP_TOKEN: standin.appToken }
       : { SLACK_SIGNING_SECRET: standin.signingSecret, SLACK_PORT: '0' }),
-    GOVWATCH_DB: join(dir, 'govwatch.db'),
-    GOVWATCH_SOURCES: world.sourcesPath,
-    GOVWATCH_REPLICA_ID: 'e2e-slack',
-    // The feed's first poll counts as news (not only backlog), so digests have something to show.
-    GOVWATCH_NEW_ON_FIRST_POLL: String(BASE_ITEMS.length),
+    ...worldEnv(dir, world, 'e2e-slack'),
     ...extra,
   });
 }
@@ -126,10 +126,7 @@ const visibleOf = (m: PostedMessage): string =>
 
 describe('govwatch on Slack, end to end', () => {
   it('the first poll archives the operator feed served on 127.0.0.1', async () => {
-    expect(bot.platforms).toContain('slack');
-    await pollOnce(bot, clock);
-    expect(await bot.store.countItems()).toBe(BASE_ITEMS.length);
-    expect((await bot.store.getFeed(FEED_ID))!.state.lastError).toBeNull();
+    await expectFirstPollArchivesFeed(bot, clock, 'slack');
   });
 
   it('/govwatch-themes lists the theme ids with descriptions', async () => {
@@ -176,11 +173,8 @@ describe('govwatch on Slack, end to end', () => {
     expect((await bot.store.listFeeds()).map((f) => f.id)).toEqual([FEED_ID]);
   });
 
-  it.each([
-    ['the feed server itself (loopback)', () => world.server.url(EXTRA_PATH)],
-    ['a private network address', () => 'http://10.0.0.1/feed'],
-  ])('an admin adding %s is refused while the guard is on', async (_what, url) => {
-    const r = await run('/govwatch-feeds', `add url:${url()}`, ADMIN);
+  it.each(GUARDED_FEED_URLS)('an admin adding %s is refused while the guard is on', async (_what, url) => {
+    const r = await run('/govwatch-feeds', `add url:${url(world)}`, ADMIN);
     expect(isEphemeral(r)).toBe(true);
     expect(shown(r)).toMatch(/loopback|private|not allowed/i);
     expect((await bot.store.listFeeds()).map((f) => f.id)).toEqual([FEED_ID]);
@@ -243,10 +237,7 @@ describe('govwatch on Slack, end to end', () => {
   });
 
   it('a hostile feed title reaches the channel as inert text', async () => {
-    world.publish([
-      newItem('h1', HOSTILE),
-      newItem('n1', 'Regional internet shutdown ordered before the vote'),
-    ]);
+    publishHostileAndNews(world, HOSTILE);
     await pollOnce(bot, clock);
     const alerts = standin.messagesIn(ALERTS);
     expect(alerts).toHaveLength(2);
@@ -348,39 +339,13 @@ describe('govwatch on Slack, end to end', () => {
 describe('govwatch on Slack with its own heartbeat and outbox loop (no test seams)', () => {
   it('polls at start and the outbox loop posts the alerts of a pre-existing subscription', async () => {
     await bot.stop();
-    world.publish([
-      newItem('h1', HOSTILE),
-      newItem('n1', 'Regional internet shutdown ordered before the vote'),
-    ]);
+    publishHostileAndNews(world, HOSTILE);
     const fresh = configFor('socket', { GOVWATCH_DB: join(dir, 'heartbeat.db') });
-    const setup = await openStore(fresh);
-    await setup.addSubscription({
-      target: { platform: 'slack', channelId: GENERAL, workspaceId: standin.teamId, kind: 'channel' },
-      filter: { themes: ['shutdowns'], regions: [], sources: [], keywords: [] },
-      mode: 'alert',
-      cron: null,
-      timezone: 'UTC',
-      createdBy: 'operator',
-    });
-    await setup.close();
-    const before = standin.messagesIn(GENERAL).length;
-    const live = await startBot(fresh, silentLogger());
-    try {
-      // The feed now serves two shutdown items (h1, n1), both news on this archive's first poll.
-      await until(
-        'both alerts in the channel',
-        () => standin.messagesIn(GENERAL).length === before + 2,
-        15_000,
-      );
-      // The platform has the message a moment before the outbox records it as sent.
-      const sent = await until('both recorded as sent', async () => {
-        const done = await live.store.listOutbox({ status: 'sent' });
-        return done.length === 2 && done;
-      });
-      expect(sent.map((e) => e.kind)).toEqual(['alert', 'alert']);
-    } finally {
-      await live.stop();
-    }
+    const before = await runLiveBotWithAlertSubscription(
+      fresh,
+      { platform: 'slack', channelId: GENERAL, workspaceId: standin.teamId, kind: 'channel' },
+      () => standin.messagesIn(GENERAL).length,
+    );
     await until('the Socket Mode connection closed', () => standin.connectedSockets === 0);
     expect(standin.messagesIn(GENERAL).length).toBe(before + 2);
   }, 30_000);

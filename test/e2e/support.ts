@@ -1,9 +1,15 @@
 // Shared pieces of the end-to-end tests: a local feed server with a sources file pointing at
 // it, a test clock the bot's scheduler and poller read (moved forward only), and waits on
-// conditions with deadlines.
+// conditions with deadlines; and the scenario steps the Discord and Slack runs share.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { expect } from 'vitest';
 import type { Bot } from '../../src/app.ts';
+import { startBot } from '../../src/app.ts';
+import type { Config } from '../../src/config.ts';
+import { silentLogger } from '../../src/log.ts';
+import type { Target } from '../../src/model.ts';
+import { openStore } from '../../src/store/index.ts';
 import type { RssItem } from '../support/feed-server.ts';
 import { rssRoute, startFeedServer } from '../support/feed-server.ts';
 import type { FeedServer } from '../support/feed-server.ts';
@@ -126,4 +132,78 @@ export async function until<T>(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/** The settings every e2e bot shares: archive and sources in `dir`, first poll counted as news. */
+export function worldEnv(dir: string, world: FeedWorld, replicaId: string): Record<string, string> {
+  return {
+    GOVWATCH_DB: join(dir, 'govwatch.db'),
+    GOVWATCH_SOURCES: world.sourcesPath,
+    GOVWATCH_REPLICA_ID: replicaId,
+    // The feed's first poll counts as news (not only backlog), so digests have something to show.
+    GOVWATCH_NEW_ON_FIRST_POLL: String(BASE_ITEMS.length),
+  };
+}
+
+/** The first poll archives the operator feed served on 127.0.0.1, without error. */
+export async function expectFirstPollArchivesFeed(
+  bot: Bot,
+  clock: TestClock,
+  platform: string,
+): Promise<void> {
+  expect(bot.platforms).toContain(platform);
+  await pollOnce(bot, clock);
+  expect(await bot.store.countItems()).toBe(BASE_ITEMS.length);
+  expect((await bot.store.getFeed(FEED_ID))!.state.lastError).toBeNull();
+}
+
+/** Feed URLs an admin may not add while the private-address guard is on. */
+export const GUARDED_FEED_URLS: [string, (world: FeedWorld) => string][] = [
+  ['the feed server itself (loopback)', (world) => world.server.url(EXTRA_PATH)],
+  ['a private network address', () => 'http://10.0.0.1/feed'],
+];
+
+/** The watched feed now serves a hostile title and a shutdown news item. */
+export function publishHostileAndNews(world: FeedWorld, hostileTitle: string): void {
+  world.publish([
+    newItem('h1', hostileTitle),
+    newItem('n1', 'Regional internet shutdown ordered before the vote'),
+  ]);
+}
+
+/**
+ * A bot with its own heartbeat and outbox loop (no test seams) on the fresh archive of `config`,
+ * which holds one shutdowns alert subscription for `target`: it polls at start and posts both
+ * shutdown alerts of the feed. `postedCount` reads the channel; returns its count before.
+ */
+export async function runLiveBotWithAlertSubscription(
+  config: Config,
+  target: Target,
+  postedCount: () => number,
+): Promise<number> {
+  const setup = await openStore(config);
+  await setup.addSubscription({
+    target,
+    filter: { themes: ['shutdowns'], regions: [], sources: [], keywords: [] },
+    mode: 'alert',
+    cron: null,
+    timezone: 'UTC',
+    createdBy: 'operator',
+  });
+  await setup.close();
+  const before = postedCount();
+  const live = await startBot(config, silentLogger());
+  try {
+    // The feed now serves two shutdown items (h1, n1), both news on this archive's first poll.
+    await until('both alerts in the channel', () => postedCount() === before + 2, 15_000);
+    // The platform has the message a moment before the outbox records it as sent.
+    const sent = await until('both recorded as sent', async () => {
+      const done = await live.store.listOutbox({ status: 'sent' });
+      return done.length === 2 && done;
+    });
+    expect(sent.map((e) => e.kind)).toEqual(['alert', 'alert']);
+  } finally {
+    await live.stop();
+  }
+  return before;
 }
