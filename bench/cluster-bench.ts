@@ -7,11 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { assignClusters, clearFeatureCache } from '../src/digest/cluster.ts';
 import { storyFeatures } from '../src/digest/story-features.ts';
 import type { StoredItem } from '../src/model.ts';
-
-interface BenchReport {
-  name: string;
-  lines: string[];
-}
+import type { BenchReport } from './lib.ts';
+import { runWhenMain } from './lib.ts';
 
 interface PairItem {
   feedId: string;
@@ -125,7 +122,4 @@ export async function run(opts: { quick: boolean }): Promise<BenchReport> {
   };
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const report = await run({ quick: process.argv.includes('--quick') });
-  console.log([report.name, ...report.lines.map((l) => `  ${l}`)].join('\n'));
-}
+await runWhenMain(import.meta.url, run);

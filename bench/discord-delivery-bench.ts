@@ -6,7 +6,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { Digest } from '../src/digest/types.ts';
 import { createDeliveryWorker } from '../src/delivery/worker.ts';
 import { silentLogger } from '../src/log.ts';
@@ -15,11 +14,8 @@ import { createDiscordRest, createDiscordSender } from '../src/platforms/discord
 import { renderOutbound } from '../src/platforms/discord/sender.ts';
 import { openStore } from '../src/store/index.ts';
 import { startDiscordStandin } from '../test/support/discord-standin/index.ts';
-
-export interface BenchReport {
-  name: string;
-  lines: string[];
-}
+import type { BenchReport } from './lib.ts';
+import { runWhenMain } from './lib.ts';
 
 const GLOBAL_PER_SECOND = 50;
 const PER_CHANNEL = { limit: 5, windowMs: 5_000 };
@@ -168,7 +164,4 @@ export async function run(opts: { quick: boolean }): Promise<BenchReport> {
   }
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const report = await run({ quick: process.argv.includes('--quick') });
-  console.log(`# ${report.name}\n${report.lines.join('\n')}`);
-}
+await runWhenMain(import.meta.url, run);

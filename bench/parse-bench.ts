@@ -5,11 +5,8 @@
 import { XMLParser } from 'fast-xml-parser';
 import Parser from 'rss-parser';
 import { parseFeed } from '../src/ingest/parse.ts';
-
-interface BenchReport {
-  name: string;
-  lines: string[];
-}
+import type { BenchReport } from './lib.ts';
+import { runWhenMain } from './lib.ts';
 
 function makeRss(items: number): string {
   const parts: string[] = [];
@@ -69,8 +66,4 @@ export async function run(opts: { quick: boolean }): Promise<BenchReport> {
   };
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const report = await run({ quick: process.argv.includes('--quick') });
-  console.log(`## ${report.name}`);
-  for (const line of report.lines) console.log(`  ${line}`);
-}
+await runWhenMain(import.meta.url, run);

@@ -12,7 +12,6 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import type { TaggedItem } from '../src/model.ts';
 import { copyStore } from '../src/store/copy.ts';
@@ -20,11 +19,8 @@ import { openPostgresStoreImpl } from '../src/store/postgres/index.ts';
 import { openSqliteStore } from '../src/store/sqlite/index.ts';
 import type { Store } from '../src/store/types.ts';
 import { BENCH_FEEDS, benchItem, benchQueries, mulberry32 } from './search-bench.ts';
-
-export interface BenchReport {
-  name: string;
-  lines: string[];
-}
+import type { BenchReport } from './lib.ts';
+import { f1, latencySummary, runWhenMain } from './lib.ts';
 
 const NAME = 'pg-search-bench: PostgreSQL archive search vs SQLite, db copy';
 
@@ -35,18 +31,6 @@ function databaseUrl(): string | undefined {
     process.env.DATABASE_URL
   );
 }
-
-function pct(sorted: number[], p: number): number {
-  if (!sorted.length) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-
-function summary(ms: number[]): { p50: number; p95: number; p99: number; max: number } {
-  const s = [...ms].sort((a, b) => a - b);
-  return { p50: pct(s, 50), p95: pct(s, 95), p99: pct(s, 99), max: s.at(-1) ?? NaN };
-}
-
-const f1 = (n: number) => n.toFixed(1);
 
 async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
   const t = performance.now();
@@ -149,8 +133,8 @@ export async function run(opts: {
       if (pIds.join() === sIds.join()) sameTop += 1;
       overlap += sIds.length ? pIds.filter((id) => sIds.includes(id)).length / sIds.length : 1;
     }
-    const sp = summary(onPg);
-    const ss = summary(onSqlite);
+    const sp = latencySummary(onPg);
+    const ss = latencySummary(onSqlite);
     lines.push(
       `queries: ${queries.length} (search-bench's set: common/rare/multiword English, Russian, Chinese, filters)`,
     );
@@ -172,7 +156,7 @@ export async function run(opts: {
     lines.push('p95 by query kind (PostgreSQL / SQLite):');
     for (const [kind, v] of byKind) {
       lines.push(
-        `  ${kind.padEnd(20)} ${f1(summary(v.pg).p95).padStart(7)} ms / ${f1(summary(v.sqlite).p95).padStart(7)} ms`,
+        `  ${kind.padEnd(20)} ${f1(latencySummary(v.pg).p95).padStart(7)} ms / ${f1(latencySummary(v.sqlite).p95).padStart(7)} ms`,
       );
     }
 
@@ -210,14 +194,4 @@ export async function run(opts: {
   return { name: NAME, lines };
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const argv = process.argv.slice(2);
-  const itemsArg = argv.indexOf('--items');
-  const items = itemsArg >= 0 ? Number(argv[itemsArg + 1]) : undefined;
-  const report = await run({
-    quick: argv.includes('--quick'),
-    ...(items ? { items } : {}),
-    log: (l) => process.stderr.write(`${l}\n`),
-  });
-  process.stdout.write(`## ${report.name}\n${report.lines.map((l) => `  ${l}`).join('\n')}\n`);
-}
+await runWhenMain(import.meta.url, run);

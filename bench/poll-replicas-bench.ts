@@ -14,7 +14,6 @@
 // Needs PostgreSQL: GOVWATCH_TEST_DATABASE_URL or DATABASE_URL (a server where the user may
 // CREATE DATABASE); skipped with a message otherwise. `--quick`: 300 feeds.
 import { cpus, loadavg } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import type { FeedSource } from '../src/model.ts';
 import { openStore } from '../src/store/index.ts';
 import type { GeneratedItem } from '../test/support/replicas.ts';
@@ -26,11 +25,8 @@ import {
   stopReplica,
   waitFor,
 } from '../test/support/replicas.ts';
-
-export interface BenchReport {
-  name: string;
-  lines: string[];
-}
+import type { BenchReport } from './lib.ts';
+import { runWhenMain } from './lib.ts';
 
 const NAME = 'poll-replicas-bench';
 const ANSWER_MS = 200;
@@ -174,7 +170,4 @@ export async function run(opts: { quick: boolean }): Promise<BenchReport> {
   };
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const report = await run({ quick: process.argv.includes('--quick') });
-  process.stdout.write(`## ${report.name}\n${report.lines.map((l) => `  ${l}`).join('\n')}\n`);
-}
+await runWhenMain(import.meta.url, run);

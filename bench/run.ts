@@ -3,11 +3,7 @@
 // the baseline each one names, measured in the same run.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-
-export interface BenchReport {
-  name: string;
-  lines: string[];
-}
+import type { BenchReport } from './lib.ts';
 
 const BENCHES = [
   'parse-bench',

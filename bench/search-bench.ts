@@ -10,18 +10,14 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { FeedSource, TaggedItem, ThemeId } from '../src/model.ts';
 import { THEME_IDS } from '../src/model.ts';
 import { parseQuery } from '../src/store/search-text.ts';
 import { openSqliteStore, type SqliteStore } from '../src/store/sqlite/index.ts';
 import { textMatch } from '../src/store/sqlite/search.ts';
 import type { SearchQuery } from '../src/store/types.ts';
-
-export interface BenchReport {
-  name: string;
-  lines: string[];
-}
+import type { BenchReport } from './lib.ts';
+import { f1, latencySummary, runWhenMain } from './lib.ts';
 
 // Seeded PRNG ---------------------------------------------------------------------------
 
@@ -297,18 +293,6 @@ function naiveSearch(store: SqliteStore, q: SearchQuery): number[] {
 
 // Measurement -----------------------------------------------------------------------------
 
-function pct(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-
-function summary(ms: number[]): { p50: number; p95: number; p99: number; max: number } {
-  const s = [...ms].sort((a, b) => a - b);
-  return { p50: pct(s, 50), p95: pct(s, 95), p99: pct(s, 99), max: s[s.length - 1] ?? NaN };
-}
-
-const f1 = (n: number) => n.toFixed(1);
-
 export async function run(opts: {
   quick: boolean;
   items?: number;
@@ -403,8 +387,8 @@ export async function run(opts: {
       }
       if (i % 50 === 49) log(`queries: ${i + 1}/${queries.length}`);
     }
-    const so = summary(ours);
-    const sn = summary(naive);
+    const so = latencySummary(ours);
+    const sn = latencySummary(naive);
     lines.push(
       `queries: ${queries.length} (common/rare/multiword English, Russian forms, Chinese, 50 with filters)`,
     );
@@ -417,15 +401,15 @@ export async function run(opts: {
     lines.push(
       `ratio naive/ours: p50 ×${f1(sn.p50 / so.p50)}  p95 ×${f1(sn.p95 / so.p95)}  p99 ×${f1(sn.p99 / so.p99)}  (target p95 < 50 ms: ${so.p95 < 50 ? 'met' : 'NOT met'})`,
     );
-    const co = summary(oursCpu);
-    const cn = summary(naiveCpu);
+    const co = latencySummary(oursCpu);
+    const cn = latencySummary(naiveCpu);
     lines.push(
       `CPU time per query (robust to other load): ours p50 ${f1(co.p50)} / p95 ${f1(co.p95)} / p99 ${f1(co.p99)} ms; naive p50 ${f1(cn.p50)} / p95 ${f1(cn.p95)} / p99 ${f1(cn.p99)} ms; ratio p95 ×${f1(cn.p95 / co.p95)}`,
     );
     lines.push('wall-clock p95 by query kind:');
     for (const [kind, v] of byKind) {
-      const o = summary(v.ours);
-      const nv = summary(v.naive);
+      const o = latencySummary(v.ours);
+      const nv = latencySummary(v.naive);
       lines.push(
         `  ${kind.padEnd(20)} p95 ours ${f1(o.p95).padStart(6)} ms  naive ${f1(nv.p95).padStart(7)} ms`,
       );
@@ -444,14 +428,4 @@ export async function run(opts: {
   return { name: 'search-bench: SQLite archive search vs naive FTS5 bm25', lines };
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const argv = process.argv.slice(2);
-  const itemsArg = argv.indexOf('--items');
-  const items = itemsArg >= 0 ? Number(argv[itemsArg + 1]) : undefined;
-  const report = await run({
-    quick: argv.includes('--quick'),
-    ...(items ? { items } : {}),
-    log: (l) => process.stderr.write(`${l}\n`),
-  });
-  process.stdout.write(`## ${report.name}\n${report.lines.map((l) => `  ${l}`).join('\n')}\n`);
-}
+await runWhenMain(import.meta.url, run);

@@ -10,11 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { loadTagger } from '../src/tagging/tagger.ts';
 import { normalizeText } from '../src/tagging/normalize.ts';
-
-interface BenchReport {
-  name: string;
-  lines: string[];
-}
+import type { BenchReport } from './lib.ts';
+import { runWhenMain } from './lib.ts';
 
 interface Item {
   title: string;
@@ -119,7 +116,4 @@ export async function run(opts: { quick: boolean }): Promise<BenchReport> {
   };
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const report = await run({ quick: process.argv.includes('--quick') });
-  process.stdout.write(`${report.name}\n${report.lines.map((l) => `  ${l}`).join('\n')}\n`);
-}
+await runWhenMain(import.meta.url, run);
