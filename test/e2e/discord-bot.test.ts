@@ -19,12 +19,11 @@ import { registerCommands } from '../../src/platforms/discord/index.ts';
 import type {
   CommandOptionInput,
   DiscordStandin,
-  InteractionRecord,
   InteractOptions,
   StoredMessage,
 } from '../support/discord-standin/index.ts';
 import { MEMBER_PERMISSIONS, PERMISSIONS, startDiscordStandin } from '../support/discord-standin/index.ts';
-import { activeMarkup, visibleText } from '../platforms/discord/helpers.ts';
+import { activeMarkup, isEphemeral, textOf, visibleText } from '../platforms/discord/helpers.ts';
 import type { FeedWorld } from './support.ts';
 import {
   BASE_ITEMS,
@@ -125,12 +124,6 @@ afterAll(async () => {
 async function run(name: string, options: CommandOptionInput[] = [], who: InteractOptions = {}) {
   return standin.waitForAnswer(await standin.command(name, options, who), 8_000);
 }
-const textOf = (rec: InteractionRecord): string =>
-  [rec.original, ...rec.followups]
-    .filter((m): m is StoredMessage => m !== null)
-    .map(visibleText)
-    .join('\n');
-const isEphemeral = (rec: InteractionRecord): boolean => ((rec.original?.flags ?? 0) & 64) === 64;
 /** Messages the bot itself posted to a channel (not interaction replies). */
 const posted = (channel: string): StoredMessage[] =>
   (standin.messages.get(channel) ?? []).filter((m) => !m.interaction_id && !m.webhook_id);

@@ -6,7 +6,7 @@ import { UserError } from '../../../src/model.ts';
 import type { DiscordStandin, InteractionRecord } from '../../support/discord-standin/index.ts';
 import { MEMBER_PERMISSIONS, PERMISSIONS } from '../../support/discord-standin/index.ts';
 import type { BotOnStandin } from './helpers.ts';
-import { activeMarkup, startBotOnStandin, visibleText } from './helpers.ts';
+import { activeMarkup, isEphemeral, startBotOnStandin, textOf } from './helpers.ts';
 
 const STRING = 3;
 const INTEGER = 4;
@@ -160,12 +160,6 @@ describe('Discord commands end to end (discord.js against the stand-in)', () => 
   });
 
   const answered = async (p: Promise<InteractionRecord>) => standin.waitForAnswer(await p);
-  const textOf = (rec: InteractionRecord) =>
-    [rec.original, ...rec.followups]
-      .filter((m) => m)
-      .map((m) => visibleText(m!))
-      .join('\n');
-  const isEphemeral = (rec: InteractionRecord) => ((rec.original?.flags ?? 0) & 64) === 64;
 
   it('registers the command definitions Discord accepts', () => {
     const names = standin.commands.global.map((c) => c.name);

@@ -11,7 +11,7 @@ import type {
 } from '../../support/discord-standin/index.ts';
 import { MEMBER_PERMISSIONS, PERMISSIONS } from '../../support/discord-standin/index.ts';
 import type { BotOnStandin } from './helpers.ts';
-import { activeMarkup, startBotOnStandin, visibleText } from './helpers.ts';
+import { activeMarkup, isEphemeral, startBotOnStandin, textOf, visibleText } from './helpers.ts';
 
 const STRING = 3;
 const SUBCOMMAND = 1;
@@ -66,12 +66,6 @@ describe('govwatch commands on Discord', () => {
   });
 
   const answered = async (p: Promise<InteractionRecord>) => standin.waitForAnswer(await p, 8_000);
-  const textOf = (rec: InteractionRecord) =>
-    [rec.original, ...rec.followups]
-      .filter((m) => m)
-      .map((m) => visibleText(m!))
-      .join('\n');
-  const isEphemeral = (rec: InteractionRecord) => ((rec.original?.flags ?? 0) & 64) === 64;
 
   it('registers every command in a form Discord accepts', async () => {
     expect(standin.commands.global.map((c) => c.name)).toEqual(allCommands.map((c) => c.name));

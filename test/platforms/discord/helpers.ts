@@ -11,7 +11,11 @@ import type { DiscordFrontEnd } from '../../../src/platforms/discord/index.ts';
 import { registerCommands, startDiscord } from '../../../src/platforms/discord/index.ts';
 import { openStore } from '../../../src/store/index.ts';
 import type { Store } from '../../../src/store/types.ts';
-import type { DiscordStandin, StoredMessage } from '../../support/discord-standin/index.ts';
+import type {
+  DiscordStandin,
+  InteractionRecord,
+  StoredMessage,
+} from '../../support/discord-standin/index.ts';
 import { startDiscordStandin } from '../../support/discord-standin/index.ts';
 
 export function sampleItem(id: number, over: Partial<StoredItem> = {}): StoredItem {
@@ -46,6 +50,17 @@ export function visibleText(m: StoredMessage): string {
   for (const e of m.embeds) parts.push(String(e.title ?? ''), String(e.description ?? ''));
   return parts.join('\n');
 }
+
+/** Everything a user sees of an interaction's answer: the original reply and follow-ups. */
+export function textOf(rec: InteractionRecord): string {
+  return [rec.original, ...rec.followups]
+    .filter((m): m is StoredMessage => m !== null)
+    .map(visibleText)
+    .join('\n');
+}
+
+/** Whether the answer is shown to the caller only (Discord's EPHEMERAL message flag). */
+export const isEphemeral = (rec: InteractionRecord): boolean => ((rec.original?.flags ?? 0) & 64) === 64;
 
 /**
  * Problems that would make feed text active on Discord: unescaped mass/role/user mentions,
