@@ -4,7 +4,14 @@ import { runDigest } from '../src/digest/run.ts';
 import { UserError, targetKey } from '../src/model.ts';
 import type { SubscriptionFilter } from '../src/model.ts';
 import { digestBlocks } from './lib/blocks.ts';
-import { describeCron, scheduleCron, stringOption, timeOption, timezoneOption } from './lib/options.ts';
+import {
+  describeCron,
+  scheduleCron,
+  scheduleOptions,
+  stringOption,
+  timeOption,
+  timezoneOption,
+} from './lib/options.ts';
 
 const EVERYTHING: SubscriptionFilter = { themes: [], regions: [], sources: [], keywords: [] };
 
@@ -39,25 +46,7 @@ export const digest: CommandDef = {
       name: 'schedule',
       description: "Set this channel's digest time",
       permission: 'admin',
-      options: [
-        {
-          name: 'frequency',
-          description: 'daily or weekly',
-          type: 'string',
-          choices: [
-            { name: 'daily', value: 'daily' },
-            { name: 'weekly', value: 'weekly' },
-          ],
-        },
-        { name: 'time', description: 'HH:MM, 24-hour (default 08:00)', type: 'string' },
-        {
-          name: 'timezone',
-          description: 'IANA time zone, e.g. Europe/Berlin',
-          type: 'string',
-          required: true,
-        },
-        { name: 'day', description: 'Weekday for weekly digests (mon…sun)', type: 'string' },
-      ],
+      options: scheduleOptions({ timezoneRequired: true }),
     },
   ],
   async run(ctx) {

@@ -5,6 +5,7 @@ import {
   listOption,
   regionsOption,
   scheduleCron,
+  scheduleOptions,
   stringOption,
   themesOption,
   timeOption,
@@ -40,18 +41,7 @@ export const subscribe: CommandDef = {
         { name: 'alert', value: 'alert' },
       ],
     },
-    {
-      name: 'frequency',
-      description: 'Digest frequency',
-      type: 'string',
-      choices: [
-        { name: 'daily', value: 'daily' },
-        { name: 'weekly', value: 'weekly' },
-      ],
-    },
-    { name: 'day', description: 'Weekday of a weekly digest (mon…sun)', type: 'string' },
-    { name: 'time', description: 'Digest time, HH:MM (default 08:00)', type: 'string' },
-    { name: 'timezone', description: 'IANA time zone, e.g. Europe/Berlin (default UTC)', type: 'string' },
+    ...scheduleOptions(),
     {
       name: 'scope',
       description: 'This channel (admins) or me (by direct message)',

@@ -2,7 +2,7 @@
 // platform shows to the caller only, so the caller can fix the option and retry.
 import { THEME_IDS, UserError, isThemeId } from '../../src/model.ts';
 import type { RegionCode, ThemeId } from '../../src/model.ts';
-import type { OptionValues } from '../../src/chat/types.ts';
+import type { CommandOption, OptionValues } from '../../src/chat/types.ts';
 
 export function stringOption(options: OptionValues, name: string): string | undefined {
   const value = options[name];
@@ -123,4 +123,27 @@ export function describeCron(cron: string, timezone: string): string {
   if (dow === '*') return `daily at ${time} ${timezone}`;
   const day = WEEKDAYS[Number(dow)];
   return day ? `weekly on ${day} at ${time} ${timezone}` : `on cron "${cron}" (${timezone})`;
+}
+
+/** The options that set a digest schedule, shared by /subscribe and /digest schedule. */
+export function scheduleOptions(opts: { timezoneRequired?: boolean } = {}): CommandOption[] {
+  return [
+    {
+      name: 'frequency',
+      description: 'Digest frequency: daily or weekly',
+      type: 'string',
+      choices: [
+        { name: 'daily', value: 'daily' },
+        { name: 'weekly', value: 'weekly' },
+      ],
+    },
+    { name: 'day', description: 'Weekday of a weekly digest (mon…sun)', type: 'string' },
+    { name: 'time', description: 'Digest time, HH:MM 24-hour (default 08:00)', type: 'string' },
+    {
+      name: 'timezone',
+      description: 'IANA time zone, e.g. Europe/Berlin',
+      type: 'string',
+      ...(opts.timezoneRequired ? { required: true } : {}),
+    },
+  ];
 }
