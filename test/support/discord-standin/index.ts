@@ -153,6 +153,23 @@ export interface DiscordStandin {
   close(): Promise<void>;
 }
 
+/** A guild member object as the gateway sends it (GUILD_CREATE, INTERACTION_CREATE). */
+function memberJson(user: unknown): Record<string, unknown> {
+  return {
+    user,
+    roles: [],
+    joined_at: new Date().toISOString(),
+    deaf: false,
+    mute: false,
+    flags: 0,
+    nick: null,
+    avatar: null,
+    premium_since: null,
+    pending: false,
+    communication_disabled_until: null,
+  };
+}
+
 function snowflakes(): () => string {
   let seq = 0n;
   return () => {
@@ -279,21 +296,7 @@ export async function startDiscordStandin(opts: StandinOptions = {}): Promise<Di
     stickers: [],
     channels: g.channels.map((c) => channelJson(c.id)),
     threads: [],
-    members: [
-      {
-        user: botUser,
-        roles: [],
-        joined_at: new Date().toISOString(),
-        deaf: false,
-        mute: false,
-        flags: 0,
-        nick: null,
-        avatar: null,
-        premium_since: null,
-        pending: false,
-        communication_disabled_until: null,
-      },
-    ],
+    members: [memberJson(botUser)],
     presences: [],
     voice_states: [],
     stage_instances: [],
@@ -787,20 +790,7 @@ export async function startDiscordStandin(opts: StandinOptions = {}): Promise<Di
       guild_id: guild.id,
       channel_id: channelId,
       channel: { ...channelJson(channelId), permissions: String(who.permissions ?? MEMBER_PERMISSIONS) },
-      member: {
-        user,
-        roles: [],
-        permissions: String(who.permissions ?? MEMBER_PERMISSIONS),
-        joined_at: new Date().toISOString(),
-        deaf: false,
-        mute: false,
-        flags: 0,
-        nick: null,
-        avatar: null,
-        premium_since: null,
-        pending: false,
-        communication_disabled_until: null,
-      },
+      member: { ...memberJson(user), permissions: String(who.permissions ?? MEMBER_PERMISSIONS) },
       app_permissions: String(MEMBER_PERMISSIONS),
       locale: 'en-US',
       guild_locale: 'en-US',
