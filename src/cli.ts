@@ -1,7 +1,6 @@
 // The `govwatch` command line. Each command's work lives in src/cli/<command>.ts; this file
 // only declares the commands and turns errors into one clear line and an exit code.
 import { Command, InvalidArgumentError } from 'commander';
-import { loadConfig } from './config.ts';
 import type { Config } from './config.ts';
 import { UserError } from './model.ts';
 
@@ -16,8 +15,10 @@ function positiveInt(value: string): number {
   return n;
 }
 
-function configOf(program: Command): Config {
+// The configuration (and zod) is loaded only when a command runs: `--help` needs neither.
+async function configOf(program: Command): Promise<Config> {
   const opts = program.opts<GlobalOptions>();
+  const { loadConfig } = await import('./config.ts');
   return loadConfig(process.env, { db: opts.db, sources: opts.sources });
 }
 
@@ -37,7 +38,7 @@ export function buildProgram(): Command {
     .option('--json', 'print JSON')
     .action(async (input: string, opts: { contentType?: string; json?: boolean }) => {
       const { runParse } = await import('./cli/parse.ts');
-      await runParse(configOf(program), input, opts);
+      await runParse(await configOf(program), input, opts);
     });
 
   program
@@ -57,7 +58,7 @@ export function buildProgram(): Command {
     .option('--force', 'poll every feed now, ignoring next-check times and backoff')
     .action(async (opts: { once?: boolean; force?: boolean }) => {
       const { runPoll } = await import('./cli/poll.ts');
-      await runPoll(configOf(program), opts);
+      await runPoll(await configOf(program), opts);
     });
 
   program
@@ -72,7 +73,7 @@ export function buildProgram(): Command {
     .option('--json', 'print JSON')
     .action(async (words: string[], opts) => {
       const { runSearch } = await import('./cli/search.ts');
-      await runSearch(configOf(program), words.join(' '), opts);
+      await runSearch(await configOf(program), words.join(' '), opts);
     });
 
   program
@@ -88,7 +89,7 @@ export function buildProgram(): Command {
     .option('--format <format>', 'text, markdown or json', 'text')
     .action(async (opts) => {
       const { runDigestCommand } = await import('./cli/digest.ts');
-      await runDigestCommand(configOf(program), { ...opts, sources: opts.source });
+      await runDigestCommand(await configOf(program), { ...opts, sources: opts.source });
     });
 
   const feeds = program.command('feeds').description('manage sources (feeds/sources.yaml and the archive)');
@@ -98,7 +99,7 @@ export function buildProgram(): Command {
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }) => {
       const { feedsList } = await import('./cli/feeds.ts');
-      await feedsList(configOf(program), opts);
+      await feedsList(await configOf(program), opts);
     });
   feeds
     .command('add')
@@ -109,7 +110,7 @@ export function buildProgram(): Command {
     .option('--language <code>', 'language code (default: from the feed)')
     .action(async (url: string, opts) => {
       const { feedsAdd } = await import('./cli/feeds.ts');
-      await feedsAdd(configOf(program), url, opts);
+      await feedsAdd(await configOf(program), url, opts);
     });
   feeds
     .command('remove')
@@ -117,7 +118,7 @@ export function buildProgram(): Command {
     .argument('<id>')
     .action(async (id: string) => {
       const { feedsRemove } = await import('./cli/feeds.ts');
-      await feedsRemove(configOf(program), id);
+      await feedsRemove(await configOf(program), id);
     });
   feeds
     .command('import')
@@ -125,14 +126,14 @@ export function buildProgram(): Command {
     .argument('<opml>')
     .action(async (file: string) => {
       const { feedsImport } = await import('./cli/feeds.ts');
-      await feedsImport(configOf(program), file);
+      await feedsImport(await configOf(program), file);
     });
   feeds
     .command('export')
     .description('print the sources as OPML 2.0')
     .action(async () => {
       const { feedsExport } = await import('./cli/feeds.ts');
-      await feedsExport(configOf(program));
+      await feedsExport(await configOf(program));
     });
 
   program
@@ -142,7 +143,7 @@ export function buildProgram(): Command {
     )
     .action(async () => {
       const { runStart } = await import('./cli/start.ts');
-      await runStart(configOf(program));
+      await runStart(await configOf(program));
     });
 
   program
@@ -153,7 +154,7 @@ export function buildProgram(): Command {
     .option('--keep <path>', 'keep the demo archive at this path instead of a temporary file')
     .action(async (opts: { keep?: string }) => {
       const { runDemo } = await import('./cli/demo.ts');
-      await runDemo(configOf(program), opts);
+      await runDemo(await configOf(program), opts);
     });
 
   program
@@ -161,7 +162,7 @@ export function buildProgram(): Command {
     .description('apply archive migrations (SQLite file, or PostgreSQL when DATABASE_URL is set)')
     .action(async () => {
       const { runMigrate } = await import('./cli/db.ts');
-      await runMigrate(configOf(program));
+      await runMigrate(await configOf(program));
     });
 
   program
@@ -172,7 +173,7 @@ export function buildProgram(): Command {
     .requiredOption('--to <database-url>', 'postgres://… target')
     .action(async (opts: { to: string }) => {
       const { runDbCopy } = await import('./cli/db.ts');
-      await runDbCopy(configOf(program), opts.to);
+      await runDbCopy(await configOf(program), opts.to);
     });
 
   program
@@ -181,7 +182,7 @@ export function buildProgram(): Command {
     .option('--guild <id>', 'register in this guild only (instant; global takes up to an hour)')
     .action(async (opts: { guild?: string }) => {
       const { runRegisterCommands } = await import('./cli/register.ts');
-      await runRegisterCommands(configOf(program), opts);
+      await runRegisterCommands(await configOf(program), opts);
     });
 
   return program;

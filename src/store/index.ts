@@ -8,30 +8,6 @@ import type { Store } from './types.ts';
 
 export type { Store } from './types.ts';
 
-interface PostgresModule {
-  openPostgresStore(url: string, logger: Logger): Promise<Store>;
-}
-
-// A runtime path (not a static import) so the SQLite build never loads `pg` and the
-// type-check does not depend on the PostgreSQL adapter's file.
-const POSTGRES_MODULE = './postgres/index.ts';
-
-async function loadPostgres(): Promise<PostgresModule> {
-  const href = new URL(POSTGRES_MODULE, import.meta.url).href;
-  let mod: Partial<PostgresModule>;
-  try {
-    mod = (await import(href)) as Partial<PostgresModule>;
-  } catch (err) {
-    throw new Error(`the PostgreSQL adapter could not be loaded from ${POSTGRES_MODULE}: ${String(err)}`, {
-      cause: err,
-    });
-  }
-  if (typeof mod.openPostgresStore !== 'function') {
-    throw new Error(`${POSTGRES_MODULE} does not export openPostgresStore(url, logger)`);
-  }
-  return mod as PostgresModule;
-}
-
 /**
  * Open the archive named by the configuration: PostgreSQL at `databaseUrl` when set, else a
  * SQLite file at `dbPath` (parent directory created; `:memory:` for a throwaway archive).
@@ -41,8 +17,9 @@ export async function openStore(
   logger: Logger = silentLogger(),
 ): Promise<Store> {
   if (config.databaseUrl) {
-    const pg = await loadPostgres();
-    return pg.openPostgresStore(config.databaseUrl, logger);
+    // Loaded only here, so a SQLite run never loads `pg`.
+    const { openPostgresStore } = await import('./postgres/index.ts');
+    return openPostgresStore(config.databaseUrl, logger);
   }
   return openSqliteStore(config.dbPath, { logger });
 }
