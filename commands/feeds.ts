@@ -1,26 +1,60 @@
-import type { CommandDef, ReplyBlock } from '../src/chat/types.ts';
-import { probeFeed } from '../src/ingest/probe.ts';
+import type { CommandContext, CommandDef, Reply, ReplyBlock } from '../src/chat/types.ts';
+import { discoveryNote, freeId, probeFeed } from '../src/ingest/probe.ts';
 import { UserError } from '../src/model.ts';
 import { urlKey } from '../src/sources/schema.ts';
+import { feedHealth } from '../src/sources/status.ts';
 import type { FeedRecord } from '../src/model.ts';
 import { stringOption } from './lib/options.ts';
 
 function feedLine(f: FeedRecord): string {
-  const health =
-    f.state.consecutiveFailures > 0
-      ? `failing ×${f.state.consecutiveFailures}`
-      : f.state.lastSuccessAt
-        ? 'ok'
-        : 'not polled yet';
-  return `${f.id}: ${f.name} (${f.kind}, ${f.language}, ${f.itemCount} items, ${health})`;
+  return `${f.id}: ${f.name} (${f.kind}, ${f.language}, ${f.itemCount} items) · ${feedHealth(f).join(' · ')}`;
+}
+
+const reply = (text: string): Reply => ({ ephemeral: true, blocks: [{ type: 'paragraph', text }] });
+
+/**
+ * `/feeds pause|resume`: chat may pause and resume only the feeds added from chat (as it
+ * may remove only those), and not undo a pause the operator made.
+ */
+async function setPaused(ctx: CommandContext, pause: boolean): Promise<Reply> {
+  const id = stringOption(ctx.options, 'id');
+  if (!id) throw new UserError('bad-option', 'give the feed `id` (see /feeds list)');
+  const feed = await ctx.store.getFeed(id);
+  if (!feed) throw new UserError('not-found', `no feed with id ${id}; see /feeds list`);
+  if (feed.origin === 'operator') {
+    throw new UserError(
+      'operator-feed',
+      `${id} comes from the operator's sources file; ask the operator to run \`govwatch feeds ${pause ? 'pause' : 'resume'} ${id}\``,
+    );
+  }
+  if (pause) {
+    if (feed.paused) return reply(`${id} is already paused.`);
+    await ctx.store.setFeedPaused(id, { at: new Date().toISOString(), by: 'chat' });
+    ctx.logger.info({ feed_id: id, paused_by: ctx.caller.id }, 'feed paused from chat');
+    return reply(
+      `Paused ${id}: it is not polled until /feeds resume; its ${feed.itemCount} items stay searchable.`,
+    );
+  }
+  if (!feed.paused) return reply(`${id} is not paused.`);
+  if (feed.paused.by !== 'chat') {
+    throw new UserError(
+      'operator-paused',
+      `${id} was paused by the operator; ask the operator to run \`govwatch feeds resume ${id}\``,
+    );
+  }
+  await ctx.store.setFeedPaused(id, null);
+  ctx.logger.info({ feed_id: id, resumed_by: ctx.caller.id }, 'feed resumed from chat');
+  return reply(`Resumed ${id}: it is polled again from the next poll.`);
 }
 
 export const feeds: CommandDef = {
   name: 'feeds',
   description: 'Manage the sources govwatch follows (admins)',
   help:
-    '`/feeds list` shows the sources; `/feeds add url:<feed url>` adds one (it must be a public RSS, Atom or ' +
-    'JSON feed); `/feeds remove id:<feed id>` removes one; `/feeds status` shows failing feeds and deliveries.',
+    '`/feeds list` shows the sources and their health; `/feeds add url:<feed or page url>` adds one (a public ' +
+    'RSS, Atom or JSON feed, or a web page that names one); `/feeds pause id:<feed id>` and `/feeds resume` ' +
+    'stop and restart polling a feed added from chat; `/feeds remove id:<feed id>` removes one; ' +
+    '`/feeds status` shows failing feeds and deliveries.',
   permission: 'admin',
   options: [],
   subcommands: [
@@ -29,7 +63,38 @@ export const feeds: CommandDef = {
       name: 'add',
       description: 'Follow a new feed',
       options: [
-        { name: 'url', description: 'Feed URL (RSS, Atom or JSON Feed)', type: 'string', required: true },
+        {
+          name: 'url',
+          description: 'Feed URL (RSS, Atom, JSON Feed) or a page of the site',
+          type: 'string',
+          required: true,
+        },
+      ],
+    },
+    {
+      name: 'pause',
+      description: 'Stop polling a feed added from chat (its items stay)',
+      options: [
+        {
+          name: 'id',
+          description: 'Feed id (see /feeds list)',
+          type: 'string',
+          required: true,
+          autocomplete: 'source',
+        },
+      ],
+    },
+    {
+      name: 'resume',
+      description: 'Poll a paused feed again',
+      options: [
+        {
+          name: 'id',
+          description: 'Feed id (see /feeds list)',
+          type: 'string',
+          required: true,
+          autocomplete: 'source',
+        },
       ],
     },
     {
@@ -68,18 +133,29 @@ export const feeds: CommandDef = {
         const existing = (await ctx.store.listFeeds()).find((f) => urlKey(f.url) === urlKey(url));
         if (existing)
           throw new UserError('duplicate-feed', `that feed is already followed as ${existing.id}`);
+        // Untrusted: the address guard applies to the URL and to every page or feed fetched
+        // while looking for the feed; local files are never read for chat.
         const probe = await probeFeed(url, {
           allowPrivate: ctx.config.allowPrivateUrls,
           timeoutMs: ctx.config.fetch.timeoutMs,
           maxBytes: ctx.config.fetch.maxBytes,
         });
-        const taken = new Set((await ctx.store.listFeeds()).map((f) => f.id));
-        let id = probe.suggestedId;
-        for (let n = 2; taken.has(id); n++) id = `${probe.suggestedId}-${n}`;
+        const feeds = await ctx.store.listFeeds();
+        const found = feeds.find((f) => urlKey(f.url) === urlKey(probe.url));
+        if (found) throw new UserError('duplicate-feed', `that feed is already followed as ${found.id}`);
+        const id = freeId(probe.suggestedId, new Set(feeds.map((f) => f.id)));
         await ctx.store.upsertFeeds([
-          { id, name: probe.title, url, kind: 'media', language: probe.language ?? 'en', origin: 'chat' },
+          {
+            id,
+            name: probe.title,
+            url: probe.url,
+            kind: 'media',
+            language: probe.language ?? 'en',
+            origin: 'chat',
+          },
         ]);
-        ctx.logger.info({ feed_id: id, url, added_by: ctx.caller.id }, 'feed added from chat');
+        ctx.logger.info({ feed_id: id, url: probe.url, added_by: ctx.caller.id }, 'feed added from chat');
+        const note = discoveryNote(probe);
         return {
           ephemeral: true,
           blocks: [
@@ -87,9 +163,15 @@ export const feeds: CommandDef = {
               type: 'paragraph',
               text: `Added ${id}: ${probe.title} (${probe.format}, ${probe.itemCount} items now). It is polled with the others.`,
             },
+            ...(note
+              ? [{ type: 'context' as const, text: `${note[0]!.toUpperCase()}${note.slice(1)}.` }]
+              : []),
           ],
         };
       }
+      case 'pause':
+      case 'resume':
+        return setPaused(ctx, ctx.subcommand === 'pause');
       case 'remove': {
         const id = stringOption(ctx.options, 'id');
         if (!id) throw new UserError('bad-option', 'give the feed `id` (see /feeds list)');
@@ -136,7 +218,7 @@ export const feeds: CommandDef = {
         return { ephemeral: true, blocks };
       }
       default:
-        throw new UserError('bad-subcommand', 'use /feeds list, add, remove or status');
+        throw new UserError('bad-subcommand', 'use /feeds list, add, pause, resume, remove or status');
     }
   },
 };

@@ -16,14 +16,14 @@ export const subscriptions: CommandDef = {
       blocks.push({ type: 'heading' as const, text: 'This channel' });
       blocks.push(
         channel.length
-          ? { type: 'list' as const, items: channel.map(describeSubscription) }
+          ? { type: 'list' as const, items: channel.map((s) => describeSubscription(s)) }
           : { type: 'paragraph' as const, text: 'No subscriptions. An admin can add one with /subscribe.' },
       );
     }
     blocks.push({ type: 'heading' as const, text: 'You' });
     blocks.push(
       mine.length
-        ? { type: 'list' as const, items: mine.map(describeSubscription) }
+        ? { type: 'list' as const, items: mine.map((s) => describeSubscription(s)) }
         : {
             type: 'paragraph' as const,
             text: 'No personal subscriptions. Try /subscribe themes:censorship scope:me.',

@@ -2,7 +2,7 @@
 // Discord / Slack / the terminal. Everything else receives what it needs from here.
 import { hostname } from 'node:os';
 import { allCommands } from '../commands/index.ts';
-import { openArchive } from './archive.ts';
+import { describeSync, openArchive } from './archive.ts';
 import type { Config } from './config.ts';
 import type { ChatSender } from './delivery/types.ts';
 import { createDeliveryWorker, type DeliveryWorker } from './delivery/worker.ts';
@@ -10,7 +10,11 @@ import { pollFeeds } from './ingest/poll.ts';
 import type { Logger } from './log.ts';
 import type { Target } from './model.ts';
 import { createPollDeps } from './pipeline.ts';
-import { CONSOLE_TARGET, createConsoleSender } from './platforms/console/index.ts';
+import {
+  CONSOLE_TARGET,
+  TERMINAL_SUBSCRIPTION_REMOVED,
+  createConsoleSender,
+} from './platforms/console/index.ts';
 import { createScheduler, type Scheduler } from './scheduler.ts';
 import type { Store } from './store/types.ts';
 
@@ -28,16 +32,20 @@ export interface Bot {
   stop(): Promise<void>;
 }
 
-/** In terminal mode the terminal gets a daily digest of everything unless told otherwise. */
-async function ensureConsoleSubscription(store: Store, config: Config): Promise<void> {
+/**
+ * In terminal mode the terminal gets a digest of everything unless told otherwise. Its
+ * schedule is stored as "the configured default" (no cron, no zone), so it follows
+ * GOVWATCH_DIGEST_CRON and GOVWATCH_TIMEZONE whenever they change.
+ */
+async function ensureConsoleSubscription(store: Store): Promise<void> {
   const existing = await store.listSubscriptions({ target: CONSOLE_TARGET });
-  if (existing.length) return;
+  if (existing.length || (await store.settings.get(TERMINAL_SUBSCRIPTION_REMOVED))) return;
   await store.addSubscription({
     target: CONSOLE_TARGET,
     filter: { themes: [], regions: [], sources: [], keywords: [] },
     mode: 'digest',
-    cron: config.digestCron,
-    timezone: config.timezone,
+    cron: null,
+    timezone: '',
     createdBy: 'govwatch',
   });
 }
@@ -57,7 +65,10 @@ export interface StartBotOptions {
 
 export async function startBot(config: Config, logger: Logger, options: StartBotOptions = {}): Promise<Bot> {
   const owner = config.replicaId ?? `${hostname()}:${process.pid}`;
-  const { store } = await openArchive(config, { logger });
+  const { store, sync } = await openArchive(config, logger);
+  for (const line of describeSync(sync, config.sourcesPath)) {
+    logger.warn({ paused: sync.paused, resumed: sync.resumed }, line);
+  }
   const senders = new Map<Target['platform'], ChatSender>();
   const stops: Array<() => Promise<void>> = [];
   let slackPort: number | null = null;
@@ -88,7 +99,7 @@ export async function startBot(config: Config, logger: Logger, options: StartBot
       senders.set('slack', slack.sender);
       stops.push(() => slack.stop());
     }
-    if (!config.discord && !config.slack) await ensureConsoleSubscription(store, config);
+    if (!config.discord && !config.slack) await ensureConsoleSubscription(store);
   } catch (err) {
     for (const stop of stops.reverse()) await stop().catch(() => {});
     await store.close();

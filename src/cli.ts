@@ -103,8 +103,10 @@ export function buildProgram(): Command {
     });
   feeds
     .command('add')
-    .description('add a feed to the sources file after checking that it parses')
-    .argument('<url>')
+    .description(
+      'add a feed to the sources file after checking that it parses; a web page is searched for its feeds',
+    )
+    .argument('<url>', 'the feed, or a page of the site (http(s) URL, file:// URL or a path)')
     .option('--id <id>', 'feed id (default: from the feed title)')
     .option('--kind <kind>', 'standards, rights, government or media', 'media')
     .option('--language <code>', 'language code (default: from the feed)')
@@ -121,6 +123,22 @@ export function buildProgram(): Command {
       await feedsRemove(await configOf(program), id);
     });
   feeds
+    .command('pause')
+    .description('stop polling a feed; its archived items stay searchable')
+    .argument('<id>')
+    .action(async (id: string) => {
+      const { feedsSetPaused } = await import('./cli/feeds.ts');
+      await feedsSetPaused(await configOf(program), id, true);
+    });
+  feeds
+    .command('resume')
+    .description('poll a paused feed again')
+    .argument('<id>')
+    .action(async (id: string) => {
+      const { feedsSetPaused } = await import('./cli/feeds.ts');
+      await feedsSetPaused(await configOf(program), id, false);
+    });
+  feeds
     .command('import')
     .description('add the feeds of an OPML file to the sources file')
     .argument('<opml>')
@@ -134,6 +152,35 @@ export function buildProgram(): Command {
     .action(async () => {
       const { feedsExport } = await import('./cli/feeds.ts');
       await feedsExport(await configOf(program));
+    });
+
+  const subscriptions = program
+    .command('subscriptions')
+    .description('the subscriptions of every target (chat channels, users, the terminal)');
+  subscriptions
+    .command('list')
+    .description('list every subscription with its target, filter and schedule')
+    .option('--json', 'print JSON')
+    .action(async (opts: { json?: boolean }) => {
+      const { subscriptionsList } = await import('./cli/subscriptions.ts');
+      await subscriptionsList(await configOf(program), opts);
+    });
+  subscriptions
+    .command('remove')
+    .description('remove a subscription by its id (see `subscriptions list`)')
+    .argument('<id>', 'subscription id', positiveInt)
+    .action(async (id: number) => {
+      const { subscriptionsRemove } = await import('./cli/subscriptions.ts');
+      await subscriptionsRemove(await configOf(program), id);
+    });
+
+  program
+    .command('themes')
+    .description('the theme ids items are tagged with, and what each covers')
+    .option('--json', 'print JSON')
+    .action(async (opts: { json?: boolean }) => {
+      const { runThemes } = await import('./cli/themes.ts');
+      runThemes(opts);
     });
 
   program
@@ -188,7 +235,23 @@ export function buildProgram(): Command {
   return program;
 }
 
+let pipeGuarded = false;
+
+/**
+ * `govwatch search … | head -1`: once the reader has gone, there is nobody to tell, so a
+ * broken pipe ends the command quietly, as Unix tools do, instead of with a stack trace.
+ */
+function exitQuietlyOnBrokenPipe(): void {
+  if (pipeGuarded) return;
+  pipeGuarded = true;
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
+}
+
 export async function main(argv: string[]): Promise<void> {
+  exitQuietlyOnBrokenPipe();
   try {
     await buildProgram().parseAsync(argv);
   } catch (err) {

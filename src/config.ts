@@ -1,40 +1,79 @@
 // One schema over the environment and flags, parsed once at start and passed down.
 // No other module reads process.env.
-import { z } from 'zod';
+//
+// Every mistake is caught here, before anything is opened, each as one line naming its
+// variable, all of them at once. zod/mini (the tree-shakable build of zod) keeps the
+// command line's start-up fast; its default messages are terse, so each rule says its own.
+import * as z from 'zod/mini';
 import { UserError } from './model.ts';
 import { SHIPPED_SOURCES_FILE } from './paths.ts';
+import { assertTimeZone, parseCron } from './schedule/cron.ts';
 
-const bool = z
-  .string()
-  .optional()
-  .transform((v) => v === '1' || v?.toLowerCase() === 'true');
+const bool = z.pipe(
+  z.optional(z.string()),
+  z.transform((v) => v === '1' || v?.toLowerCase() === 'true'),
+);
 
-const optionalUrl = z.string().url().optional();
+const optionalUrl = z.optional(z.url({ error: 'must be a URL such as http://127.0.0.1:8080' }));
+
+/** A whole number in [min, max], given as text; `fallback` when unset. */
+function wholeNumber(min: number, max: number, fallback: number) {
+  const range = max === Infinity ? `at least ${min}` : `between ${min} and ${max}`;
+  return z._default(
+    z.coerce
+      .number({ error: `must be a whole number ${range}` })
+      .check(
+        z.int({ error: `must be a whole number ${range}` }),
+        z.gte(min, { error: `must be ${range}` }),
+        z.lte(max, { error: `must be ${range}` }),
+      ),
+    fallback,
+  );
+}
+
+/** A string that `check` accepts; its UserError message becomes the issue. */
+function checked(check: (value: string) => void) {
+  return z.string().check(
+    z.superRefine((value, ctx) => {
+      try {
+        check(value);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message, input: value });
+      }
+    }),
+  );
+}
+
+const text = z.string();
 
 const EnvSchema = z.object({
-  GOVWATCH_DB: z.string().min(1).default('./data/govwatch.db'),
-  DATABASE_URL: z
-    .string()
-    .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
-    .optional(),
-  GOVWATCH_SOURCES: z.string().min(1).default(SHIPPED_SOURCES_FILE),
+  GOVWATCH_DB: z._default(text, './data/govwatch.db'),
+  DATABASE_URL: z.optional(
+    text.check(z.regex(/^postgres(ql)?:\/\//, { error: 'must start with postgres:// or postgresql://' })),
+  ),
+  GOVWATCH_SOURCES: z._default(text, SHIPPED_SOURCES_FILE),
   GOVWATCH_ALLOW_PRIVATE_URLS: bool,
-  GOVWATCH_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  GOVWATCH_POLL_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
-  GOVWATCH_DIGEST_CRON: z.string().default('0 8 * * *'),
-  GOVWATCH_TIMEZONE: z.string().default('UTC'),
-  GOVWATCH_NEW_ON_FIRST_POLL: z.coerce.number().int().min(0).default(0),
-  GOVWATCH_FETCH_TIMEOUT_MS: z.coerce.number().int().min(100).default(20_000),
-  GOVWATCH_FETCH_MAX_BYTES: z.coerce
-    .number()
-    .int()
-    .min(1024)
-    .default(15 * 1024 * 1024),
-  GOVWATCH_REPLICA_ID: z.string().optional(),
-  GOVWATCH_SLACK_ADMINS: z
-    .string()
-    .optional()
-    .transform((v) =>
+  GOVWATCH_LOG_LEVEL: z._default(
+    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      error: 'must be one of fatal, error, warn, info, debug, trace, silent',
+    }),
+    'info',
+  ),
+  /** Log lines: `json`, or `pretty` (short human lines); default pretty on a terminal. */
+  GOVWATCH_LOG_FORMAT: z.optional(z.enum(['json', 'pretty'], { error: 'must be json or pretty' })),
+  GOVWATCH_POLL_MINUTES: wholeNumber(1, 1440, 15),
+  GOVWATCH_DIGEST_CRON: z._default(
+    checked((v) => parseCron(v)),
+    '0 8 * * *',
+  ),
+  GOVWATCH_TIMEZONE: z._default(checked(assertTimeZone), 'UTC'),
+  GOVWATCH_NEW_ON_FIRST_POLL: wholeNumber(0, Infinity, 0),
+  GOVWATCH_FETCH_TIMEOUT_MS: wholeNumber(100, Infinity, 20_000),
+  GOVWATCH_FETCH_MAX_BYTES: wholeNumber(1024, Infinity, 15 * 1024 * 1024),
+  GOVWATCH_REPLICA_ID: z.optional(text),
+  GOVWATCH_SLACK_ADMINS: z.pipe(
+    z.optional(text),
+    z.transform((v) =>
       v
         ? v
             .split(',')
@@ -42,17 +81,28 @@ const EnvSchema = z.object({
             .filter(Boolean)
         : [],
     ),
-  DISCORD_TOKEN: z.string().min(1).optional(),
-  DISCORD_APP_ID: z.string().min(1).optional(),
+  ),
+  DISCORD_TOKEN: z.optional(text),
+  DISCORD_APP_ID: z.optional(text),
   DISCORD_API_URL: optionalUrl,
-  DISCORD_GUILD_ID: z.string().optional(),
+  DISCORD_GUILD_ID: z.optional(text),
   /** Discord allows 50 requests/s per bot token; replicas sharing a token split it. */
-  DISCORD_GLOBAL_RPS: z.coerce.number().min(1).max(50).default(50),
-  SLACK_BOT_TOKEN: z.string().min(1).optional(),
-  SLACK_SIGNING_SECRET: z.string().min(1).optional(),
-  SLACK_APP_TOKEN: z.string().min(1).optional(),
+  DISCORD_GLOBAL_RPS: z._default(
+    z.coerce
+      .number({ error: 'must be a number between 1 and 50' })
+      .check(
+        z.gte(1, { error: 'must be between 1 and 50' }),
+        z.lte(50, { error: 'must be between 1 and 50' }),
+      ),
+    50,
+  ),
+  SLACK_BOT_TOKEN: z.optional(text),
+  SLACK_SIGNING_SECRET: z.optional(text),
+  SLACK_APP_TOKEN: z.optional(text),
   SLACK_API_URL: optionalUrl,
-  SLACK_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  SLACK_PORT: wholeNumber(0, 65535, 3000),
+  /** https://no-color.org: any value turns colours off. */
+  NO_COLOR: z.optional(text),
 });
 
 export interface Config {
@@ -61,6 +111,10 @@ export interface Config {
   sourcesPath: string;
   allowPrivateUrls: boolean;
   logLevel: string;
+  /** Undefined: human lines when stderr is a terminal, JSON otherwise. */
+  logFormat: 'json' | 'pretty' | undefined;
+  /** Colours on a terminal (false when NO_COLOR is set). */
+  color: boolean;
   pollMinutes: number;
   digestCron: string;
   timezone: string;
@@ -69,7 +123,8 @@ export interface Config {
   replicaId: string | undefined;
   discord: {
     token: string;
-    appId: string | undefined;
+    /** Required with the token (loadConfig refuses a token alone). */
+    appId: string;
     apiUrl: string | undefined;
     guildId: string | undefined;
     globalRequestsPerSecond: number;
@@ -89,37 +144,62 @@ export interface ConfigOverrides {
   sources?: string;
 }
 
+/**
+ * The environment as a `.env` user means it: a variable set to nothing (`DISCORD_TOKEN=`)
+ * or to blanks is unset, so its default applies and it turns nothing on.
+ */
+function withoutEmpty(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env))
+    if (value !== undefined && value.trim() !== '') out[key] = value;
+  return out;
+}
+
+function fail(problems: string[]): never {
+  throw new UserError(
+    'config',
+    problems.length === 1
+      ? `invalid configuration: ${problems[0]}`
+      : `invalid configuration (${problems.length} problems):\n${problems.map((p) => `  ${p}`).join('\n')}`,
+  );
+}
+
 /** Parse the environment; every problem is reported at once in one UserError. */
 export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = {}): Config {
-  const parsed = EnvSchema.safeParse(env);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
-    throw new UserError('config', `invalid configuration:\n${lines.join('\n')}`);
-  }
+  const parsed = EnvSchema.safeParse(withoutEmpty(env));
+  if (!parsed.success) fail(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   const e = parsed.data;
   const problems: string[] = [];
   if (e.SLACK_BOT_TOKEN && !e.SLACK_APP_TOKEN && !e.SLACK_SIGNING_SECRET) {
     problems.push(
-      '  SLACK_BOT_TOKEN is set but neither SLACK_APP_TOKEN (Socket Mode) nor SLACK_SIGNING_SECRET (HTTP mode)',
+      'SLACK_BOT_TOKEN is set but neither SLACK_APP_TOKEN (Socket Mode) nor SLACK_SIGNING_SECRET (HTTP mode)',
     );
   }
-  if (problems.length) throw new UserError('config', `invalid configuration:\n${problems.join('\n')}`);
+  if (e.DISCORD_TOKEN && !e.DISCORD_APP_ID) {
+    problems.push(
+      'DISCORD_TOKEN is set but DISCORD_APP_ID is not (the application id, from the Developer Portal)',
+    );
+  }
+  if (problems.length) fail(problems);
   return {
-    dbPath: overrides.db ?? e.GOVWATCH_DB,
+    dbPath: overrides.db || e.GOVWATCH_DB,
     databaseUrl: e.DATABASE_URL,
-    sourcesPath: overrides.sources ?? e.GOVWATCH_SOURCES,
+    sourcesPath: overrides.sources || e.GOVWATCH_SOURCES,
     allowPrivateUrls: e.GOVWATCH_ALLOW_PRIVATE_URLS,
     logLevel: e.GOVWATCH_LOG_LEVEL,
+    logFormat: e.GOVWATCH_LOG_FORMAT,
+    color: !e.NO_COLOR,
     pollMinutes: e.GOVWATCH_POLL_MINUTES,
-    digestCron: e.GOVWATCH_DIGEST_CRON,
-    timezone: e.GOVWATCH_TIMEZONE,
+    digestCron: e.GOVWATCH_DIGEST_CRON.trim(),
+    // As the runtime spells it (europe/berlin → Europe/Berlin), for messages and storage.
+    timezone: new Intl.DateTimeFormat('en-US', { timeZone: e.GOVWATCH_TIMEZONE }).resolvedOptions().timeZone,
     newOnFirstPoll: e.GOVWATCH_NEW_ON_FIRST_POLL,
     fetch: { timeoutMs: e.GOVWATCH_FETCH_TIMEOUT_MS, maxBytes: e.GOVWATCH_FETCH_MAX_BYTES },
     replicaId: e.GOVWATCH_REPLICA_ID,
     discord: e.DISCORD_TOKEN
       ? {
           token: e.DISCORD_TOKEN,
-          appId: e.DISCORD_APP_ID,
+          appId: e.DISCORD_APP_ID!,
           apiUrl: e.DISCORD_API_URL,
           guildId: e.DISCORD_GUILD_ID,
           globalRequestsPerSecond: e.DISCORD_GLOBAL_RPS,

@@ -81,9 +81,23 @@ export function emptyFeedState(): FeedState {
   };
 }
 
+/**
+ * Why a feed is not polled. Its items stay in the archive and in search; resuming it
+ * polls it again. `sources-file`: an operator feed the sources file no longer lists (it
+ * resumes by itself when the file lists it again); `operator`: `govwatch feeds pause`;
+ * `chat`: `/feeds pause` by a chat admin (chat-added feeds only).
+ */
+export interface FeedPause {
+  /** ISO time it was paused. */
+  at: string;
+  by: 'sources-file' | 'operator' | 'chat';
+}
+
 export interface FeedRecord extends FeedSource {
   state: FeedState;
   itemCount: number;
+  /** Null while the feed is polled. */
+  paused: FeedPause | null;
 }
 
 export type FeedFormat = 'rss0.9x' | 'rss1.0' | 'rss2.0' | 'atom0.3' | 'atom1.0' | 'json1.1';
@@ -168,8 +182,9 @@ export interface Subscription {
   target: Target;
   filter: SubscriptionFilter;
   mode: 'digest' | 'alert';
-  /** Cron expression (5 fields) for digests, e.g. `0 8 * * *`. */
+  /** Cron expression (5 fields) for digests, e.g. `0 8 * * *`; null: GOVWATCH_DIGEST_CRON. */
   cron: string | null;
+  /** IANA zone of the schedule; '': GOVWATCH_TIMEZONE. */
   timezone: string;
   createdBy: string;
   createdAt: string;

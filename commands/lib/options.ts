@@ -116,12 +116,21 @@ export function scheduleCron(
   throw new UserError('bad-frequency', `"${frequency}" is not a frequency: use daily or weekly`);
 }
 
-/** Describe a cron made by scheduleCron in words, for replies. */
+/** Describe a cron in words for replies: daily/weekly ones as scheduleCron makes them, others as is. */
 export function describeCron(cron: string, timezone: string): string {
-  const [minute, hour, , , dow] = cron.split(' ');
+  const [minute, hour, dom, month, dow, extra] = cron.trim().split(/\s+/);
+  const plain = /^\d+$/;
+  if (
+    extra !== undefined ||
+    dom !== '*' ||
+    month !== '*' ||
+    !plain.test(minute ?? '') ||
+    !plain.test(hour ?? '')
+  )
+    return `on cron "${cron}" (${timezone})`;
   const time = `${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}`;
   if (dow === '*') return `daily at ${time} ${timezone}`;
-  const day = WEEKDAYS[Number(dow)];
+  const day = plain.test(dow ?? '') ? WEEKDAYS[Number(dow) % 7] : undefined;
   return day ? `weekly on ${day} at ${time} ${timezone}` : `on cron "${cron}" (${timezone})`;
 }
 

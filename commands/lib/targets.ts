@@ -36,7 +36,14 @@ export function scopeTarget(ctx: CommandContext, scope: string | undefined): Tar
   return ctx.where;
 }
 
-export function describeSubscription(sub: Subscription): string {
+/**
+ * `#12: themes censorship (digest daily at 08:00 UTC)`. A digest with no stored schedule
+ * follows the configuration (`defaults`: GOVWATCH_DIGEST_CRON, GOVWATCH_TIMEZONE).
+ */
+export function describeSubscription(
+  sub: Subscription,
+  defaults: { cron: string; timezone: string } = { cron: '0 8 * * *', timezone: 'UTC' },
+): string {
   const f = sub.filter;
   const parts = [
     f.themes.length ? `themes ${f.themes.join(', ')}` : '',
@@ -45,9 +52,10 @@ export function describeSubscription(sub: Subscription): string {
     f.keywords.length ? `keywords ${f.keywords.map((k) => `"${k}"`).join(', ')}` : '',
   ].filter(Boolean);
   const what = parts.length ? parts.join('; ') : 'everything';
+  const configured = sub.cron === null && !sub.timezone;
   const how =
     sub.mode === 'alert'
       ? 'alert as items arrive'
-      : `digest ${describeCron(sub.cron ?? '0 8 * * *', sub.timezone)}`;
+      : `digest ${describeCron(sub.cron ?? defaults.cron, sub.timezone || defaults.timezone)}${configured ? ', as configured' : ''}`;
   return `#${sub.id}: ${what} (${how})`;
 }

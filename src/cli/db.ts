@@ -1,13 +1,13 @@
 // `govwatch migrate` and `govwatch db copy`.
 import cliProgress from 'cli-progress';
 import type { Config } from '../config.ts';
-import { createLogger } from '../log.ts';
+import { configuredLogger } from '../log.ts';
 import { UserError } from '../model.ts';
 import { openStore } from '../store/index.ts';
 import { out } from './output.ts';
 
 export async function runMigrate(config: Config): Promise<void> {
-  const logger = createLogger(config.logLevel);
+  const logger = configuredLogger(config);
   if (config.databaseUrl) {
     const { migratePostgres } = await import('../store/postgres/index.ts');
     const result = await migratePostgres(config.databaseUrl, logger);

@@ -1,7 +1,7 @@
 // `govwatch digest`: build and print a digest of a time window. It reads only; no target's
 // digest point moves, so it never takes anything away from the scheduled digests.
 import type { Config } from '../config.ts';
-import { openArchive } from '../archive.ts';
+import { openArchiveForReading } from '../archive.ts';
 import { buildDigest } from '../digest/build.ts';
 import { renderJson, renderMarkdown, renderText } from '../digest/render.ts';
 import { THEME_IDS, UserError, isThemeId } from '../model.ts';
@@ -37,7 +37,7 @@ export async function runDigestCommand(config: Config, opts: DigestCommandOption
     );
   const now = new Date();
   const since = parseSince(opts.since, now);
-  const { store } = await openArchive(config, { sync: false });
+  const store = await openArchiveForReading(config);
   try {
     const digest = await buildDigest(store, {
       target: null,

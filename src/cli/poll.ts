@@ -1,23 +1,38 @@
 // `govwatch poll`: one poll cycle into the archive, with a progress bar on a terminal and a
 // summary line per failing feed.
+//
+// On a terminal nothing may write to stderr while the bar is drawn (a line in the middle
+// tears it), so log entries are held until the bar is done and then printed as human
+// lines; "feed failed" entries are left out there because the summary names each failing
+// feed once.
 import { hostname } from 'node:os';
 import cliProgress from 'cli-progress';
-import { openArchive } from '../archive.ts';
+import { describeSync, openArchive } from '../archive.ts';
 import type { Config } from '../config.ts';
 import { pollFeeds } from '../ingest/poll.ts';
 import type { PollSummary } from '../ingest/poll.ts';
-import { createLogger } from '../log.ts';
+import { formatLogLine } from '../log-format.ts';
+import { configuredLogger, createLogger } from '../log.ts';
 import { createPollDeps } from '../pipeline.ts';
 import { out } from './output.ts';
+
+/** Log lines held while the progress bar is on screen. */
+function heldLog(): { stream: { write(line: string): void }; lines: string[] } {
+  const lines: string[] = [];
+  return { stream: { write: (line: string) => void lines.push(line) }, lines };
+}
 
 export async function runPoll(
   config: Config,
   opts: { once?: boolean; force?: boolean },
 ): Promise<PollSummary> {
   const tty = Boolean(process.stderr.isTTY);
-  // On a terminal the bar is the progress report; logs would tear it, so only warnings show.
-  const logger = createLogger(tty ? 'warn' : config.logLevel);
-  const { store } = await openArchive(config, { logger });
+  const held = tty ? heldLog() : null;
+  const logger = held
+    ? createLogger('warn', { format: 'json', stream: held.stream as NodeJS.WritableStream })
+    : configuredLogger(config);
+  const { store, sync } = await openArchive(config, logger);
+  for (const line of describeSync(sync, config.sourcesPath)) process.stderr.write(`govwatch: ${line}\n`);
   const bar = tty
     ? new cliProgress.SingleBar(
         {
@@ -29,6 +44,14 @@ export async function runPoll(
       )
     : null;
   let added = 0;
+  const finishBar = (): void => {
+    if (!bar) return;
+    bar.stop();
+    for (const line of held?.lines.splice(0) ?? []) {
+      if ((JSON.parse(line) as { msg?: string }).msg === 'feed failed') continue;
+      process.stderr.write(`${formatLogLine(line, { color: config.color })}\n`);
+    }
+  };
   try {
     const deps = createPollDeps({
       store,
@@ -36,7 +59,7 @@ export async function runPoll(
       logger,
       owner: config.replicaId ?? `${hostname()}:${process.pid}`,
     });
-    const total = opts.force ? (await store.listFeeds()).length : undefined;
+    const total = opts.force ? (await store.listFeeds()).filter((f) => !f.paused).length : undefined;
     bar?.start(total ?? 0, 0, { added });
     const summary = await pollFeeds(deps, {
       all: opts.force,
@@ -46,7 +69,7 @@ export async function runPoll(
         bar?.update(done, { added });
       },
     });
-    bar?.stop();
+    finishBar();
     for (const f of summary.feeds.filter((r) => r.status === 'failed')) {
       process.stderr.write(`failed ${f.feedId}: ${f.error}\n`);
     }
@@ -57,7 +80,7 @@ export async function runPoll(
     if (summary.failed && summary.failed === summary.feeds.length) process.exitCode = 1;
     return summary;
   } finally {
-    bar?.stop();
+    finishBar();
     await store.close();
   }
 }

@@ -5,7 +5,7 @@ import { UserError } from '../model.ts';
 import { out } from './output.ts';
 
 export async function runRegisterCommands(config: Config, opts: { guild?: string }): Promise<void> {
-  if (!config.discord || !config.discord.appId) {
+  if (!config.discord) {
     throw new UserError(
       'discord-not-configured',
       'set DISCORD_TOKEN and DISCORD_APP_ID (the application id) first',

@@ -1,4 +1,4 @@
-import { openArchive } from '../archive.ts';
+import { openArchiveForReading } from '../archive.ts';
 import type { Config } from '../config.ts';
 import { UserError, isThemeId } from '../model.ts';
 import { parseSince } from '../util/duration.ts';
@@ -18,7 +18,7 @@ export async function runSearch(config: Config, query: string, opts: SearchOptio
     throw new UserError('unknown-theme', `unknown theme "${opts.theme}" (see govwatch --help or /themes)`);
   }
   const since = opts.since ? parseSince(opts.since, new Date()) : undefined;
-  const { store } = await openArchive(config, { sync: false });
+  const store = await openArchiveForReading(config);
   try {
     const result = await store.search({
       text: query,

@@ -1,10 +1,10 @@
 // `govwatch start`: the bot until SIGINT/SIGTERM.
 import { startBot } from '../app.ts';
 import type { Config } from '../config.ts';
-import { createLogger } from '../log.ts';
+import { configuredLogger } from '../log.ts';
 
 export async function runStart(config: Config): Promise<void> {
-  const logger = createLogger(config.logLevel);
+  const logger = configuredLogger(config);
   if (!config.discord && !config.slack) {
     process.stderr.write(
       'govwatch: no chat platform configured, so digests are printed here.\n' +

@@ -11,6 +11,7 @@ import zlib from 'node:zlib';
 import { BlockedAddressError, checkUrlStatic, guardedLookup } from './address-guard.ts';
 import type { AddressClassifier, Resolver } from './address-guard.ts';
 import { FetchError } from './errors.ts';
+import { readLocalFeed } from './local-feed.ts';
 import type { FetchLimiter } from './limiter.ts';
 
 export const DEFAULT_USER_AGENT = 'govwatch/0.1 (+https://github.com/govwatch/govwatch)';
@@ -194,6 +195,11 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 export async function fetchFeed(url: string, opts: FetchFeedOptions = {}): Promise<FetchFeedResult> {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
+  // The operator's own sources may name a local file; an untrusted URL never reads one.
+  if (/^file:/i.test(url)) {
+    if (opts.guard) throw new FetchError('blocked-address', url, 'only http and https URLs are allowed');
+    return readLocalFeed(url, { etag: opts.etag, maxBytes });
+  }
   const maxRedirects = opts.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
   const now = opts.now ?? (() => new Date());
   const guardOpts = { allowPrivate: opts.allowPrivate, resolver: opts.resolver, classify: opts.classify };

@@ -216,7 +216,8 @@ export async function pollFeeds(deps: PollDeps, opts: PollOptions = {}): Promise
   const concurrency = Math.max(1, opts.concurrency ?? 16);
   const leaseMs = opts.leaseMs ?? LEASE_MS;
   const batch = Math.max(1, opts.claimBatch ?? concurrency);
-  const queue: FeedRecord[] = opts.all ? await deps.store.listFeeds() : [];
+  // Paused feeds are never polled, not even by --force.
+  const queue: FeedRecord[] = opts.all ? (await deps.store.listFeeds()).filter((f) => !f.paused) : [];
   let claimed = queue.length;
   let exhausted = Boolean(opts.all);
   let claiming: Promise<void> | null = null;

@@ -36,16 +36,23 @@ function requiredString(field: string) {
   });
 }
 
-/** Why `value` is not a usable feed URL, or null when it is. */
-export function feedUrlProblem(value: string): string | null {
+/**
+ * Why `value` is not a usable feed URL, or null when it is. `file:` URLs are allowed only
+ * where the operator wrote them (`allowFile`: the sources file), never from an imported list.
+ */
+export function feedUrlProblem(value: string, opts: { allowFile?: boolean } = {}): string | null {
   let url: URL;
   try {
     url = new URL(value);
   } catch {
     return `bad URL ${JSON.stringify(value)}: not an absolute URL`;
   }
+  // A local file (file:///path) in the operator's own file: the poller reads it from disk.
+  if (url.protocol === 'file:' && opts.allowFile) {
+    return url.pathname.length > 1 ? null : `bad URL ${JSON.stringify(value)}: no path`;
+  }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    return `bad URL ${JSON.stringify(value)}: only http and https feeds are supported`;
+    return `bad URL ${JSON.stringify(value)}: only http and https feeds are supported${opts.allowFile ? ' (and file:///path)' : ''}`;
   }
   if (url.username || url.password)
     return `bad URL ${JSON.stringify(value)}: credentials do not belong in a feed URL`;
@@ -55,7 +62,7 @@ export function feedUrlProblem(value: string): string | null {
 
 const urlField = (field: string) =>
   requiredString(field).superRefine((value, ctx) => {
-    const problem = feedUrlProblem(value);
+    const problem = feedUrlProblem(value, { allowFile: true });
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
   });
 

@@ -37,11 +37,11 @@ export interface CopyReport {
   ms: number;
 }
 
-export type CopiedTable = 'feeds' | 'items' | 'subscriptions' | 'digest_marks' | 'outbox';
-const TABLES: CopiedTable[] = ['feeds', 'items', 'subscriptions', 'digest_marks', 'outbox'];
+export type CopiedTable = 'feeds' | 'items' | 'subscriptions' | 'digest_marks' | 'outbox' | 'settings';
+const TABLES: CopiedTable[] = ['feeds', 'items', 'subscriptions', 'digest_marks', 'outbox', 'settings'];
 
 /** The SQLite schema versions this mapping was written for. */
-const KNOWN_SQLITE_VERSIONS = [1, 2];
+const KNOWN_SQLITE_VERSIONS = [1, 2, 80, 81, 82];
 
 /** A SQLite archive: a file path, or an open SQLite store (anything with its better-sqlite3 handle). */
 export type CopySource = string | { kind: 'sqlite'; db: Database.Database };
@@ -71,7 +71,8 @@ export async function copyStore(
       const counts = await store.tx(async (c) => {
         const existing = await c.query<{ n: number }>(
           `SELECT (SELECT count(*) FROM feeds) + (SELECT count(*) FROM items) + (SELECT count(*) FROM subscriptions)
-             + (SELECT count(*) FROM outbox) + (SELECT count(*) FROM digest_marks) AS n`,
+             + (SELECT count(*) FROM outbox) + (SELECT count(*) FROM digest_marks) + (SELECT count(*) FROM settings)
+             AS n`,
         );
         if (Number(existing.rows[0]?.n ?? 0) > 0) {
           throw new UserError(
@@ -86,10 +87,10 @@ export async function copyStore(
           await c.query(
             `INSERT INTO feeds (id, name, url, kind, language, themes, origin, etag, last_modified, last_check_at,
                last_success_at, last_error_at, last_error, consecutive_failures, next_check_at, backlog_done, id_mode,
-               feed_title)
+               feed_title, paused_at, paused_by)
              SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[], $7::text[],
                $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::int[], $15::text[],
-               $16::bool[], $17::text[], $18::text[])`,
+               $16::bool[], $17::text[], $18::text[], $19::text[], $20::text[])`,
             [
               col(rows, (r) => r.id),
               col(rows, (r) => r.name),
@@ -109,6 +110,8 @@ export async function copyStore(
               col(rows, (r) => SQLITE_COLUMNS.bool(r.backlog_done)),
               col(rows, (r) => r.id_mode),
               col(rows, (r) => r.feed_title),
+              col(rows, (r) => r.paused_at),
+              col(rows, (r) => r.paused_by),
             ],
           );
           progress(rows.length);
@@ -194,6 +197,15 @@ export async function copyStore(
               col(rows, (r) => r.sent_at),
             ],
           );
+          progress(rows.length);
+        }
+
+        for (const batch of batches(src.prepare('SELECT key, value FROM settings').iterate(), batchSize)) {
+          const rows = batch as Array<{ key: string; value: string }>;
+          await c.query('INSERT INTO settings (key, value) SELECT * FROM unnest($1::text[], $2::text[])', [
+            col(rows, (r) => r.key),
+            col(rows, (r) => r.value),
+          ]);
           progress(rows.length);
         }
 

@@ -6,6 +6,7 @@
 // exists once and the two adapters cannot drift apart.
 import type { Logger } from '../log.ts';
 import type {
+  FeedPause,
   FeedRecord,
   FeedState,
   RegionCode,
@@ -60,6 +61,8 @@ export interface FeedColumns<B, J> {
   backlog_done: B;
   id_mode: string;
   feed_title: string | null;
+  paused_at: string | null;
+  paused_by: string | null;
 }
 
 /** A feed as the adapters select it: its columns and its item count. */
@@ -185,6 +188,7 @@ export function rowMappers<B, J>(c: ColumnCodec<B, J>) {
           feedTitle: r.feed_title,
         },
         itemCount: r.item_count,
+        paused: r.paused_at ? { at: r.paused_at, by: (r.paused_by ?? 'operator') as FeedPause['by'] } : null,
       };
     },
 

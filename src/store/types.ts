@@ -1,6 +1,8 @@
 // The archive's contract. SQLite (default) and PostgreSQL adapters both implement it and
 // both pass test/store/contract.ts. Methods are async so either adapter fits.
+import type { SettingsStore } from './types-settings.ts';
 import type {
+  FeedPause,
   FeedRecord,
   FeedSource,
   FeedState,
@@ -106,6 +108,8 @@ export type NewSubscription = Omit<Subscription, 'id' | 'createdAt'>;
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
   close(): Promise<void>;
+  /** Named facts the archive keeps about itself (src/store/types-settings.ts). */
+  readonly settings: SettingsStore;
 
   // Feeds ------------------------------------------------------------------------------
   /** Insert or update sources (name, url, kind, …), keeping each feed's polling state. */
@@ -114,8 +118,10 @@ export interface Store {
   getFeed(id: string): Promise<FeedRecord | null>;
   listFeeds(): Promise<FeedRecord[]>;
   saveFeedState(id: string, state: FeedState): Promise<void>;
+  /** Pause a feed (not polled; items kept) or resume it (null). False when there is no such feed. */
+  setFeedPaused(id: string, pause: FeedPause | null): Promise<boolean>;
   /**
-   * Feeds whose next check is due at `now`, leased to `owner` for `leaseMs` so other
+   * Feeds whose next check is due at `now` and that are not paused, leased to `owner` for `leaseMs` so other
    * replicas skip them. SQLite (one process) may ignore the owner but must honour the lease.
    */
   claimDueFeeds(owner: string, now: Date, limit: number, leaseMs: number): Promise<FeedRecord[]>;

@@ -205,14 +205,19 @@ describe('govwatch digest', () => {
 });
 
 describe('govwatch feeds list', () => {
-  it('shows each feed with its health', async () => {
+  it('shows each feed with its state, last success, next check and last error', async () => {
     const r = await runInProcess(['feeds', 'list', '--sources', sourcesPath], env);
     expect(r.code).toBe(0);
     const line = (id: string): string => r.stdout.split('\n').find((l) => l.startsWith(`${id} `)) ?? '';
-    expect(line('ok-one')).toMatch(/\s3 items\s+ok /);
-    expect(line('ok-two')).toMatch(/\s2 items\s+ok /);
-    expect(line('broken')).toMatch(/FAILING ×2: .*HTTP 500/);
-    expect(line('invalid')).toMatch(/FAILING ×2/);
-    expect(r.stdout).toContain(`4 feeds (${sourcesPath})`);
+    const when = String.raw`\d{4}-\d\d-\d\d \d\d:\d\dZ`;
+    expect(line('ok-one')).toMatch(
+      new RegExp(`\\s3 items\\s+active · last success ${when} · next check ${when}$`),
+    );
+    expect(line('ok-two')).toMatch(/\s2 items\s+active · /);
+    expect(line('broken')).toMatch(
+      new RegExp(`failing ×2 · last success never · next check ${when} · last error ${when}: .*HTTP 500`),
+    );
+    expect(line('invalid')).toMatch(/failing ×2 · .* · last error /);
+    expect(r.stdout).toContain(`4 feeds (${sourcesPath}), 2 failing`);
   });
 });

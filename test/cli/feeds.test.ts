@@ -71,7 +71,7 @@ describe('govwatch feeds', () => {
     const html = await runInProcess(['feeds', 'add', server.url('/page.html')], env);
     expect(html.code).toBe(1);
     expect(html.stderr.trim().split('\n')).toHaveLength(1);
-    expect(html.stderr).toMatch(/not a feed/i);
+    expect(html.stderr).toMatch(/is a web page that names no feed/);
     expect(loadSources(sourcesPath)).toHaveLength(before.length + 1);
   });
 

@@ -441,8 +441,10 @@ describe('/feeds', () => {
     const reply = await ctxFor('feeds', { subcommand: 'list', caller: ADMIN });
     expect(reply.blocks[0]).toMatchObject({ type: 'heading' });
     const text = textOf(reply);
-    expect(text).toMatch(/alpha: Alpha Watch \(rights, en, 7 items, not polled yet\)/);
-    expect(text).toMatch(/beta: Beta Monitor \(rights, en, 6 items, not polled yet\)/);
+    expect(text).toContain(
+      'alpha: Alpha Watch (rights, en, 7 items) · active · last success never · next check at the next poll',
+    );
+    expect(text).toMatch(/beta: Beta Monitor \(rights, en, 6 items\) · active/);
   });
 
   it('adds a feed on 127.0.0.1 only when private URLs are allowed', async () => {

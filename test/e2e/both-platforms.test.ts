@@ -36,6 +36,7 @@ beforeAll(async () => {
     .addChannel({ id: SLACK_CHANNEL, name: 'policy', botIsMember: true });
   const config = loadConfig({
     DISCORD_TOKEN: discord.token,
+    DISCORD_APP_ID: discord.appId,
     DISCORD_API_URL: discord.apiUrl,
     SLACK_BOT_TOKEN: slack.botToken,
     SLACK_APP_TOKEN: slack.appToken,

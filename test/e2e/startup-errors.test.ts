@@ -35,7 +35,11 @@ const requestsSeen = (): number => discord.requests.length + slack.calls.length;
 
 describe('startBot with credentials the platform refuses', () => {
   it.each([
-    ['a wrong Discord token', () => ({ DISCORD_TOKEN: 'wrong', DISCORD_API_URL: discord.apiUrl }), /token/i],
+    [
+      'a wrong Discord token',
+      () => ({ DISCORD_TOKEN: 'wrong', DISCORD_APP_ID: discord.appId, DISCORD_API_URL: discord.apiUrl }),
+      /token/i,
+    ],
     [
       'a wrong Slack bot token (Socket Mode)',
       () => ({ SLACK_BOT_TOKEN: 'xoxb-wrong', SLACK_APP_TOKEN: slack.appToken, SLACK_API_URL: slack.apiUrl }),
@@ -72,6 +76,7 @@ describe('startBot with credentials the platform refuses', () => {
     const db = join(dir, 'discord-retry.db');
     const base = {
       DISCORD_API_URL: discord.apiUrl,
+      DISCORD_APP_ID: discord.appId,
       GOVWATCH_DB: db,
       GOVWATCH_SOURCES: join(dir, 'sources.yaml'),
     };

@@ -59,7 +59,10 @@ describe('probeFeed', () => {
   it('says so when the URL is not a feed or not there', async () => {
     const page = await userError(probeFeed(`${base}/page`, { allowPrivate: true }));
     expect(page).toMatchObject({ code: 'not-a-feed' });
-    expect(page.message).toBe(`${base}/page: not a feed: an HTML page`);
+    expect(page.message).toBe(
+      `${base}/page is a web page that names no feed (<link rel="alternate">) and its site has none at ` +
+        '/feed, /rss.xml, /atom.xml, /index.xml, /feed.json; give the feed URL itself',
+    );
     expect((await userError(probeFeed(`${base}/missing`, { allowPrivate: true }))).code).toBe(
       'feed-unavailable',
     );

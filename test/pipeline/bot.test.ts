@@ -12,6 +12,9 @@ import { buildDigest } from '../../src/digest/build.ts';
 import { silentLogger } from '../../src/log.ts';
 import { CONSOLE_TARGET, createConsoleSender } from '../../src/platforms/console/index.ts';
 import { openStore } from '../../src/store/index.ts';
+import { openSqliteStore } from '../../src/store/sqlite/index.ts';
+import { targetKey, type Target } from '../../src/model.ts';
+import { runInProcess } from '../cli/run-cli.ts';
 import { rssRoute, startFeedServer } from '../support/feed-server.ts';
 import type { FeedServer } from '../support/feed-server.ts';
 
@@ -106,22 +109,104 @@ describe('startBot in terminal mode', () => {
     expect(server.requests.length).toBe(seen);
   }, 30_000);
 
-  it('gives the terminal a digest subscription on the configured schedule when it has none', async () => {
+  it('gives the terminal a digest that follows the configured schedule, also after it changes, keeping chat schedules', async () => {
     const sourcesPath = join(dir, 'empty-sources.yaml');
     writeFileSync(sourcesPath, 'sources:\n');
-    const config = loadConfig({
-      GOVWATCH_DB: join(dir, 'fresh.db'),
-      GOVWATCH_SOURCES: sourcesPath,
+    const env = { GOVWATCH_DB: join(dir, 'fresh.db'), GOVWATCH_SOURCES: sourcesPath };
+    // Subscriptions are created at the real time; the digest check runs "tomorrow".
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    const first = loadConfig({
+      ...env,
       GOVWATCH_DIGEST_CRON: '30 7 * * 1',
       GOVWATCH_TIMEZONE: 'Europe/Berlin',
     });
-    const bot = await startBot(config, silentLogger());
+    const before = await startBot(first, silentLogger(), { autoStart: false });
+    const chat: Target = { platform: 'discord', workspaceId: 'g1', kind: 'channel', channelId: 'c1' };
     try {
-      const subs = await bot.store.listSubscriptions({ target: CONSOLE_TARGET });
+      const subs = await before.store.listSubscriptions({ target: CONSOLE_TARGET });
       expect(subs).toHaveLength(1);
-      expect(subs[0]).toMatchObject({ mode: 'digest', cron: '30 7 * * 1', timezone: 'Europe/Berlin' });
+      // Stored as "the configured schedule", not as a copy of it.
+      expect(subs[0]).toMatchObject({ mode: 'digest', cron: null, timezone: '' });
+      // A channel's own schedule (as /digest schedule stores it) is its own.
+      const own = await before.store.addSubscription({
+        target: chat,
+        filter: { themes: ['censorship'], regions: [], sources: [], keywords: [] },
+        mode: 'digest',
+        cron: '0 9 * * *',
+        timezone: 'Asia/Tokyo',
+        createdBy: 'admin',
+      });
+      expect(await before.store.updateSubscriptionSchedule(own.id, '15 9 * * *', 'Asia/Tokyo')).toBe(true);
     } finally {
-      await bot.stop();
+      await before.stop();
+    }
+
+    // The operator corrects the schedule: daily 06:00 UTC. At 06:30 the terminal's slot is
+    // due at 06:00 (the old Mondays-only 07:30 Berlin schedule would give another or none).
+    const fixed = loadConfig({ ...env, GOVWATCH_DIGEST_CRON: '0 6 * * *', GOVWATCH_TIMEZONE: 'UTC' });
+    const after = await startBot(fixed, silentLogger(), {
+      autoStart: false,
+      now: () => new Date(`${tomorrow}T06:30:00.000Z`),
+    });
+    try {
+      expect(await after.store.listSubscriptions({ target: CONSOLE_TARGET })).toHaveLength(1);
+      const reports = await after.scheduler.runDueDigests();
+      expect(reports.find((r) => r.targetKey === targetKey(CONSOLE_TARGET))?.slot).toBe(
+        `${tomorrow}T06:00:00.000Z`,
+      );
+      // Tokyo 09:15 is 00:15 UTC: the channel kept the schedule it chose.
+      expect(reports.find((r) => r.targetKey === targetKey(chat))?.slot).toBe(`${tomorrow}T00:15:00.000Z`);
+      expect((await after.store.listSubscriptions({ target: chat }))[0]).toMatchObject({
+        cron: '15 9 * * *',
+        timezone: 'Asia/Tokyo',
+      });
+    } finally {
+      await after.stop();
+    }
+  });
+
+  it('an archive whose terminal subscription holds a copy of the old schedule follows the configuration after migrating', async () => {
+    const path = join(dir, 'old-copy.db');
+    const old = openSqliteStore(path);
+    old.db.prepare('DELETE FROM schema_migrations WHERE version >= 80').run();
+    old.db.exec(
+      'ALTER TABLE feeds DROP COLUMN paused_at; ALTER TABLE feeds DROP COLUMN paused_by; DROP TABLE settings',
+    );
+    await old.addSubscription({
+      target: CONSOLE_TARGET,
+      filter: { themes: [], regions: [], sources: [], keywords: [] },
+      mode: 'digest',
+      cron: '0 8 * * *',
+      timezone: 'Mars/Olympus',
+      createdBy: 'govwatch',
+    });
+    await old.close();
+    const store = openSqliteStore(path);
+    try {
+      expect((await store.listSubscriptions({ target: CONSOLE_TARGET }))[0]).toMatchObject({
+        cron: null,
+        timezone: '',
+      });
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('does not give the terminal its default digest again once the operator removed it', async () => {
+    const sourcesPath = join(dir, 'empty-sources.yaml');
+    writeFileSync(sourcesPath, 'sources:\n');
+    const env = { GOVWATCH_DB: join(dir, 'declined.db'), GOVWATCH_SOURCES: sourcesPath };
+    const config = loadConfig(env);
+    const bot = await startBot(config, silentLogger(), { autoStart: false });
+    const [sub] = await bot.store.listSubscriptions({ target: CONSOLE_TARGET });
+    await bot.stop();
+    const removed = await runInProcess(['subscriptions', 'remove', String(sub!.id)], env);
+    expect(removed.stdout).toContain('the terminal gets no digest from now on');
+    const again = await startBot(config, silentLogger(), { autoStart: false });
+    try {
+      expect(await again.store.listSubscriptions({ target: CONSOLE_TARGET })).toEqual([]);
+    } finally {
+      await again.stop();
     }
   });
 

@@ -194,6 +194,7 @@ describe.skipIf(!PG_URL)('three replicas on one PostgreSQL', () => {
       const env = {
         DATABASE_URL: db.url,
         DISCORD_TOKEN: standin.token,
+        DISCORD_APP_ID: standin.appId,
         DISCORD_API_URL: standin.apiUrl,
         GW_POLL_EVERY_MS: '200',
         GW_FEED_INTERVAL_MS: '1000',

@@ -38,8 +38,8 @@ describe('sources.yaml validation names the line of each problem', () => {
     ],
     [
       'non-http URL',
-      `sources:\n  - id: a\n    name: A\n    url: file:///etc/passwd\n    kind: media\n    language: en\n`,
-      { line: 4, message: /only http and https/ },
+      `sources:\n  - id: a\n    name: A\n    url: ftp://example.org/feed.xml\n    kind: media\n    language: en\n`,
+      { line: 4, message: /only http and https feeds are supported \(and file:\/\/\/path\)/ },
     ],
     [
       'duplicate id',

@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FeedSource, FeedState, TaggedItem, Target, ThemeId } from '../../src/model.ts';
 import { emptyFeedState, targetKey } from '../../src/model.ts';
 import type { NewOutboxEntry, SearchQuery, Snippet, Store } from '../../src/store/types.ts';
+import { runSettingsContract } from './contract-settings.ts';
 import { HOSTILE_QUERIES } from './hostile-queries.ts';
 import { CORPUS_FEEDS, CORPUS_ITEMS, PARITY_QUERIES } from './search-corpus.ts';
 
@@ -156,6 +157,30 @@ export function runStoreContract(
         expect((await store.claimDueFeeds('C', later, 10, 60_000)).map((f) => f.id).sort()).toEqual([
           'due',
           'past',
+        ]);
+      });
+
+      it('never claims a paused feed; keeps its items, state and pause across upserts; resumes it', async () => {
+        const now = new Date('2025-01-01T12:00:00.000Z');
+        await store.upsertFeeds([feed('on'), feed('off')]);
+        await store.addItems('off', [item('kept')], always);
+        const pause = { at: '2025-01-01T11:00:00.000Z', by: 'sources-file' as const };
+        expect(await store.setFeedPaused('off', pause)).toBe(true);
+        expect(await store.setFeedPaused('missing', pause)).toBe(false);
+        await store.upsertFeeds([feed('off', { name: 'Renamed' })]);
+        const off = await store.getFeed('off');
+        expect(off).toMatchObject({ name: 'Renamed', paused: pause, itemCount: 1 });
+        expect((await store.getFeed('on'))?.paused).toBeNull();
+        expect((await store.claimDueFeeds('A', now, 10, 1000)).map((f) => f.id)).toEqual(['on']);
+        expect(await store.claimDueFeeds('B', new Date(now.getTime() + 5000), 10, 1000)).toHaveLength(1);
+        expect((await store.search({ text: 'kept' })).total).toBe(1);
+
+        expect(await store.setFeedPaused('off', null)).toBe(true);
+        expect((await store.getFeed('off'))?.paused).toBeNull();
+        const later = new Date(now.getTime() + 10_000);
+        expect((await store.claimDueFeeds('C', later, 10, 1000)).map((f) => f.id).sort()).toEqual([
+          'off',
+          'on',
         ]);
       });
 
@@ -565,5 +590,7 @@ export function runStoreContract(
         expect(await store.tryLock('slot', 'A', 60_000)).toBe(false);
       });
     });
+
+    runSettingsContract(() => store);
   });
 }

@@ -11,6 +11,9 @@ export const CONSOLE_TARGET: Target = {
   channelId: 'terminal',
 };
 
+/** Setting kept once the operator removed the terminal's subscriptions: it gets no default digest again. */
+export const TERMINAL_SUBSCRIPTION_REMOVED = 'terminal-subscription-removed';
+
 export function createConsoleSender(
   write: (text: string) => void = (t) => process.stdout.write(t),
   timeZone = 'UTC',

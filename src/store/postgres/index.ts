@@ -2,8 +2,13 @@
 import pg from 'pg';
 import type { Logger } from '../../log.ts';
 import type { Store } from '../types.ts';
+import { UserError } from '../../model.ts';
+import { connectReason, postgresWhere } from '../open-errors.ts';
 import { runMigrations } from './migrations.ts';
 import { PostgresStore } from './store.ts';
+
+/** How long opening the archive waits for PostgreSQL to accept a connection. */
+const CONNECT_TIMEOUT_MS = 10_000;
 
 export { PostgresStore } from './store.ts';
 export { MIGRATIONS } from './migrations.ts';
@@ -28,6 +33,27 @@ export function createPool(url: string, logger?: Logger, opts: PostgresOptions =
   return pool;
 }
 
+/** Connect once, with a deadline, so an unreachable database is named at start instead of hanging. */
+async function checkReachable(url: string): Promise<void> {
+  const client = new pg.Client({
+    connectionString: url,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    application_name: 'govwatch',
+  });
+  // A socket error after a failed connect must not become an unhandled 'error' event.
+  client.on('error', () => {});
+  try {
+    await client.connect();
+  } catch (err) {
+    throw new UserError(
+      'database-unavailable',
+      `the PostgreSQL database at ${postgresWhere(url)} (DATABASE_URL) did not answer: ${connectReason(err, url)}`,
+    );
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
 /** Open the archive on PostgreSQL, applying pending migrations first. */
 export async function openPostgresStore(
   url: string,
@@ -43,6 +69,7 @@ export async function openPostgresStoreImpl(
   logger?: Logger,
   opts?: PostgresOptions,
 ): Promise<PostgresStore> {
+  await checkReachable(url);
   const pool = createPool(url, logger, opts);
   try {
     await runMigrations(pool, logger);
@@ -58,6 +85,7 @@ export async function migratePostgres(
   url: string,
   logger?: Logger,
 ): Promise<{ applied: number[]; current: number }> {
+  await checkReachable(url);
   const pool = createPool(url, logger, { maxConnections: 1 });
   try {
     const applied = await runMigrations(pool, logger);

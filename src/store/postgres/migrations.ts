@@ -125,6 +125,31 @@ CREATE TABLE locks (
 );
 `,
   },
+  {
+    version: 80,
+    name: 'paused feeds',
+    sql: `
+-- A paused feed is not polled; its items stay. paused_by: sources-file, operator or chat.
+ALTER TABLE feeds ADD COLUMN paused_at text;
+ALTER TABLE feeds ADD COLUMN paused_by text;
+`,
+  },
+  {
+    version: 81,
+    name: 'the terminal digest follows the configured schedule',
+    sql: `
+-- See the SQLite migration 81: no cron and no zone mean "the configured default".
+UPDATE subscriptions SET cron = NULL, timezone = ''
+WHERE target_key = 'console::channel:terminal' AND created_by = 'govwatch' AND mode = 'digest';
+`,
+  },
+  {
+    version: 82,
+    name: 'settings',
+    sql: `
+CREATE TABLE settings (key text PRIMARY KEY, value text NOT NULL);
+`,
+  },
 ];
 
 /** Apply pending migrations; returns the versions applied by this call. */
@@ -141,7 +166,7 @@ export async function runMigrations(pool: pg.Pool, logger?: Logger): Promise<num
     )`);
     const done = await client.query<{ version: number }>('SELECT version FROM schema_migrations');
     const have = new Set(done.rows.map((r) => r.version));
-    for (const m of MIGRATIONS) {
+    for (const m of [...MIGRATIONS].sort((a, b) => a.version - b.version)) {
       if (have.has(m.version)) continue;
       await client.query(m.sql);
       await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [

@@ -22,7 +22,7 @@ export type OutboxRow = OutboxRowOf<unknown>;
 
 export const FEED_COLUMNS = `id, name, url, kind, language, themes, origin, etag, last_modified, last_check_at,
   last_success_at, last_error_at, last_error, consecutive_failures, next_check_at, backlog_done, id_mode,
-  feed_title, item_count`;
+  feed_title, item_count, paused_at, paused_by`;
 
 /** Item columns joined with the feed's name; use with `FROM items i LEFT JOIN feeds f ON f.id = i.feed_id`. */
 export const ITEM_COLUMNS = `i.id, i.feed_id, f.name AS source_name, i.guid, i.url, i.title, i.author, i.summary,

@@ -2,6 +2,7 @@
 // replicas with row locks (FOR UPDATE SKIP LOCKED), leases that expire, and unique keys.
 import type pg from 'pg';
 import type {
+  FeedPause,
   FeedRecord,
   FeedSource,
   FeedState,
@@ -41,6 +42,8 @@ import {
 } from './rows.ts';
 import { loadColumnStats, searchItems, type ColumnStats } from './search.ts';
 import { inTransaction } from './transaction.ts';
+import { postgresSettings } from './settings.ts';
+import type { SettingsStore } from '../types-settings.ts';
 import { filterTags, searchVector } from './search-index.ts';
 
 /** Rows per multi-row INSERT: large enough to amortise round trips, small enough for one statement. */
@@ -58,6 +61,7 @@ export const ITEM_ORDER_LOCK = 7_300_412_001;
 
 export class PostgresStore implements Store {
   readonly kind = 'postgres' as const;
+  readonly settings: SettingsStore;
   private readonly now: () => Date;
   private common: { at: number; loaded: Promise<ColumnStats> } | null = null;
 
@@ -66,6 +70,7 @@ export class PostgresStore implements Store {
     private readonly opts: PostgresStoreOptions = {},
   ) {
     this.now = opts.now ?? (() => new Date());
+    this.settings = postgresSettings(pool);
   }
 
   async close(): Promise<void> {
@@ -128,6 +133,15 @@ export class PostgresStore implements Store {
     );
   }
 
+  async setFeedPaused(id: string, pause: FeedPause | null): Promise<boolean> {
+    const r = await this.pool.query('UPDATE feeds SET paused_at = $2, paused_by = $3 WHERE id = $1', [
+      id,
+      pause ? (iso(pause.at) ?? pause.at) : null,
+      pause?.by ?? null,
+    ]);
+    return (r.rowCount ?? 0) > 0;
+  }
+
   async claimDueFeeds(owner: string, now: Date, limit: number, leaseMs: number): Promise<FeedRecord[]> {
     if (limit <= 0) return [];
     // SKIP LOCKED: replicas claiming at the same moment take disjoint feeds instead of waiting.
@@ -137,6 +151,7 @@ export class PostgresStore implements Store {
          SELECT id AS due_id FROM feeds
          WHERE (next_check_at IS NULL OR next_check_at <= $2)
            AND (lease_until IS NULL OR lease_until <= $2)
+           AND paused_at IS NULL
          ORDER BY next_check_at NULLS FIRST, id
          LIMIT $3
          FOR UPDATE SKIP LOCKED)

@@ -123,6 +123,33 @@ export const MIGRATIONS: Migration[] = [
       );
     `,
   },
+  {
+    version: 80,
+    name: 'paused feeds',
+    up: `
+      -- A paused feed is not polled; its items stay. paused_by: sources-file, operator or chat.
+      ALTER TABLE feeds ADD COLUMN paused_at TEXT;
+      ALTER TABLE feeds ADD COLUMN paused_by TEXT;
+    `,
+  },
+  {
+    version: 81,
+    name: 'the terminal digest follows the configured schedule',
+    up: `
+      -- The terminal's own subscription stored a copy of GOVWATCH_DIGEST_CRON and
+      -- GOVWATCH_TIMEZONE, so a corrected value was ignored; no cron and no zone mean "the
+      -- configured default", read at every start.
+      UPDATE subscriptions SET cron = NULL, timezone = ''
+      WHERE target_key = 'console::channel:terminal' AND created_by = 'govwatch' AND mode = 'digest';
+    `,
+  },
+  {
+    version: 82,
+    name: 'settings',
+    up: `
+      CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    `,
+  },
 ];
 
 /** Apply pending migrations; returns the versions applied now. */

@@ -1,10 +1,12 @@
 // The SQLite archive (better-sqlite3): one process, synchronous calls behind the async
 // Store interface. Every multi-row write is one transaction.
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import {
   targetKey,
+  UserError,
+  type FeedPause,
   type FeedRecord,
   type FeedSource,
   type FeedState,
@@ -28,7 +30,10 @@ import type {
   SearchResult,
   Store,
 } from '../types.ts';
+import { fileOpenReason } from '../open-errors.ts';
 import { migrate } from './migrations.ts';
+import { sqliteSettings } from './settings.ts';
+import type { SettingsStore } from '../types-settings.ts';
 import {
   feedFromRow,
   itemFromRow,
@@ -53,6 +58,7 @@ function placeholders(n: number): string {
 
 export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
+  readonly settings: SettingsStore;
   private readonly now: () => Date;
   private readonly insertItem: Database.Statement;
   private readonly insertFts: Database.Statement;
@@ -62,6 +68,7 @@ export class SqliteStore implements Store {
     private readonly opts: SqliteStoreOptions = {},
   ) {
     this.now = opts.now ?? (() => new Date());
+    this.settings = sqliteSettings(db);
     this.insertItem = db.prepare(`INSERT INTO items
       (feed_id, guid, url, title, author, summary, published, published_estimated, lang, themes, regions, why,
        first_seen, alertable)
@@ -127,6 +134,14 @@ export class SqliteStore implements Store {
       .run(...feedStateValues(SQLITE_COLUMNS, s), id);
   }
 
+  async setFeedPaused(id: string, pause: FeedPause | null): Promise<boolean> {
+    return (
+      this.db
+        .prepare('UPDATE feeds SET paused_at = ?, paused_by = ? WHERE id = ?')
+        .run(pause ? (iso(pause.at) ?? pause.at) : null, pause?.by ?? null, id).changes > 0
+    );
+  }
+
   async claimDueFeeds(owner: string, now: Date, limit: number, leaseMs: number): Promise<FeedRecord[]> {
     const at = now.toISOString();
     const until = new Date(now.getTime() + leaseMs).toISOString();
@@ -136,6 +151,7 @@ export class SqliteStore implements Store {
           .prepare(
             `SELECT id FROM feeds
              WHERE (next_check_at IS NULL OR next_check_at <= ?) AND (lease_until IS NULL OR lease_until <= ?)
+               AND paused_at IS NULL
              ORDER BY next_check_at IS NOT NULL, next_check_at, id LIMIT ?`,
           )
           .all(at, at, Math.max(0, limit)) as Array<{ id: string }>;
@@ -471,14 +487,38 @@ export class SqliteStore implements Store {
   }
 }
 
-/** Open (creating if needed) a SQLite archive: WAL, busy timeout, foreign keys, migrations. */
-export function openSqliteStore(path: string, opts: SqliteStoreOptions = {}): SqliteStore {
+/**
+ * Open a SQLite archive: WAL, busy timeout, foreign keys, migrations. With `create` (the
+ * default) the file and its folder are made when missing; without it a missing archive is
+ * a UserError naming the path. A file that cannot be opened is a UserError saying why.
+ */
+export function openSqliteStore(
+  path: string,
+  opts: SqliteStoreOptions & { create?: boolean } = {},
+): SqliteStore {
   const memory = path === ':memory:' || path === '';
-  if (!memory) mkdirSync(dirname(path), { recursive: true });
-  const db = new Database(memory ? ':memory:' : path);
+  const create = opts.create !== false;
+  if (!memory && !create && !existsSync(path)) {
+    throw new UserError(
+      'no-archive',
+      `there is no archive at ${resolve(path)} yet (\`govwatch poll\` makes one; --db or GOVWATCH_DB chooses another)`,
+    );
+  }
+  let db: Database.Database | undefined;
   try {
-    if (!memory) db.pragma('journal_mode = WAL');
+    if (!memory && create) mkdirSync(dirname(path), { recursive: true });
+    db = new Database(memory ? ':memory:' : path, { fileMustExist: !memory && !create });
     db.pragma('busy_timeout = 5000');
+    // The first read of the file: "file is not a database" shows here.
+    if (!memory) db.pragma('journal_mode = WAL');
+  } catch (err) {
+    db?.close();
+    throw new UserError(
+      'archive-unavailable',
+      `cannot open the archive ${resolve(path)}: ${fileOpenReason(err)}`,
+    );
+  }
+  try {
     db.pragma('foreign_keys = ON');
     db.pragma('synchronous = NORMAL');
     // A large archive's indexes do not fit the 2 MB default cache; reads then cost syscalls.

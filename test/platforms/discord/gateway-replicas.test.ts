@@ -46,6 +46,7 @@ describe('Discord gateway with several replicas', () => {
   async function replica(id: string): Promise<DiscordFrontEnd> {
     const config: Config = loadConfig({
       DISCORD_TOKEN: standin.token,
+      DISCORD_APP_ID: standin.appId,
       DISCORD_API_URL: standin.apiUrl,
       GOVWATCH_DB: join(dir, 'shared.sqlite'),
       GOVWATCH_REPLICA_ID: id,
