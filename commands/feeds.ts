@@ -29,7 +29,7 @@ async function setPaused(ctx: CommandContext, pause: boolean): Promise<Reply> {
   }
   if (pause) {
     if (feed.paused) return reply(`${id} is already paused.`);
-    await ctx.store.setFeedPaused(id, { at: new Date().toISOString(), by: 'chat' });
+    await ctx.store.setFeedPaused(id, { at: ctx.now.toISOString(), by: 'chat' });
     ctx.logger.info({ feed_id: id, paused_by: ctx.caller.id }, 'feed paused from chat');
     return reply(
       `Paused ${id}: it is not polled until /feeds resume; its ${feed.itemCount} items stay searchable.`,

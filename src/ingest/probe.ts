@@ -98,7 +98,8 @@ export async function probeFeed(input: string, opts: ProbeOptions = {}): Promise
   const load = async (target: string): Promise<FetchedFeed> => {
     const fetched = await fetchFeed(target, {
       ...guard,
-      guard: !opts.allowPrivate,
+      // A local file is read only for the operator (checked above and when choosing candidates).
+      guard: !opts.allowPrivate && !(allowLocal && /^file:/i.test(target)),
       timeoutMs: opts.timeoutMs,
       maxBytes: opts.maxBytes,
       limiter: opts.limiter,

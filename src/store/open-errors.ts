@@ -6,6 +6,8 @@ const FS_REASONS: Record<string, string> = {
   EPERM: 'permission denied',
   EROFS: 'the file system is read-only',
   ENOTDIR: 'a part of the path is a file, not a folder',
+  // mkdir -p answers EEXIST when a part of the path is a file.
+  EEXIST: 'a part of the path is a file, not a folder',
   EISDIR: 'it is a folder, not a file',
   ENOSPC: 'the disk is full',
   ENOENT: 'the folder does not exist',

@@ -3,11 +3,12 @@
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSources } from '../../src/sources/load.ts';
 import { openStore } from '../../src/store/index.ts';
 import type { FeedSource } from '../../src/model.ts';
-import { rssRoute, startFeedServer } from '../support/feed-server.ts';
+import { rssFeed, rssRoute, startFeedServer } from '../support/feed-server.ts';
 import type { FeedServer } from '../support/feed-server.ts';
 import { REPO_ROOT, runInProcess } from './run-cli.ts';
 
@@ -169,5 +170,136 @@ describe('govwatch migrate and register-commands', () => {
     expect(register.stderr.trim()).toBe(
       'govwatch: set DISCORD_TOKEN and DISCORD_APP_ID (the application id) first',
     );
+  });
+});
+
+describe('govwatch feeds add, as people add feeds', () => {
+  const recent = new Date(Date.now() - 3_600_000).toISOString();
+  // A file of its own: polling the shipped sources would reach the internet.
+  let sourcesPath: string;
+  let env: Record<string, string>;
+  beforeAll(() => {
+    sourcesPath = join(dir, 'own-sources.yaml');
+    writeFileSync(sourcesPath, "# the operator's own feeds\nsources:\n");
+    env = { GOVWATCH_DB: join(dir, 'own.db'), GOVWATCH_SOURCES: sourcesPath };
+  });
+  const pangolin = (guid: string) => [
+    { guid, title: `Pangolin ${guid} report`, link: `https://pangolin.example/${guid}`, date: recent },
+  ];
+
+  it('finds the feed of a web page among several it names, reports the others, and gives a taken id -2', async () => {
+    const site = await startFeedServer({
+      '/watch.xml': rssRoute('Pangolin Watch', pangolin('p1')),
+      '/blog/': {
+        headers: { 'content-type': 'text/html; charset=utf-8' },
+        body: `<!doctype html><html><head><title>Blog</title>
+          <link rel="stylesheet" href="/style.css">
+          <!-- <link rel="alternate" type="application/rss+xml" href="/old.xml"> -->
+          <base href="/blog/">
+          <link rel="alternate" type="application/rss+xml" title="Posts &amp; news" href="posts.xml?lang=en&amp;v=2">
+          <LINK REL="Alternate" TYPE="application/atom+xml" title="Comments" HREF="/blog/comments.atom">
+          <link rel="alternate" type="text/html" hreflang="fr" href="/fr/">
+        </head><body></body></html>`,
+      },
+      '/blog/posts.xml': rssRoute('Pangolin Watch', pangolin('p2')),
+      '/blog/comments.atom': {
+        headers: { 'content-type': 'application/atom+xml' },
+        body: '<feed xmlns="http://www.w3.org/2005/Atom"><title>Comments</title></feed>',
+      },
+    });
+    try {
+      const direct = await runInProcess(['feeds', 'add', site.url('/watch.xml')], env);
+      expect(direct.stdout).toMatch(/^added pangolin-watch: /);
+
+      const page = await runInProcess(['feeds', 'add', site.url('/blog/')], env);
+      expect(page.stderr).toBe('');
+      expect(page.stdout.split('\n').slice(0, 3)).toEqual([
+        `added pangolin-watch-2: Pangolin Watch (rss2.0, 1 items) to ${sourcesPath}`,
+        `  the feed ${site.url('/blog/posts.xml?lang=en&v=2')} was found on ${site.url('/blog/')}; ` +
+          `the page also names ${site.url('/blog/comments.atom')} (Comments)`,
+        '  (pangolin-watch was taken; --id chooses another)',
+      ]);
+      expect(loadSources(sourcesPath).find((s) => s.id === 'pangolin-watch-2')?.url).toBe(
+        site.url('/blog/posts.xml?lang=en&v=2'),
+      );
+      expect(site.requestsFor('/old.xml')).toHaveLength(0);
+      expect(site.requestsFor('/blog/comments.atom')).toHaveLength(0);
+
+      // Pause: not polled (not even by --force), items kept; resume: polled again.
+      expect((await runInProcess(['poll', '--force'], env)).code).toBe(0);
+      const fetched = site.requestsFor('/watch.xml').length;
+      const paused = await runInProcess(['feeds', 'pause', 'pangolin-watch'], env);
+      expect(paused.stdout.trim()).toBe(
+        'paused pangolin-watch: not polled until `govwatch feeds resume pangolin-watch`; its 1 items stay searchable',
+      );
+      await runInProcess(['poll', '--force'], env);
+      expect(site.requestsFor('/watch.xml')).toHaveLength(fetched);
+      expect(JSON.parse((await runInProcess(['search', 'pangolin', '--json'], env)).stdout).total).toBe(2);
+      const line = (await runInProcess(['feeds', 'list'], env)).stdout
+        .split('\n')
+        .find((l) => l.startsWith('pangolin-watch '));
+      expect(line).toMatch(/paused by the operator since \d{4}-\d\d-\d\d \d\d:\d\dZ · last success /);
+      expect((await runInProcess(['feeds', 'resume', 'pangolin-watch'], env)).stdout.trim()).toBe(
+        'resumed pangolin-watch: polled again from the next poll',
+      );
+      await runInProcess(['poll', '--force'], env);
+      expect(site.requestsFor('/watch.xml').length).toBeGreaterThan(fetched);
+    } finally {
+      await site.close();
+      for (const id of ['pangolin-watch', 'pangolin-watch-2'])
+        await runInProcess(['feeds', 'remove', id], env);
+    }
+  });
+
+  it('tries the common feed paths of a site whose page names none', async () => {
+    const site = await startFeedServer({
+      '/': {
+        headers: { 'content-type': 'text/html' },
+        body: '<html><head><title>Home</title></head></html>',
+      },
+      '/atom.xml': {
+        headers: { 'content-type': 'application/atom+xml' },
+        body:
+          '<feed xmlns="http://www.w3.org/2005/Atom"><title>Bare Site</title>' +
+          '<entry><id>e1</id><title>One</title><updated>2026-11-20T10:00:00Z</updated></entry></feed>',
+      },
+    });
+    try {
+      const r = await runInProcess(['feeds', 'add', site.url('/'), '--id', 'bare-site'], env);
+      expect(r.stdout).toContain(`added bare-site: Bare Site (atom1.0, 1 items)`);
+      expect(r.stdout).toContain(`the feed ${site.url('/atom.xml')} was found on ${site.url('/')}`);
+      expect(site.requests.map((q) => q.path)).toEqual(['/', '/feed', '/rss.xml', '/atom.xml']);
+    } finally {
+      await site.close();
+      await runInProcess(['feeds', 'remove', 'bare-site'], env);
+    }
+  });
+
+  it('adds a local file by path (and a local page naming one), and polls it from disk', async () => {
+    const local = join(dir, 'local feed.xml');
+    writeFileSync(
+      local,
+      rssFeed('Local Quokka Notes', [{ guid: 'q1', title: 'Quokka diary entry', date: recent }]),
+    );
+    writeFileSync(
+      join(dir, 'index.html'),
+      '<html><head><link rel="alternate" type="application/rss+xml" href="local%20feed.xml"></head></html>',
+    );
+    const byPath = await runInProcess(['feeds', 'add', local], env);
+    expect(byPath.stdout).toMatch(/^added local-quokka-notes: Local Quokka Notes \(rss2\.0, 1 items\)/);
+    const stored = loadSources(sourcesPath).find((s) => s.id === 'local-quokka-notes');
+    expect(stored?.url).toBe(pathToFileURL(local).href);
+    const viaPage = await runInProcess(['feeds', 'add', join(dir, 'index.html')], env);
+    expect(viaPage.code).toBe(1);
+    expect(viaPage.stderr.trim()).toBe(
+      `govwatch: ${pathToFileURL(local).href} is already in the sources as local-quokka-notes`,
+    );
+
+    const polled = await runInProcess(['poll'], env);
+    expect(polled.code).toBe(0);
+    expect(JSON.parse((await runInProcess(['search', 'quokka', 'diary', '--json'], env)).stdout).total).toBe(
+      1,
+    );
+    await runInProcess(['feeds', 'remove', 'local-quokka-notes'], env);
   });
 });

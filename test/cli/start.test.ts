@@ -1,16 +1,45 @@
 // `govwatch start` with no chat tokens, as a child process: it says how to connect a chat
 // platform, starts the terminal bot, and exits 0 on SIGTERM without being killed.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, cliEnv, messageLines } from './run-cli.ts';
+import { REPO_ROOT, cliEnv, messageLines, runCli } from './run-cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'govwatch-cli-start-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('govwatch start', () => {
+  it.each([
+    [
+      'GOVWATCH_DIGEST_CRON',
+      'every day',
+      /^govwatch: invalid configuration: GOVWATCH_DIGEST_CRON: cron expression "every day" must have 5 fields/,
+    ],
+    [
+      'GOVWATCH_TIMEZONE',
+      'Mars/Olympus',
+      /^govwatch: invalid configuration: GOVWATCH_TIMEZONE: unknown time zone "Mars\/Olympus"/,
+    ],
+    [
+      'DISCORD_TOKEN',
+      'a-token',
+      /^govwatch: invalid configuration: DISCORD_TOKEN is set but DISCORD_APP_ID is not/,
+    ],
+  ])(
+    'exits 1 at once with one line naming %s when it is wrong, having opened nothing',
+    async (name, value, line) => {
+      const db = join(dir, `never-${name}.db`);
+      const r = await runCli(['start'], { env: { [name]: value, GOVWATCH_DB: db } });
+      expect(r.code).toBe(1);
+      const lines = r.stderr.trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(line);
+      expect(existsSync(db)).toBe(false);
+    },
+  );
+
   it('runs in terminal mode and shuts down cleanly on SIGTERM', async () => {
     const sources = join(dir, 'sources.yaml');
     writeFileSync(sources, 'sources:\n');

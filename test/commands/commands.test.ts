@@ -528,6 +528,40 @@ describe('/feeds', () => {
     }
   });
 
+  it('pauses and resumes only the feeds added from chat, and not a pause the operator made', async () => {
+    await store.upsertFeeds([{ ...feed('chat-paws', 'Chat Paws'), origin: 'chat' }]);
+    const run = (subcommand: string, id: string) =>
+      ctxFor('feeds', { subcommand, caller: ADMIN, options: { id } });
+    try {
+      expect(textOf(await run('pause', 'chat-paws'))).toBe(
+        'Paused chat-paws: it is not polled until /feeds resume; its 0 items stay searchable.',
+      );
+      expect((await store.getFeed('chat-paws'))?.paused).toEqual({ at: NOW.toISOString(), by: 'chat' });
+      expect(await store.claimDueFeeds('t', new Date(), 100, 1)).not.toContainEqual(
+        expect.objectContaining({ id: 'chat-paws' }),
+      );
+      expect(textOf(await run('pause', 'chat-paws'))).toBe('chat-paws is already paused.');
+      expect(textOf(await ctxFor('feeds', { subcommand: 'list', caller: ADMIN }))).toMatch(
+        /chat-paws: Chat Paws \(rights, en, 0 items\) · paused from chat since /,
+      );
+      expect(textOf(await run('resume', 'chat-paws'))).toBe(
+        'Resumed chat-paws: it is polled again from the next poll.',
+      );
+      expect((await store.getFeed('chat-paws'))?.paused).toBeNull();
+
+      const operatorFeed = await userError(run('pause', 'alpha'));
+      expect(operatorFeed.code).toBe('operator-feed');
+      expect(operatorFeed.message).toContain('govwatch feeds pause alpha');
+      await store.setFeedPaused('chat-paws', { at: NOW.toISOString(), by: 'operator' });
+      const operatorPause = await userError(run('resume', 'chat-paws'));
+      expect(operatorPause.code).toBe('operator-paused');
+      expect((await store.getFeed('chat-paws'))?.paused?.by).toBe('operator');
+      expect((await userError(run('pause', 'nope'))).code).toBe('not-found');
+    } finally {
+      await store.removeFeed('chat-paws');
+    }
+  });
+
   it("shows a failing feed's error and a failed delivery in status", async () => {
     const alpha = (await store.getFeed('alpha'))!;
     await store.saveFeedState('alpha', {

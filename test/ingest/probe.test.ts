@@ -9,18 +9,30 @@ const fixture = (name: string): Buffer => readFileSync(new URL(`../fixtures/feed
 
 let server: http.Server;
 let base = '';
+let port = 0;
+const requested: string[] = [];
 beforeAll(async () => {
   server = http.createServer((req, res) => {
+    requested.push(`${req.headers.host} ${req.url}`);
     if (req.url === '/eff.xml')
       res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(fixture('rss2-en-eff.xml'));
     else if (req.url === '/ru.xml')
       res.writeHead(200, { 'content-type': 'text/xml' }).end(fixture('rss2-ru-koi8r.xml'));
+    else if (req.url === '/site')
+      res.writeHead(200, { 'content-type': 'text/html' }).end(
+        `<html><head>
+          <link rel="alternate" type="application/rss+xml" href="file:///etc/passwd">
+          <link rel="alternate" type="application/rss+xml" href="http://127.0.0.2:${port}/eff.xml">
+          <link rel="alternate" type="application/atom+xml" href="/eff.xml">
+        </head></html>`,
+      );
     else if (req.url === '/page')
       res.writeHead(200, { 'content-type': 'text/html' }).end(fixture('html-page.html'));
     else res.writeHead(404).end();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  port = (server.address() as AddressInfo).port;
+  base = `http://127.0.0.1:${port}`;
 });
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
@@ -66,6 +78,27 @@ describe('probeFeed', () => {
     expect((await userError(probeFeed(`${base}/missing`, { allowPrivate: true }))).code).toBe(
       'feed-unavailable',
     );
+  });
+
+  it('keeps the address guard on every fetch of discovery, and never reads a file a page names', async () => {
+    // 127.0.0.1 stands in for a public server; 127.0.0.2 for a private one.
+    const classify = (address: string) => (address === '127.0.0.1' ? null : 'a private address');
+    requested.length = 0;
+    const probe = await probeFeed(`${base}/site`, { classify });
+    expect(probe).toMatchObject({ url: `${base}/eff.xml`, foundVia: `${base}/site`, title: 'Deeplinks' });
+    expect(probe.otherFeeds.map((f) => f.url)).toEqual([`http://127.0.0.2:${port}/eff.xml`]);
+    expect(requested).toEqual([`127.0.0.1:${port} /site`, `127.0.0.1:${port} /eff.xml`]);
+  });
+
+  it('refuses a local file unless the caller is the operator', async () => {
+    const path = new URL('../fixtures/feeds/rss2-en-eff.xml', import.meta.url);
+    const err = await userError(probeFeed(path.href, { allowPrivate: true }));
+    expect(err.code).toBe('blocked-url');
+    expect(err.message).toMatch(/only http and https/);
+    expect(await probeFeed(path.href, { allowLocalFiles: true })).toMatchObject({
+      url: path.href,
+      title: 'Deeplinks',
+    });
   });
 
   it.each([
