@@ -13,6 +13,7 @@ const BENCHES = [
   'discord-delivery-bench',
   'pg-search-bench',
   'poll-replicas-bench',
+  'startup-bench',
 ];
 
 async function main(argv: string[]): Promise<void> {

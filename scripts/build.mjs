@@ -11,6 +11,18 @@ import { BUILD_INPUTS, STAMP_FILE, fileMark } from './build-stamp.mjs';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BUNDLED_PACKAGES = ['commander', 'zod'];
 
+/**
+ * The configuration uses zod/mini, which bundles to a few kB; the full `zod` (the sources
+ * file's schema, loaded by poll and start only) stays in node_modules, or its shared core
+ * and every locale would land in the chunk each command loads for its configuration.
+ */
+const fullZodExternal = {
+  name: 'full-zod-external',
+  setup(b) {
+    b.onResolve({ filter: /^zod$/ }, () => ({ path: 'zod', external: true }));
+  },
+};
+
 /** Build dist/ from src/; returns the milliseconds it took. */
 export async function build({ root = ROOT } = {}) {
   const started = Date.now();
@@ -35,6 +47,9 @@ export async function build({ root = ROOT } = {}) {
       banner: {
         js: "import { createRequire as __govwatchRequire } from 'node:module'; const require = __govwatchRequire(import.meta.url);",
       },
+      plugins: [fullZodExternal],
+      minifyWhitespace: true,
+      minifySyntax: true,
       sourcemap: 'linked',
       metafile: true,
       logLevel: 'warning',
@@ -53,6 +68,10 @@ export async function build({ root = ROOT } = {}) {
       join(staging, STAMP_FILE),
       `${JSON.stringify({ builtAt: new Date().toISOString(), files })}\n`,
     );
+    // What each output imports (test/build.test.ts checks that commands load only what they need).
+    // Output paths are made relative to dist/ (they name the staging folder).
+    const prefix = `${relative(root, staging)}/`;
+    writeFileSync(join(staging, 'meta.json'), JSON.stringify(result.metafile).replaceAll(prefix, ''));
     // Swap: a reader sees the old build or the new one, never half of one.
     const old = join(root, `dist.old-${process.pid}`);
     try {
