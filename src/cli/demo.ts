@@ -87,7 +87,7 @@ export async function runDemo(config: Config, opts: { keep?: string }): Promise<
     });
     out('\n== Digest');
     out(renderText(digest, { timeZone: config.timezone }));
-    out('\nNext: `npx govwatch poll` polls the real sources in feeds/sources.yaml; see README.md.');
+    out('\nNext: `node bin/govwatch.js poll` polls the real sources in feeds/sources.yaml; see README.md.');
   } finally {
     await store.close();
     await server.close();

@@ -55,7 +55,7 @@ export function messageLines(stderr: string): string[] {
 
 /**
  * The same command line run inside the test process (src/cli.ts `main`), for the many
- * checks where a child's ~1 s of tsx start-up buys nothing: stdout/stderr writes and the
+ * checks where a child process (the compiled dist/, ~0.2 s) buys nothing: stdout/stderr writes and the
  * exit code are captured, and the environment is swapped for the run. Not re-entrant.
  * Usage errors make commander call process.exit: test those through runCli.
  */
