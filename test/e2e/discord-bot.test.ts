@@ -173,7 +173,7 @@ describe('govwatch on Discord, end to end', () => {
 
   it('/feeds list and status show the operator feed and its health', async () => {
     expect(textOf(await run('feeds', [sub('list')], ADMIN))).toMatch(
-      /watch: Watch Feed \(rights, en, 3 items, ok\)/,
+      /watch: Watch Feed \(rights, en, 3 items\) · active · last success \d{4}-\d\d-\d\d \d\d:\d\dZ · next check /,
     );
     expect(textOf(await run('feeds', [sub('status')], ADMIN))).toMatch(/Feeds: 1 ok, 0 failing/);
   });

@@ -161,7 +161,7 @@ describe('govwatch on Slack, end to end', () => {
 
   it('/govwatch-feeds list and status show the operator feed and its health', async () => {
     expect(shown(await run('/govwatch-feeds', 'list', ADMIN))).toMatch(
-      /watch: Watch Feed \(rights, en, 3 items, ok\)/,
+      /watch: Watch Feed \(rights, en, 3 items\) · active · last success \d{4}-\d\d-\d\d \d\d:\d\dZ · next check /,
     );
     expect(shown(await run('/govwatch-feeds', 'status', ADMIN))).toMatch(/Feeds: 1 ok, 0 failing/);
   });
