@@ -41,6 +41,15 @@ describe('startBot with credentials the platform refuses', () => {
       /token/i,
     ],
     [
+      'a Discord API address nothing answers at',
+      () => ({
+        DISCORD_TOKEN: discord.token,
+        DISCORD_APP_ID: discord.appId,
+        DISCORD_API_URL: 'http://127.0.0.1:1/api',
+      }),
+      /^cannot reach Discord at http:\/\/127\.0\.0\.1:1\/api \(DISCORD_API_URL\): connect ECONNREFUSED/,
+    ],
+    [
       'a wrong Slack bot token (Socket Mode)',
       () => ({ SLACK_BOT_TOKEN: 'xoxb-wrong', SLACK_APP_TOKEN: slack.appToken, SLACK_API_URL: slack.apiUrl }),
       /SLACK_BOT_TOKEN \(invalid_auth\)/,

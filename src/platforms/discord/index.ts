@@ -9,6 +9,7 @@ import { hostname } from 'node:os';
 import { Client, Events, GatewayIntentBits } from 'discord.js';
 import type { CommandDef } from '../../chat/types.ts';
 import type { Config } from '../../config.ts';
+import { UserError } from '../../model.ts';
 import type { Logger } from '../../log.ts';
 import type { Store } from '../../store/types.ts';
 import { createInteractionHandler } from './interactions.ts';
@@ -131,6 +132,14 @@ export async function startDiscord(opts: StartDiscordOptions): Promise<DiscordFr
     // Login failed (e.g. a wrong token): give the lease back, or the corrected bot started
     // next would wait for it to expire before answering any command.
     await opts.store.unlock(GATEWAY_LOCK, owner).catch(() => undefined);
+    // Discord out of reach (no network, a wrong DISCORD_API_URL): say which address failed.
+    const code = (err as NodeJS.ErrnoException).code ?? '';
+    if (/^(ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ECONNRESET)$/.test(code)) {
+      throw new UserError(
+        'discord-unreachable',
+        `cannot reach Discord at ${apiUrl ?? 'https://discord.com/api'} (DISCORD_API_URL): ${(err as Error).message}`,
+      );
+    }
     throw err;
   }
   if (!client) log.info({ owner }, 'another replica holds the discord gateway; sending only');
