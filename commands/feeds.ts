@@ -1,4 +1,4 @@
-import type { CommandContext, CommandDef, Reply, ReplyBlock } from '../src/chat/types.ts';
+import type { CommandContext, CommandDef, CommandOption, Reply, ReplyBlock } from '../src/chat/types.ts';
 import { discoveryNote, freeId, probeFeed } from '../src/ingest/probe.ts';
 import { UserError } from '../src/model.ts';
 import { urlKey } from '../src/sources/schema.ts';
@@ -47,6 +47,15 @@ async function setPaused(ctx: CommandContext, pause: boolean): Promise<Reply> {
   return reply(`Resumed ${id}: it is polled again from the next poll.`);
 }
 
+/** The `id` option of pause, resume and remove. */
+const feedIdOption: CommandOption = {
+  name: 'id',
+  description: 'Feed id (see /feeds list)',
+  type: 'string',
+  required: true,
+  autocomplete: 'source',
+};
+
 export const feeds: CommandDef = {
   name: 'feeds',
   description: 'Manage the sources govwatch follows (admins)',
@@ -74,41 +83,17 @@ export const feeds: CommandDef = {
     {
       name: 'pause',
       description: 'Stop polling a feed added from chat (its items stay)',
-      options: [
-        {
-          name: 'id',
-          description: 'Feed id (see /feeds list)',
-          type: 'string',
-          required: true,
-          autocomplete: 'source',
-        },
-      ],
+      options: [feedIdOption],
     },
     {
       name: 'resume',
       description: 'Poll a paused feed again',
-      options: [
-        {
-          name: 'id',
-          description: 'Feed id (see /feeds list)',
-          type: 'string',
-          required: true,
-          autocomplete: 'source',
-        },
-      ],
+      options: [feedIdOption],
     },
     {
       name: 'remove',
       description: 'Stop following a feed',
-      options: [
-        {
-          name: 'id',
-          description: 'Feed id (see /feeds list)',
-          type: 'string',
-          required: true,
-          autocomplete: 'source',
-        },
-      ],
+      options: [feedIdOption],
     },
     { name: 'status', description: 'Failing feeds and failed deliveries, with reasons', options: [] },
   ],
