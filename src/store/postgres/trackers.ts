@@ -30,8 +30,14 @@ export function postgresTrackers(pool: pg.Pool, now: () => Date): TrackerStore {
     async list(filter = {}) {
       const where: string[] = [];
       const args: string[] = [];
-      if (filter.source) (args.push(filter.source), where.push(`source = $${args.length}`));
-      if (filter.kind) (args.push(filter.kind), where.push(`kind = $${args.length}`));
+      if (filter.source) {
+        args.push(filter.source);
+        where.push(`source = $${args.length}`);
+      }
+      if (filter.kind) {
+        args.push(filter.kind);
+        where.push(`kind = $${args.length}`);
+      }
       const r = await pool.query<ProcessRow>(
         `SELECT * FROM tracked_processes ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ${PROCESS_ORDER}`,
         args,
@@ -69,8 +75,14 @@ export function postgresTrackers(pool: pg.Pool, now: () => Date): TrackerStore {
     async listFollows(filter = {}) {
       const where: string[] = [];
       const args: string[] = [];
-      if (filter.processId) (args.push(filter.processId), where.push(`process_id = $${args.length}`));
-      if (filter.target) (args.push(targetKey(filter.target)), where.push(`target_key = $${args.length}`));
+      if (filter.processId) {
+        args.push(filter.processId);
+        where.push(`process_id = $${args.length}`);
+      }
+      if (filter.target) {
+        args.push(targetKey(filter.target));
+        where.push(`target_key = $${args.length}`);
+      }
       const r = await pool.query<FollowRow>(
         `SELECT * FROM tracker_follows ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
          ORDER BY process_id, target_key`,

@@ -30,8 +30,14 @@ export function sqliteTrackers(db: Database.Database, now: () => Date): TrackerS
     async list(filter = {}) {
       const where: string[] = [];
       const args: string[] = [];
-      if (filter.source) (where.push('source = ?'), args.push(filter.source));
-      if (filter.kind) (where.push('kind = ?'), args.push(filter.kind));
+      if (filter.source) {
+        where.push('source = ?');
+        args.push(filter.source);
+      }
+      if (filter.kind) {
+        where.push('kind = ?');
+        args.push(filter.kind);
+      }
       const sql = `SELECT * FROM tracked_processes ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ${PROCESS_ORDER}`;
       return (db.prepare(sql).all(...args) as ProcessRow[]).map(processFromRow);
     },
@@ -67,8 +73,14 @@ export function sqliteTrackers(db: Database.Database, now: () => Date): TrackerS
     async listFollows(filter = {}) {
       const where: string[] = [];
       const args: string[] = [];
-      if (filter.processId) (where.push('process_id = ?'), args.push(filter.processId));
-      if (filter.target) (where.push('target_key = ?'), args.push(targetKey(filter.target)));
+      if (filter.processId) {
+        where.push('process_id = ?');
+        args.push(filter.processId);
+      }
+      if (filter.target) {
+        where.push('target_key = ?');
+        args.push(targetKey(filter.target));
+      }
       const sql = `SELECT * FROM tracker_follows ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
         ORDER BY process_id, target_key`;
       return (db.prepare(sql).all(...args) as FollowRow[]).map(followFromRow);
