@@ -9,7 +9,7 @@ import { FEATURE_VERSION, HASH_BITS, HASH_SIZE, featureCount } from './features.
 import type { FeatureBuf } from './features.ts';
 
 export interface ModelMeta {
-  format: 1;
+  format: 2;
   featureVersion: number;
   hashBits: number;
   themes: string[];
@@ -17,8 +17,10 @@ export interface ModelMeta {
   threshold: number[];
   /** Per theme: the logit above which a tag is confident (precision target in cross-validation). */
   confident: number[];
-  /** Per theme: int16 weight × scale = weight. */
+  /** Per output (themes, then the on-topic gate): int16 weight × scale = weight. */
   scale: number[];
+  /** The on-topic gate's logit cut: below it an item gets no theme at all. */
+  gate: number;
   /** sha256 of the training inputs (labelled files, rule files, feature version). */
   inputHash: string;
   trainedOn: { files: string[]; items: number };
@@ -29,7 +31,7 @@ export interface ModelMeta {
 
 export interface TagModel {
   meta: ModelMeta;
-  /** Layout [feature][theme]: w[f * T + t]. */
+  /** Layout [feature][output]: w[f * O + o], outputs = the themes, then the on-topic gate. */
   weights: Float32Array;
 }
 
@@ -42,6 +44,14 @@ export interface TrainSettings {
   folds: number;
   /** Precision a confident tag must reach in cross-validation. */
   confidentPrecision: number;
+  /**
+   * Share of training steps in which an item's rule features are hidden, so the text
+   * features learn to stand alone: the rules were tuned on much of the training data and
+   * look more reliable there than on new text.
+   */
+  ruleDropout: number;
+  /** Share of on-topic items the on-topic gate must let through in cross-validation. */
+  gateRecall: number;
 }
 
 export const DEFAULT_SETTINGS: TrainSettings = {
@@ -52,6 +62,8 @@ export const DEFAULT_SETTINGS: TrainSettings = {
   seed: 20261205,
   folds: 5,
   confidentPrecision: 0.95,
+  ruleDropout: 0,
+  gateRecall: 0.98,
 };
 
 /** Linear scores (logits) for every theme into `out`. */
@@ -110,8 +122,11 @@ export function train(
   items: readonly TrainItem[],
   T: number,
   s: TrainSettings,
+  /** Themes with rule features (outputs may add the on-topic gate after the themes). */
+  ruleThemes = T,
 ): { weights: Float32Array; scale: number[] } {
-  const F = featureCount(T);
+  const F = featureCount(ruleThemes);
+  const ruleEnd = F - 1; // the bias is the last feature
   const w = new Float64Array(F * T);
   const g2 = new Float64Array(F * T).fill(1e-8);
   const order = items.map((_, i) => i);
@@ -127,8 +142,10 @@ export function train(
     for (const oi of order) {
       const it = items[oi]!;
       const { idx, val, labels } = it;
+      const drop = s.ruleDropout > 0 && next() < s.ruleDropout;
       z.fill(0);
       for (let k = 0; k < idx.length; k++) {
+        if (drop && idx[k]! >= HASH_SIZE && idx[k]! < ruleEnd) continue;
         const base = idx[k]! * T;
         const v = val[k]!;
         for (let t = 0; t < T; t++) z[t] = z[t]! + w[base + t]! * v;
@@ -139,6 +156,7 @@ export function train(
         z[t] = (p - y) * (y ? s.positiveWeight : 1);
       }
       for (let k = 0; k < idx.length; k++) {
+        if (drop && idx[k]! >= HASH_SIZE && idx[k]! < ruleEnd) continue;
         const base = idx[k]! * T;
         const v = val[k]!;
         for (let t = 0; t < T; t++) {
@@ -253,12 +271,13 @@ export function crossValidatedThresholds(
   T: number,
   s: TrainSettings,
   salt: number,
+  ruleThemes = T,
 ): Thresholds {
   const oof = items.map(() => new Float64Array(T));
   const buf = { idx: new Int32Array(0), val: new Float64Array(0), n: 0 };
   for (let f = 0; f < s.folds; f++) {
     const trainSet = items.filter((_, i) => foldOf(ids[i]!, s.folds, salt) !== f);
-    const m = train(trainSet, T, s);
+    const m = train(trainSet, T, s, ruleThemes);
     items.forEach((it, i) => {
       if (foldOf(ids[i]!, s.folds, salt) !== f) return;
       buf.idx = it.idx;
@@ -267,12 +286,32 @@ export function crossValidatedThresholds(
       scoreInto(m.weights, T, buf as FeatureBuf, oof[i]!);
     });
   }
-  return chooseThresholds(
-    oof,
-    items.map((it) => it.labels),
-    T,
-    s.confidentPrecision,
-  );
+  const labels = items.map((it) => it.labels);
+  const th = chooseThresholds(oof, labels, T, s.confidentPrecision);
+  if (T > ruleThemes) {
+    // The last output is the on-topic gate: a recall-bound cut, see gateCut.
+    const g = gateCut(
+      oof.map((z) => z[T - 1]!),
+      labels.map((l) => l[T - 1]!),
+      s.gateRecall,
+    );
+    th.threshold[T - 1] = g;
+    th.confident[T - 1] = g;
+  }
+  return th;
+}
+
+/**
+ * The gate's cut: the highest score that still lets `recall` of the on-topic items through,
+ * so the gate stops only items that look clearly off-topic (a gated item loses all themes).
+ */
+export function gateCut(scores: readonly number[], onTopic: readonly number[], recall: number): number {
+  const on = scores.filter((_, i) => onTopic[i] === 1).sort((a, b) => b - a);
+  if (on.length === 0) return 0;
+  const k = Math.min(on.length - 1, Math.ceil(recall * on.length) - 1);
+  const below = scores.filter((z) => z < on[k]!);
+  const next = below.length ? Math.max(...below) : on[k]! - 1;
+  return (on[k]! + next) / 2;
 }
 
 export const MODEL_JSON = 'tag-model.json';
@@ -284,18 +323,19 @@ export function loadModel(dir: string): TagModel | null {
   const binPath = `${dir}/${MODEL_BIN}`;
   if (!existsSync(jsonPath) || !existsSync(binPath)) return null;
   const meta = JSON.parse(readFileSync(jsonPath, 'utf8')) as ModelMeta;
-  if (meta.format !== 1 || meta.featureVersion !== FEATURE_VERSION || meta.hashBits !== HASH_BITS) {
+  if (meta.format !== 2 || meta.featureVersion !== FEATURE_VERSION || meta.hashBits !== HASH_BITS) {
     throw new Error(
       `${jsonPath}: made for another feature layout (format ${meta.format}, features v${meta.featureVersion}, ${meta.hashBits} bits); run npm run train:tags`,
     );
   }
   const bytes = readFileSync(binPath);
   const T = meta.themes.length;
-  const expected = featureCount(T) * T * 2;
+  const O = T + 1;
+  const expected = featureCount(T) * O * 2;
   if (bytes.length !== expected)
     throw new Error(`${binPath}: ${bytes.length} bytes, expected ${expected}; run npm run train:tags`);
-  const weights = new Float32Array(featureCount(T) * T);
-  for (let j = 0; j < weights.length; j++) weights[j] = bytes.readInt16LE(j * 2) * meta.scale[j % T]!;
+  const weights = new Float32Array(featureCount(T) * O);
+  for (let j = 0; j < weights.length; j++) weights[j] = bytes.readInt16LE(j * 2) * meta.scale[j % O]!;
   return { meta, weights };
 }
 

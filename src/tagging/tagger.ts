@@ -93,7 +93,7 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
     );
   }
   const ruleScores = new Float64Array(T);
-  const logits = new Float64Array(T);
+  const logits = new Float64Array(T + 1);
   const feats = new FeatureBuf();
   const boostedBy = new Uint8Array(T);
   const uses = new Map<number, CompiledRule[]>();
@@ -268,9 +268,11 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
     } else {
       // The learned layer decides; the rule scores are among its features.
       extractFeatures(fields, ruleScores, rules.threshold, feats);
-      scoreInto(model.weights, T, feats, logits);
+      scoreInto(model.weights, T + 1, feats, logits);
       confident = [];
-      for (let t = 0; t < T; t++) {
+      // The on-topic gate (last output) closed: no theme at all.
+      const gateOpen = logits[T]! >= model.meta.gate;
+      for (let t = 0; gateOpen && t < T; t++) {
         if (logits[t]! < model.meta.threshold[t]!) continue;
         const id = themeIds[t]!;
         themes.push(id);
@@ -324,7 +326,7 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
     const w = m.weights;
     const top: { c: number; name: string }[] = [];
     for (let k = 0; k < feats.n; k++) {
-      const c = w[feats.idx[k]! * T + t]! * feats.val[k]!;
+      const c = w[feats.idx[k]! * (T + 1) + t]! * feats.val[k]!;
       if (c <= 0) continue;
       const name = feats.idx[k]! >= HASH_SIZE ? ruleFeatureName(feats.idx[k]! - HASH_SIZE) : null;
       if (top.length === WHY_FEATURES && c <= top[top.length - 1]!.c) continue;

@@ -1,0 +1,152 @@
+// The learned layer: the shipped model is current (trained from the files as they are now),
+// training is deterministic, thresholds are chosen as documented, and tags from the model
+// explain themselves.
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { THEME_IDS } from '../../src/model.ts';
+import {
+  chooseThresholds,
+  DEFAULT_SETTINGS,
+  loadModel,
+  MODEL_BIN,
+  MODEL_JSON,
+  toInt16,
+  train,
+} from '../../src/tagging/learned.ts';
+import { buildDataset, inputHash, trainingFiles } from '../../src/tagging/training.ts';
+import { loadTagger } from '../../src/tagging/tagger.ts';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const feeds = `${root}feeds`;
+
+describe('shipped model', () => {
+  const model = loadModel(feeds)!;
+
+  it('was trained from the current labelled files, rules, gazetteer and sources (else: npm run train:tags)', () => {
+    expect(model, 'feeds/tag-model.json and .bin are shipped').not.toBeNull();
+    expect(model.meta.inputHash).toBe(inputHash(root));
+    expect(model.meta.trainedOn.files).toEqual(trainingFiles(root));
+  });
+
+  it('never trains on a blind batch', () => {
+    expect(model.meta.trainedOn.files.some((f) => /(^|\/)blind-/.test(f))).toBe(false);
+    const dir = mkdtempSync(join(tmpdir(), 'gw-train-'));
+    try {
+      // trainingFiles reads the folder: a blind-*.jsonl there is left out.
+      const sub = join(dir, 'test/fixtures/tagging');
+      mkdirSync(sub, { recursive: true });
+      writeFileSync(join(sub, 'a.jsonl'), '');
+      writeFileSync(join(sub, 'blind-9.jsonl'), '');
+      expect(trainingFiles(dir)).toEqual(['test/fixtures/tagging/a.jsonl']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('has a threshold per theme, confident never below tagged, and a few MB at most', () => {
+    expect(model.meta.themes).toEqual([...THEME_IDS]);
+    model.meta.themes.forEach((_, t) =>
+      expect(model.meta.confident[t]!).toBeGreaterThanOrEqual(model.meta.threshold[t]!),
+    );
+    expect(readFileSync(`${feeds}/${MODEL_BIN}`).length).toBeLessThan(4_000_000);
+  });
+
+  const tagger = loadTagger(`${feeds}/themes.yaml`);
+
+  it('tags with explanations naming the model and its strongest features; confident ⊆ themes', () => {
+    const t = tagger.tag({
+      title: 'Authorities block messaging app and VPN services after protests',
+      summary:
+        'The telecom regulator ordered providers to restrict access to the app and to several VPN services.',
+    });
+    expect(t.themes).toContain('censorship');
+    expect(t.confident).toBeDefined();
+    for (const c of t.confident!) expect(t.themes).toContain(c);
+    const note = t.why.censorship!.find((n) => n.startsWith('model '));
+    expect(note).toMatch(/^model [01]\.\d\d: \S/);
+    expect(note!.split(': ')[1]!.split(', ').length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('the rules-only tagger has no confident mark', () => {
+    const rulesOnly = loadTagger(`${feeds}/themes.yaml`, undefined, { model: false });
+    expect(rulesOnly.tag({ title: 'Authorities block VPN services', summary: '' }).confident).toBeUndefined();
+  });
+
+  it('refuses weights of the wrong size', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gw-model-'));
+    try {
+      writeFileSync(join(dir, MODEL_JSON), readFileSync(`${feeds}/${MODEL_JSON}`));
+      writeFileSync(join(dir, MODEL_BIN), Buffer.alloc(10));
+      expect(() => loadModel(dir)).toThrow(/expected .*npm run train:tags/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('training', () => {
+  const data = buildDataset(root, [
+    'test/fixtures/tagging/fresh-2.jsonl',
+    'test/fixtures/tagging/fresh-3.jsonl',
+  ]);
+  const settings = { ...DEFAULT_SETTINGS, epochs: 3 };
+
+  it('is deterministic: the same items give the same weights, bit for bit', () => {
+    const a = train(data.items, THEME_IDS.length, settings);
+    const b = train(data.items, THEME_IDS.length, settings);
+    expect(
+      Buffer.from(toInt16(a.weights, a.scale).buffer).equals(Buffer.from(toInt16(b.weights, b.scale).buffer)),
+    ).toBe(true);
+    expect(a.scale).toEqual(b.scale);
+    const c = train(data.items, THEME_IDS.length, { ...settings, seed: settings.seed + 1 });
+    expect(
+      Buffer.from(toInt16(a.weights, a.scale).buffer).equals(Buffer.from(toInt16(c.weights, c.scale).buffer)),
+    ).toBe(false);
+  });
+
+  it('learns its training items', () => {
+    const { weights } = train(data.items, THEME_IDS.length, { ...settings, epochs: 8 });
+    let right = 0;
+    let total = 0;
+    for (const it of data.items) {
+      const z = new Float64Array(THEME_IDS.length);
+      for (let k = 0; k < it.idx.length; k++)
+        for (let t = 0; t < THEME_IDS.length; t++)
+          z[t] = z[t]! + weights[it.idx[k]! * THEME_IDS.length + t]! * it.val[k]!;
+      for (let t = 0; t < THEME_IDS.length; t++) {
+        total++;
+        if (z[t]! > 0 === (it.labels[t] === 1)) right++;
+      }
+    }
+    expect(right / total).toBeGreaterThan(0.97);
+  });
+});
+
+describe('chooseThresholds', () => {
+  // One theme; scores with labels: best F1 cuts between 0.5 and 0.2; precision 1 needs ≥ 0.8.
+  const scores = [0.9, 0.8, 0.6, 0.5, 0.2, 0.1].map((z) => Float64Array.of(z));
+  const labels = [1, 1, 0, 1, 0, 0].map((y) => Uint8Array.of(y));
+
+  it('cuts at the best F1, midway between neighbouring scores', () => {
+    const th = chooseThresholds(scores, labels, 1, 0.95);
+    expect(th.threshold[0]).toBeCloseTo(0.35);
+    expect(th.f1[0]).toBeCloseTo(6 / 7);
+  });
+
+  it('puts the confident cut at the lowest score reaching the precision target', () => {
+    const th = chooseThresholds(scores, labels, 1, 0.95);
+    expect(th.confident[0]).toBeCloseTo(0.7);
+    expect(th.precisionAtConfident[0]).toBe(1);
+    // A target nothing reaches falls back to the tagging threshold.
+    const none = chooseThresholds(
+      [Float64Array.of(1), Float64Array.of(0)],
+      [Uint8Array.of(0), Uint8Array.of(1)],
+      1,
+      0.95,
+    );
+    expect(none.confident[0]).toBe(none.threshold[0]);
+  });
+});
