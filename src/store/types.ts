@@ -1,6 +1,7 @@
 // The archive's contract. SQLite (default) and PostgreSQL adapters both implement it and
 // both pass test/store/contract.ts. Methods are async so either adapter fits.
 import type { SettingsStore } from './types-settings.ts';
+import type { StoryIndexStore } from './types-stories.ts';
 import type {
   FeedPause,
   FeedRecord,
@@ -110,6 +111,8 @@ export interface Store {
   close(): Promise<void>;
   /** Named facts the archive keeps about itself (src/store/types-settings.ts). */
   readonly settings: SettingsStore;
+  /** Story features and index keys of recent items (src/store/types-stories.ts). */
+  readonly stories: StoryIndexStore;
 
   // Feeds ------------------------------------------------------------------------------
   /** Insert or update sources (name, url, kind, …), keeping each feed's polling state. */

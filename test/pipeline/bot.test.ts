@@ -170,7 +170,8 @@ describe('startBot in terminal mode', () => {
     const old = openSqliteStore(path);
     old.db.prepare('DELETE FROM schema_migrations WHERE version >= 80').run();
     old.db.exec(
-      'ALTER TABLE feeds DROP COLUMN paused_at; ALTER TABLE feeds DROP COLUMN paused_by; DROP TABLE settings',
+      'ALTER TABLE feeds DROP COLUMN paused_at; ALTER TABLE feeds DROP COLUMN paused_by; DROP TABLE settings;' +
+        ' DROP TABLE story_keys; DROP TABLE story_features',
     );
     await old.addSubscription({
       target: CONSOLE_TARGET,
