@@ -46,6 +46,8 @@ import { postgresSettings } from './settings.ts';
 import { postgresStories, writeStoryRecords } from './stories.ts';
 import { storyRecord } from '../../digest/story-index.ts';
 import type { StoryIndexStore } from '../types-stories.ts';
+import { postgresTrackers } from './trackers.ts';
+import type { TrackerStore } from '../../trackers/types.ts';
 import type { SettingsStore } from '../types-settings.ts';
 import { filterTags, searchVector } from './search-index.ts';
 
@@ -66,6 +68,7 @@ export class PostgresStore implements Store {
   readonly kind = 'postgres' as const;
   readonly settings: SettingsStore;
   readonly stories: StoryIndexStore;
+  readonly trackers: TrackerStore;
   private readonly now: () => Date;
   private common: { at: number; loaded: Promise<ColumnStats> } | null = null;
 
@@ -76,6 +79,7 @@ export class PostgresStore implements Store {
     this.now = opts.now ?? (() => new Date());
     this.settings = postgresSettings(pool);
     this.stories = postgresStories(pool);
+    this.trackers = postgresTrackers(pool, this.now);
   }
 
   async close(): Promise<void> {

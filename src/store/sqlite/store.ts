@@ -36,6 +36,8 @@ import { sqliteSettings } from './settings.ts';
 import { sqliteStories, sqliteStoryWriter } from './stories.ts';
 import { storyRecord } from '../../digest/story-index.ts';
 import type { StoryIndexStore } from '../types-stories.ts';
+import { sqliteTrackers } from './trackers.ts';
+import type { TrackerStore } from '../../trackers/types.ts';
 import type { SettingsStore } from '../types-settings.ts';
 import {
   feedFromRow,
@@ -63,6 +65,7 @@ export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
   readonly settings: SettingsStore;
   readonly stories: StoryIndexStore;
+  readonly trackers: TrackerStore;
   private readonly now: () => Date;
   private readonly writeStories: ReturnType<typeof sqliteStoryWriter>;
   private readonly insertItem: Database.Statement;
@@ -76,6 +79,7 @@ export class SqliteStore implements Store {
     this.settings = sqliteSettings(db);
     this.stories = sqliteStories(db);
     this.writeStories = sqliteStoryWriter(db);
+    this.trackers = sqliteTrackers(db, this.now);
     this.insertItem = db.prepare(`INSERT INTO items
       (feed_id, guid, url, title, author, summary, published, published_estimated, lang, themes, regions, why,
        first_seen, alertable)
