@@ -41,7 +41,7 @@ export type CopiedTable = 'feeds' | 'items' | 'subscriptions' | 'digest_marks' |
 const TABLES: CopiedTable[] = ['feeds', 'items', 'subscriptions', 'digest_marks', 'outbox', 'settings'];
 
 /** The SQLite schema versions this mapping was written for. */
-const KNOWN_SQLITE_VERSIONS = [1, 2, 80, 81, 82];
+const KNOWN_SQLITE_VERSIONS = [1, 2, 80, 81, 82, 140];
 
 /** A SQLite archive: a file path, or an open SQLite store (anything with its better-sqlite3 handle). */
 export type CopySource = string | { kind: 'sqlite'; db: Database.Database };
