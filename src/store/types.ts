@@ -1,6 +1,7 @@
 // The archive's contract. SQLite (default) and PostgreSQL adapters both implement it and
 // both pass test/store/contract.ts. Methods are async so either adapter fits.
 import type { SettingsStore } from './types-settings.ts';
+import type { TrackerStore } from '../trackers/types.ts';
 import type {
   FeedPause,
   FeedRecord,
@@ -120,6 +121,8 @@ export interface Store {
   close(): Promise<void>;
   /** Named facts the archive keeps about itself (src/store/types-settings.ts). */
   readonly settings: SettingsStore;
+  /** Tracked processes (drafts, treaties, consultations, meetings) and who follows them. */
+  readonly trackers: TrackerStore;
 
   // Feeds ------------------------------------------------------------------------------
   /** Insert or update sources (name, url, kind, …), keeping each feed's polling state. */

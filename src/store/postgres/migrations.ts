@@ -151,6 +151,39 @@ CREATE TABLE settings (key text PRIMARY KEY, value text NOT NULL);
 `,
   },
   {
+    version: 110,
+    name: 'tracked processes and their follows',
+    sql: `
+-- See the SQLite migration 110. Times are ISO 8601 UTC text compared bytewise.
+CREATE TABLE tracked_processes (
+  id text COLLATE "C" PRIMARY KEY,
+  kind text NOT NULL,
+  source text NOT NULL,
+  title text NOT NULL,
+  url text NOT NULL,
+  state text NOT NULL,
+  deadline text COLLATE "C",
+  updated_at text NOT NULL,
+  history jsonb NOT NULL DEFAULT '[]',
+  themes jsonb NOT NULL DEFAULT '[]',
+  regions jsonb NOT NULL DEFAULT '[]',
+  details jsonb NOT NULL DEFAULT '{}',
+  poll_state jsonb NOT NULL DEFAULT '{}'
+);
+CREATE INDEX tracked_processes_deadline ON tracked_processes (deadline);
+CREATE TABLE tracker_follows (
+  process_id text COLLATE "C" NOT NULL REFERENCES tracked_processes (id) ON DELETE CASCADE,
+  target_key text COLLATE "C" NOT NULL,
+  target jsonb NOT NULL,
+  reminder_days jsonb NOT NULL,
+  created_by text NOT NULL,
+  created_at text NOT NULL,
+  PRIMARY KEY (process_id, target_key)
+);
+CREATE INDEX tracker_follows_target ON tracker_follows (target_key);
+`,
+  },
+  {
     version: 140,
     name: 'a shared link is not identity when guids are trusted',
     sql: `

@@ -44,6 +44,8 @@ import {
 import { loadColumnStats, searchItems, type ColumnStats } from './search.ts';
 import { inTransaction } from './transaction.ts';
 import { postgresSettings } from './settings.ts';
+import { postgresTrackers } from './trackers.ts';
+import type { TrackerStore } from '../../trackers/types.ts';
 import type { SettingsStore } from '../types-settings.ts';
 import { filterTags, searchVector } from './search-index.ts';
 
@@ -63,6 +65,7 @@ export const ITEM_ORDER_LOCK = 7_300_412_001;
 export class PostgresStore implements Store {
   readonly kind = 'postgres' as const;
   readonly settings: SettingsStore;
+  readonly trackers: TrackerStore;
   private readonly now: () => Date;
   private common: { at: number; loaded: Promise<ColumnStats> } | null = null;
 
@@ -72,6 +75,7 @@ export class PostgresStore implements Store {
   ) {
     this.now = opts.now ?? (() => new Date());
     this.settings = postgresSettings(pool);
+    this.trackers = postgresTrackers(pool, this.now);
   }
 
   async close(): Promise<void> {

@@ -34,6 +34,8 @@ import type {
 import { fileOpenReason } from '../open-errors.ts';
 import { migrate } from './migrations.ts';
 import { sqliteSettings } from './settings.ts';
+import { sqliteTrackers } from './trackers.ts';
+import type { TrackerStore } from '../../trackers/types.ts';
 import type { SettingsStore } from '../types-settings.ts';
 import {
   feedFromRow,
@@ -60,6 +62,7 @@ function placeholders(n: number): string {
 export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
   readonly settings: SettingsStore;
+  readonly trackers: TrackerStore;
   private readonly now: () => Date;
   private readonly insertItem: Database.Statement;
   private readonly insertFts: Database.Statement;
@@ -71,6 +74,7 @@ export class SqliteStore implements Store {
   ) {
     this.now = opts.now ?? (() => new Date());
     this.settings = sqliteSettings(db);
+    this.trackers = sqliteTrackers(db, this.now);
     this.insertItem = db.prepare(`INSERT INTO items
       (feed_id, guid, url, title, author, summary, published, published_estimated, lang, themes, regions, why,
        first_seen, alertable)
