@@ -17,6 +17,7 @@ import {
 } from './platforms/console/index.ts';
 import { createScheduler, type Scheduler } from './scheduler.ts';
 import type { Store } from './store/types.ts';
+import { createTrackerDeps, runTrackerRound } from './trackers/wiring.ts';
 
 export interface Bot {
   store: Store;
@@ -114,10 +115,12 @@ export async function startBot(config: Config, logger: Logger, options: StartBot
     owner,
     ...(options.now ? { now: options.now } : {}),
   });
+  const trackerDeps = createTrackerDeps(config, store, logger, options.now);
   const scheduler = createScheduler({
     store,
     poll: async () => {
       await pollFeeds(pollDeps);
+      if (trackerDeps) await runTrackerRound(trackerDeps, owner);
     },
     pollMinutes: config.pollMinutes,
     defaultCron: config.digestCron,
