@@ -130,6 +130,19 @@ const EnvSchema = z.object({
     ),
     [7, 1],
   ),
+  /** The HTTP server (health, metrics, feeds) is off unless a port is given; 0 picks one. */
+  GOVWATCH_HTTP_PORT: z.optional(
+    z.coerce
+      .number({ error: 'must be a whole number between 0 and 65535' })
+      .check(
+        z.int({ error: 'must be a whole number between 0 and 65535' }),
+        z.gte(0, { error: 'must be between 0 and 65535' }),
+        z.lte(65535, { error: 'must be between 0 and 65535' }),
+      ),
+  ),
+  GOVWATCH_HTTP_HOST: z._default(text, '127.0.0.1'),
+  /** The address readers use to reach the HTTP server (links in feeds, /subscribe mode:feed). */
+  GOVWATCH_PUBLIC_URL: optionalUrl,
   GOVWATCH_SLACK_ADMINS: z.pipe(
     z.optional(text),
     z.transform((v) =>
@@ -188,6 +201,8 @@ export interface Config {
     /** Default reminder days for a new follow, largest first (GOVWATCH_REMINDER_DAYS). */
     reminderDays: number[];
   } | null;
+  /** null: no HTTP server. publicUrl has no trailing slash. */
+  http: { port: number; host: string; publicUrl: string | undefined } | null;
   discord: {
     token: string;
     /** Required with the token (loadConfig refuses a token alone). */
@@ -276,6 +291,14 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = 
             reminderDays: e.GOVWATCH_REMINDER_DAYS,
           }
         : null,
+    http:
+      e.GOVWATCH_HTTP_PORT === undefined
+        ? null
+        : {
+            port: e.GOVWATCH_HTTP_PORT,
+            host: e.GOVWATCH_HTTP_HOST,
+            publicUrl: e.GOVWATCH_PUBLIC_URL?.replace(/\/+$/, ''),
+          },
     discord: e.DISCORD_TOKEN
       ? {
           token: e.DISCORD_TOKEN,
