@@ -21,6 +21,12 @@ async function digestFilters(ctx: CommandContext): Promise<SubscriptionFilter[]>
   return subs.map((s) => s.filter);
 }
 
+/** A place whose digests are weekly (a day-of-week in the cron) sees the month ahead. */
+async function isWeekly(ctx: CommandContext): Promise<boolean> {
+  const subs = await ctx.store.listSubscriptions({ target: ctx.where, mode: 'digest' });
+  return subs.some((s) => (s.cron ?? ctx.config.digestCron).trim().split(/\s+/)[4] !== '*');
+}
+
 function requireAdminInChannel(ctx: CommandContext, what: string): void {
   if (ctx.where.kind === 'channel' && !ctx.caller.isAdmin) {
     throw new UserError(
@@ -61,6 +67,7 @@ export const digest: CommandDef = {
             ? { afterId: mark.lastItemId, since: mark.lastSlot }
             : { seenSince: new Date(ctx.now.getTime() - 86_400_000).toISOString() }),
           title: 'Preview of the next digest',
+          agendaDays: (await isWeekly(ctx)) ? 31 : 14,
         });
         return { ephemeral: true, blocks: digestBlocks(digest) };
       }

@@ -32,6 +32,8 @@ export interface RunDigestOptions {
   title?: string;
   cap?: number;
   postEmpty?: boolean;
+  /** Days of "Deadlines and meetings" at the top; default 14 (a weekly digest passes 31). */
+  agendaDays?: number;
 }
 
 export type RunDigestResult =
@@ -77,6 +79,7 @@ export async function runDigest(store: Store, opts: RunDigestOptions): Promise<R
     ...(!previous ? { since: firstSince } : {}),
     title: opts.title ?? defaultDigestTitle(opts.slot, opts.timeZone),
     ...(opts.cap !== undefined ? { cap: opts.cap } : {}),
+    agendaDays: opts.agendaDays ?? 14,
   });
   const mark: DigestMark = {
     lastItemId: Math.max(previous?.lastItemId ?? 0, archiveTop, prepared.lastItemId),
