@@ -2,6 +2,7 @@
 // both pass test/store/contract.ts. Methods are async so either adapter fits.
 import type { SettingsStore } from './types-settings.ts';
 import type { TrackerStore } from '../trackers/types.ts';
+import type { FeedTokenStore } from './types-feed-tokens.ts';
 import type {
   FeedPause,
   FeedRecord,
@@ -113,6 +114,8 @@ export interface Store {
   readonly settings: SettingsStore;
   /** Tracked processes (drafts, treaties, consultations, meetings) and who follows them. */
   readonly trackers: TrackerStore;
+  /** Private feed tokens (`/subscribe … mode:feed`), src/store/types-feed-tokens.ts. */
+  readonly feedTokens: FeedTokenStore;
 
   // Feeds ------------------------------------------------------------------------------
   /** Insert or update sources (name, url, kind, …), keeping each feed's polling state. */

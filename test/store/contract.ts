@@ -6,6 +6,7 @@ import { emptyFeedState, targetKey } from '../../src/model.ts';
 import type { NewOutboxEntry, SearchQuery, Snippet, Store } from '../../src/store/types.ts';
 import { runSettingsContract } from './contract-settings.ts';
 import { runTrackersContract } from './contract-trackers.ts';
+import { runFeedTokensContract } from './contract-feed-tokens.ts';
 import { HOSTILE_QUERIES } from './hostile-queries.ts';
 import { CORPUS_FEEDS, CORPUS_ITEMS, PARITY_QUERIES } from './search-corpus.ts';
 
@@ -594,5 +595,6 @@ export function runStoreContract(
 
     runSettingsContract(() => store);
     runTrackersContract(() => store);
+    runFeedTokensContract(() => store);
   });
 }

@@ -45,6 +45,8 @@ import { inTransaction } from './transaction.ts';
 import { postgresSettings } from './settings.ts';
 import { postgresTrackers } from './trackers.ts';
 import type { TrackerStore } from '../../trackers/types.ts';
+import type { FeedTokenStore } from '../types-feed-tokens.ts';
+import { postgresFeedTokens } from './feed-tokens.ts';
 import type { SettingsStore } from '../types-settings.ts';
 import { filterTags, searchVector } from './search-index.ts';
 
@@ -65,6 +67,7 @@ export class PostgresStore implements Store {
   readonly kind = 'postgres' as const;
   readonly settings: SettingsStore;
   readonly trackers: TrackerStore;
+  readonly feedTokens: FeedTokenStore;
   private readonly now: () => Date;
   private common: { at: number; loaded: Promise<ColumnStats> } | null = null;
 
@@ -75,6 +78,7 @@ export class PostgresStore implements Store {
     this.now = opts.now ?? (() => new Date());
     this.settings = postgresSettings(pool);
     this.trackers = postgresTrackers(pool, this.now);
+    this.feedTokens = postgresFeedTokens(pool, this.now);
   }
 
   async close(): Promise<void> {

@@ -35,6 +35,8 @@ import { migrate } from './migrations.ts';
 import { sqliteSettings } from './settings.ts';
 import { sqliteTrackers } from './trackers.ts';
 import type { TrackerStore } from '../../trackers/types.ts';
+import type { FeedTokenStore } from '../types-feed-tokens.ts';
+import { sqliteFeedTokens } from './feed-tokens.ts';
 import type { SettingsStore } from '../types-settings.ts';
 import {
   feedFromRow,
@@ -62,6 +64,7 @@ export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
   readonly settings: SettingsStore;
   readonly trackers: TrackerStore;
+  readonly feedTokens: FeedTokenStore;
   private readonly now: () => Date;
   private readonly insertItem: Database.Statement;
   private readonly insertFts: Database.Statement;
@@ -73,6 +76,7 @@ export class SqliteStore implements Store {
     this.now = opts.now ?? (() => new Date());
     this.settings = sqliteSettings(db);
     this.trackers = sqliteTrackers(db, this.now);
+    this.feedTokens = sqliteFeedTokens(db, this.now);
     this.insertItem = db.prepare(`INSERT INTO items
       (feed_id, guid, url, title, author, summary, published, published_estimated, lang, themes, regions, why,
        first_seen, alertable)
