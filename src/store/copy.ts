@@ -60,7 +60,7 @@ const TABLES: CopiedTable[] = [
 ];
 
 /** The SQLite schema versions this mapping was written for. */
-const KNOWN_SQLITE_VERSIONS = [1, 2, 80, 81, 82, 110, 130];
+const KNOWN_SQLITE_VERSIONS = [1, 2, 80, 81, 82, 110, 130, 140];
 
 /** A SQLite archive: a file path, or an open SQLite store (anything with its better-sqlite3 handle). */
 export type CopySource = string | { kind: 'sqlite'; db: Database.Database };

@@ -198,12 +198,25 @@ CREATE TABLE feed_tokens (
   created_at text NOT NULL
 );
 CREATE INDEX feed_tokens_target ON feed_tokens (target_key);
+    `,
+  },
+  {
+    version: 140,
+    name: 'a shared link is not identity when guids are trusted',
+    sql: `
+-- See the SQLite migration 140: the URL stays indexed, addItems decides when it dedupes.
+DROP INDEX items_url_feed;
+CREATE INDEX items_url_feed ON items (url, feed_id) WHERE url IS NOT NULL;
 `,
   },
 ];
 
 /** Apply pending migrations; returns the versions applied by this call. */
-export async function runMigrations(pool: pg.Pool, logger?: Logger): Promise<number[]> {
+export async function runMigrations(
+  pool: pg.Pool,
+  logger?: Logger,
+  migrations: Migration[] = MIGRATIONS,
+): Promise<number[]> {
   return inTransaction(pool, async (client) => {
     const applied: number[] = [];
     // Serialises concurrent migrators (several replicas starting at once); released at COMMIT
@@ -216,7 +229,7 @@ export async function runMigrations(pool: pg.Pool, logger?: Logger): Promise<num
     )`);
     const done = await client.query<{ version: number }>('SELECT version FROM schema_migrations');
     const have = new Set(done.rows.map((r) => r.version));
-    for (const m of [...MIGRATIONS].sort((a, b) => a.version - b.version)) {
+    for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
       if (have.has(m.version)) continue;
       await client.query(m.sql);
       await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [

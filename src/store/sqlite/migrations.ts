@@ -202,6 +202,17 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX feed_tokens_target ON feed_tokens(target_key);
     `,
   },
+  {
+    version: 140,
+    name: 'a shared link is not identity when guids are trusted',
+    up: `
+      -- Distinct items of one feed may share a link (a ministry pointing every item at its
+      -- press page). The URL stays indexed for lookups; addItems skips a known URL only when
+      -- the feed's guids are missing or unstable. Existing rows are unique already: nothing moves.
+      DROP INDEX items_url_feed;
+      CREATE INDEX items_url_feed ON items(url, feed_id) WHERE url IS NOT NULL;
+    `,
+  },
 ];
 
 /** Apply pending migrations; returns the versions applied now. */
