@@ -1,7 +1,9 @@
 // The archive's contract. SQLite (default) and PostgreSQL adapters both implement it and
 // both pass test/store/contract.ts. Methods are async so either adapter fits.
 import type { SettingsStore } from './types-settings.ts';
+import type { StoryIndexStore } from './types-stories.ts';
 import type { TrackerStore } from '../trackers/types.ts';
+import type { FeedTokenStore } from './types-feed-tokens.ts';
 import type {
   FeedPause,
   FeedRecord,
@@ -121,8 +123,12 @@ export interface Store {
   close(): Promise<void>;
   /** Named facts the archive keeps about itself (src/store/types-settings.ts). */
   readonly settings: SettingsStore;
+  /** Story features and index keys of recent items (src/store/types-stories.ts). */
+  readonly stories: StoryIndexStore;
   /** Tracked processes (drafts, treaties, consultations, meetings) and who follows them. */
   readonly trackers: TrackerStore;
+  /** Private feed tokens (`/subscribe … mode:feed`), src/store/types-feed-tokens.ts. */
+  readonly feedTokens: FeedTokenStore;
 
   // Feeds ------------------------------------------------------------------------------
   /** Insert or update sources (name, url, kind, …), keeping each feed's polling state. */

@@ -5,7 +5,9 @@ import type { FeedSource, FeedState, TaggedItem, Target, ThemeId } from '../../s
 import { emptyFeedState, targetKey } from '../../src/model.ts';
 import type { NewOutboxEntry, SearchQuery, Snippet, Store } from '../../src/store/types.ts';
 import { runSettingsContract } from './contract-settings.ts';
+import { runStoriesContract } from './contract-stories.ts';
 import { runTrackersContract } from './contract-trackers.ts';
+import { runFeedTokensContract } from './contract-feed-tokens.ts';
 import { HOSTILE_QUERIES } from './hostile-queries.ts';
 import { CORPUS_FEEDS, CORPUS_ITEMS, PARITY_QUERIES } from './search-corpus.ts';
 
@@ -635,6 +637,8 @@ export function runStoreContract(
     });
 
     runSettingsContract(() => store);
+    runStoriesContract(() => store);
     runTrackersContract(() => store);
+    runFeedTokensContract(() => store);
   });
 }
