@@ -1,7 +1,7 @@
 // Composition root of the bot: config → archive → poller, scheduler, outbox worker →
 // Discord / Slack / the terminal. Everything else receives what it needs from here.
-import { hostname } from 'node:os';
 import { allCommands } from '../commands/index.ts';
+import { RECOVERY_GRACE_MS, recoverUnalertedItems } from './alerts.ts';
 import { describeSync, openArchive } from './archive.ts';
 import type { Config } from './config.ts';
 import type { ChatSender } from './delivery/types.ts';
@@ -15,6 +15,8 @@ import {
   TERMINAL_SUBSCRIPTION_REMOVED,
   createConsoleSender,
 } from './platforms/console/index.ts';
+import { firstTerminalDigest } from './platforms/console/first-digest.ts';
+import { defaultOwner } from './owner.ts';
 import { createScheduler, type Scheduler } from './scheduler.ts';
 import type { Store } from './store/types.ts';
 
@@ -64,11 +66,15 @@ export interface StartBotOptions {
 }
 
 export async function startBot(config: Config, logger: Logger, options: StartBotOptions = {}): Promise<Bot> {
-  const owner = config.replicaId ?? `${hostname()}:${process.pid}`;
+  const { owner, stable } = defaultOwner(config);
   const { store, sync } = await openArchive(config, logger);
   for (const line of describeSync(sync, config.sourcesPath)) {
     logger.warn({ paused: sync.paused, resumed: sync.resumed }, line);
   }
+  // What this owner held before a crash or kill is stale: take it back now rather than
+  // waiting out the leases (deliveries go again with their idempotency keys).
+  if (stable) await store.releaseOwner(owner);
+  const terminalOnly = !config.discord && !config.slack;
   const senders = new Map<Target['platform'], ChatSender>();
   const stops: Array<() => Promise<void>> = [];
   let slackPort: number | null = null;
@@ -81,6 +87,7 @@ export async function startBot(config: Config, logger: Logger, options: StartBot
         store,
         commands: allCommands,
         logger,
+        owner,
         globalRequestsPerSecond: config.discord.globalRequestsPerSecond,
       });
       senders.set('discord', discord.sender);
@@ -99,7 +106,7 @@ export async function startBot(config: Config, logger: Logger, options: StartBot
       senders.set('slack', slack.sender);
       stops.push(() => slack.stop());
     }
-    if (!config.discord && !config.slack) await ensureConsoleSubscription(store);
+    if (terminalOnly) await ensureConsoleSubscription(store);
   } catch (err) {
     for (const stop of stops.reverse()) await stop().catch(() => {});
     await store.close();
@@ -114,10 +121,27 @@ export async function startBot(config: Config, logger: Logger, options: StartBot
     owner,
     ...(options.now ? { now: options.now } : {}),
   });
+  const clock = options.now ?? (() => new Date());
+  let passes = 0;
   const scheduler = createScheduler({
     store,
     poll: async () => {
+      // Items stored by a process that died before alerting them: all at start, then those
+      // older than the grace (younger ones may still be on their way to the outbox).
+      const recovered = await recoverUnalertedItems(store, {
+        ...(passes > 0 ? { seenBefore: new Date(clock().getTime() - RECOVERY_GRACE_MS) } : {}),
+      });
+      if (recovered) logger.warn({ items: recovered }, 'alerted items stored before a crash');
       await pollFeeds(pollDeps);
+      if (passes++ === 0 && terminalOnly) {
+        const first = await firstTerminalDigest(store, {
+          owner,
+          now: clock(),
+          defaultCron: config.digestCron,
+          defaultTimeZone: config.timezone,
+        });
+        if (first) logger.info({ outcome: first.status }, 'first terminal digest');
+      }
     },
     pollMinutes: config.pollMinutes,
     defaultCron: config.digestCron,

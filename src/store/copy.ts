@@ -41,7 +41,7 @@ export type CopiedTable = 'feeds' | 'items' | 'subscriptions' | 'digest_marks' |
 const TABLES: CopiedTable[] = ['feeds', 'items', 'subscriptions', 'digest_marks', 'outbox', 'settings'];
 
 /** The SQLite schema versions this mapping was written for. */
-const KNOWN_SQLITE_VERSIONS = [1, 2, 80, 81, 82];
+const KNOWN_SQLITE_VERSIONS = [1, 2, 80, 81, 82, 85];
 
 /** A SQLite archive: a file path, or an open SQLite store (anything with its better-sqlite3 handle). */
 export type CopySource = string | { kind: 'sqlite'; db: Database.Database };
@@ -129,6 +129,16 @@ export async function copyStore(
           const rows = (batch as SqliteItemRow[]).map(itemInsert);
           await insertItemRows(c, '', rows);
           progress(rows.length);
+        }
+        // Copied items keep their alerted marker (new PostgreSQL rows default to unalerted).
+        await c.query('UPDATE items SET alerted = true');
+        const unalerted = (
+          src.prepare('SELECT id FROM items WHERE alertable = 1 AND alerted = 0').all() as Array<{
+            id: number;
+          }>
+        ).map((r) => r.id);
+        if (unalerted.length) {
+          await c.query('UPDATE items SET alerted = false WHERE id = ANY($1::int[])', [unalerted]);
         }
         await c.query(`SET LOCAL maintenance_work_mem = '256MB'`);
         for (const ix of secondary.rows) await c.query(ix.def);

@@ -150,6 +150,16 @@ WHERE target_key = 'console::channel:terminal' AND created_by = 'govwatch' AND m
 CREATE TABLE settings (key text PRIMARY KEY, value text NOT NULL);
 `,
   },
+  {
+    version: 85,
+    name: 'alerted marker',
+    sql: `
+-- See the SQLite migration 85. Existing rows take true (no table rewrite); new rows false.
+ALTER TABLE items ADD COLUMN alerted boolean NOT NULL DEFAULT true;
+ALTER TABLE items ALTER COLUMN alerted SET DEFAULT false;
+CREATE INDEX items_unalerted ON items (id) WHERE alertable AND NOT alerted;
+`,
+  },
 ];
 
 /** Apply pending migrations; returns the versions applied by this call. */
