@@ -1,5 +1,6 @@
 // Composition root of the bot: config → archive → poller, scheduler, outbox worker →
 // Discord / Slack / the terminal. Everything else receives what it needs from here.
+import { performance } from 'node:perf_hooks';
 import { allCommands } from '../commands/index.ts';
 import { RECOVERY_GRACE_MS, recoverUnalertedItems } from './alerts.ts';
 import { describeSync, openArchive } from './archive.ts';
@@ -19,6 +20,10 @@ import { firstTerminalDigest } from './platforms/console/first-digest.ts';
 import { defaultOwner } from './owner.ts';
 import { createScheduler, type Scheduler } from './scheduler.ts';
 import type { Store } from './store/types.ts';
+import { createTrackerDeps, runTrackerRound } from './trackers/wiring.ts';
+import type { HttpServer } from './http/server.ts';
+import { instrumentSender, instrumentStore, instrumentTagger, recordPoll } from './metrics/instrument.ts';
+import { noopMetrics, type Metrics } from './metrics/types.ts';
 
 export interface Bot {
   store: Store;
@@ -30,6 +35,8 @@ export interface Bot {
   worker: DeliveryWorker;
   /** Slack HTTP mode: the port Bolt listens on (SLACK_PORT=0 picks one); otherwise null. */
   slackPort: number | null;
+  /** GOVWATCH_HTTP_PORT set: the port the HTTP server listens on (0 picks one); otherwise null. */
+  httpPort: number | null;
   /** Stop scheduling, finish in-flight work, disconnect platforms, close the archive. */
   stop(): Promise<void>;
 }
@@ -67,6 +74,7 @@ export interface StartBotOptions {
 
 export async function startBot(config: Config, logger: Logger, options: StartBotOptions = {}): Promise<Bot> {
   const { owner, stable } = defaultOwner(config);
+  const startedAt = (options.now ?? (() => new Date()))().getTime();
   const { store, sync } = await openArchive(config, logger);
   for (const line of describeSync(sync, config.sourcesPath)) {
     logger.warn({ paused: sync.paused, resumed: sync.resumed }, line);
@@ -77,14 +85,25 @@ export async function startBot(config: Config, logger: Logger, options: StartBot
   const terminalOnly = !config.discord && !config.slack;
   const senders = new Map<Target['platform'], ChatSender>();
   const stops: Array<() => Promise<void>> = [];
+  const connections: Array<() => { platform: string; ok: boolean; detail: string }> = [];
   let slackPort: number | null = null;
+  // prom-client is loaded only when the HTTP server is on; otherwise metrics go nowhere.
+  const prom = config.http
+    ? (await import('./metrics/prom.ts')).createPromMetrics({
+        store,
+        ...(options.now ? { now: options.now } : {}),
+      })
+    : null;
+  const metrics: Metrics = prom ?? noopMetrics;
+  // Chat commands search through this one, so /metrics has search latency.
+  const chatStore = prom ? instrumentStore(store, metrics) : store;
   try {
     senders.set('console', createConsoleSender(undefined, config.timezone));
     if (config.discord) {
       const { startDiscord } = await import('./platforms/discord/index.ts');
       const discord = await startDiscord({
         config,
-        store,
+        store: chatStore,
         commands: allCommands,
         logger,
         owner,
@@ -92,12 +111,13 @@ export async function startBot(config: Config, logger: Logger, options: StartBot
       });
       senders.set('discord', discord.sender);
       stops.push(() => discord.stop());
+      connections.push(() => ({ platform: 'discord', ...discord.connection() }));
     }
     if (config.slack) {
       const { startSlack } = await import('./platforms/slack/index.ts');
       const slack = await startSlack({
         config,
-        store,
+        store: chatStore,
         commands: allCommands,
         logger,
         ...(options.slackHost ? { host: options.slackHost } : {}),
@@ -105,6 +125,7 @@ export async function startBot(config: Config, logger: Logger, options: StartBot
       slackPort = slack.port;
       senders.set('slack', slack.sender);
       stops.push(() => slack.stop());
+      connections.push(() => ({ platform: 'slack', ...slack.connection() }));
     }
     if (terminalOnly) await ensureConsoleSubscription(store);
   } catch (err) {
@@ -113,7 +134,12 @@ export async function startBot(config: Config, logger: Logger, options: StartBot
     throw err;
   }
 
-  const worker = createDeliveryWorker({ store, senders, owner, logger });
+  const worker = createDeliveryWorker({
+    store,
+    senders: prom ? new Map([...senders].map(([p, s]) => [p, instrumentSender(s, metrics)])) : senders,
+    owner,
+    logger,
+  });
   const pollDeps = createPollDeps({
     store,
     config,
@@ -121,6 +147,8 @@ export async function startBot(config: Config, logger: Logger, options: StartBot
     owner,
     ...(options.now ? { now: options.now } : {}),
   });
+  if (prom) pollDeps.tagger = instrumentTagger(pollDeps.tagger, metrics);
+  const trackerDeps = createTrackerDeps(config, store, logger, options.now);
   const clock = options.now ?? (() => new Date());
   let passes = 0;
   const scheduler = createScheduler({
@@ -132,7 +160,13 @@ export async function startBot(config: Config, logger: Logger, options: StartBot
         ...(passes > 0 ? { seenBefore: new Date(clock().getTime() - RECOVERY_GRACE_MS) } : {}),
       });
       if (recovered) logger.warn({ items: recovered }, 'alerted items stored before a crash');
-      await pollFeeds(pollDeps);
+      const t0 = performance.now();
+      try {
+        recordPoll(metrics, await pollFeeds(pollDeps), (performance.now() - t0) / 1000);
+      } catch (err) {
+        metrics.pollDone('failed', (performance.now() - t0) / 1000);
+        throw err;
+      }
       if (passes++ === 0 && terminalOnly) {
         const first = await firstTerminalDigest(store, {
           owner,
@@ -142,6 +176,8 @@ export async function startBot(config: Config, logger: Logger, options: StartBot
         });
         if (first) logger.info({ outcome: first.status }, 'first terminal digest');
       }
+      // After the feeds, and never in their way: a tracker failure is logged and recorded.
+      if (trackerDeps) await runTrackerRound(trackerDeps, owner);
     },
     pollMinutes: config.pollMinutes,
     defaultCron: config.digestCron,
@@ -150,11 +186,39 @@ export async function startBot(config: Config, logger: Logger, options: StartBot
     logger,
     ...(options.now ? { now: options.now } : {}),
   });
+  let schedulerRunning = false;
   if (options.autoStart !== false) {
     worker.start();
     scheduler.start();
+    schedulerRunning = true;
   }
-  logger.info({ owner, platforms: [...senders.keys()] }, 'govwatch started');
+  let http: HttpServer | null = null;
+  if (config.http && prom) {
+    const { startBotHttp } = await import('./http/index.ts');
+    try {
+      http = await startBotHttp({
+        config,
+        http: config.http,
+        store: chatStore,
+        metrics: prom,
+        logger,
+        health: {
+          schedulerRunning: () => schedulerRunning,
+          startedAt,
+          pollMinutes: config.pollMinutes,
+          connections: () => connections.map((c) => c()),
+          ...(options.now ? { now: options.now } : {}),
+        },
+      });
+    } catch (err) {
+      await scheduler.stop();
+      await worker.stop();
+      for (const stop of stops.reverse()) await stop().catch(() => {});
+      await store.close();
+      throw err;
+    }
+  }
+  logger.info({ owner, platforms: [...senders.keys()], http_port: http?.port ?? null }, 'govwatch started');
 
   let stopping: Promise<void> | null = null;
   return {
@@ -164,8 +228,11 @@ export async function startBot(config: Config, logger: Logger, options: StartBot
     scheduler,
     worker,
     slackPort,
+    httpPort: http?.port ?? null,
     stop: () =>
       (stopping ??= (async () => {
+        schedulerRunning = false;
+        await http?.close();
         await scheduler.stop();
         await worker.stop();
         for (const stop of stops.reverse())

@@ -59,6 +59,7 @@ describe('startBot in terminal mode', () => {
     );
     const config = loadConfig({
       GOVWATCH_DB: join(dir, 'bot.db'),
+      GOVWATCH_TRACKERS: 'off',
       GOVWATCH_SOURCES: sourcesPath,
       GOVWATCH_NEW_ON_FIRST_POLL: '1',
     });
@@ -143,7 +144,11 @@ describe('startBot in terminal mode', () => {
   it('gives the terminal a digest that follows the configured schedule, also after it changes, keeping chat schedules', async () => {
     const sourcesPath = join(dir, 'empty-sources.yaml');
     writeFileSync(sourcesPath, 'sources:\n');
-    const env = { GOVWATCH_DB: join(dir, 'fresh.db'), GOVWATCH_SOURCES: sourcesPath };
+    const env = {
+      GOVWATCH_DB: join(dir, 'fresh.db'),
+      GOVWATCH_SOURCES: sourcesPath,
+      GOVWATCH_TRACKERS: 'off',
+    };
     // Subscriptions are created at the real time; the digest check runs "tomorrow".
     const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
     const first = loadConfig({
@@ -201,7 +206,8 @@ describe('startBot in terminal mode', () => {
     const old = openSqliteStore(path);
     old.db.prepare('DELETE FROM schema_migrations WHERE version IN (80, 81, 82)').run();
     old.db.exec(
-      'ALTER TABLE feeds DROP COLUMN paused_at; ALTER TABLE feeds DROP COLUMN paused_by; DROP TABLE settings',
+      'ALTER TABLE feeds DROP COLUMN paused_at; ALTER TABLE feeds DROP COLUMN paused_by; DROP TABLE settings; ' +
+        'DROP TABLE tracker_follows; DROP TABLE tracked_processes',
     );
     await old.addSubscription({
       target: CONSOLE_TARGET,
@@ -226,7 +232,11 @@ describe('startBot in terminal mode', () => {
   it('does not give the terminal its default digest again once the operator removed it', async () => {
     const sourcesPath = join(dir, 'empty-sources.yaml');
     writeFileSync(sourcesPath, 'sources:\n');
-    const env = { GOVWATCH_DB: join(dir, 'declined.db'), GOVWATCH_SOURCES: sourcesPath };
+    const env = {
+      GOVWATCH_DB: join(dir, 'declined.db'),
+      GOVWATCH_SOURCES: sourcesPath,
+      GOVWATCH_TRACKERS: 'off',
+    };
     const config = loadConfig(env);
     const bot = await startBot(config, silentLogger(), { autoStart: false });
     const [sub] = await bot.store.listSubscriptions({ target: CONSOLE_TARGET });
