@@ -1,6 +1,7 @@
 // The archive's contract. SQLite (default) and PostgreSQL adapters both implement it and
 // both pass test/store/contract.ts. Methods are async so either adapter fits.
 import type { SettingsStore } from './types-settings.ts';
+import type { StoryIndexStore } from './types-stories.ts';
 import type { TrackerStore } from '../trackers/types.ts';
 import type {
   FeedPause,
@@ -125,6 +126,8 @@ export interface Store {
   close(): Promise<void>;
   /** Named facts the archive keeps about itself (src/store/types-settings.ts). */
   readonly settings: SettingsStore;
+  /** Story features and index keys of recent items (src/store/types-stories.ts). */
+  readonly stories: StoryIndexStore;
   /** Tracked processes (drafts, treaties, consultations, meetings) and who follows them. */
   readonly trackers: TrackerStore;
 

@@ -204,6 +204,7 @@ describe('startBot in terminal mode', () => {
   it('an archive whose terminal subscription holds a copy of the old schedule follows the configuration after migrating', async () => {
     const path = join(dir, 'old-copy.db');
     const old = openSqliteStore(path);
+    // Undo 80–82 only: later migrations (other tables) stay applied and are not rerun.
     old.db.prepare('DELETE FROM schema_migrations WHERE version IN (80, 81, 82)').run();
     old.db.exec(
       'ALTER TABLE feeds DROP COLUMN paused_at; ALTER TABLE feeds DROP COLUMN paused_by; DROP TABLE settings; ' +

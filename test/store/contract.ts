@@ -5,6 +5,7 @@ import type { FeedSource, FeedState, TaggedItem, Target, ThemeId } from '../../s
 import { emptyFeedState, targetKey } from '../../src/model.ts';
 import type { NewOutboxEntry, SearchQuery, Snippet, Store } from '../../src/store/types.ts';
 import { runSettingsContract } from './contract-settings.ts';
+import { runStoriesContract } from './contract-stories.ts';
 import { runTrackersContract } from './contract-trackers.ts';
 import { HOSTILE_QUERIES } from './hostile-queries.ts';
 import { CORPUS_FEEDS, CORPUS_ITEMS, PARITY_QUERIES } from './search-corpus.ts';
@@ -687,6 +688,7 @@ export function runStoreContract(
     });
 
     runSettingsContract(() => store);
+    runStoriesContract(() => store);
     runTrackersContract(() => store);
   });
 }

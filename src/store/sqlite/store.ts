@@ -34,6 +34,9 @@ import type {
 import { fileOpenReason } from '../open-errors.ts';
 import { migrate } from './migrations.ts';
 import { sqliteSettings } from './settings.ts';
+import { sqliteStories, sqliteStoryWriter } from './stories.ts';
+import { storyRecord } from '../../digest/story-index.ts';
+import type { StoryIndexStore } from '../types-stories.ts';
 import { sqliteTrackers } from './trackers.ts';
 import type { TrackerStore } from '../../trackers/types.ts';
 import type { SettingsStore } from '../types-settings.ts';
@@ -62,8 +65,10 @@ function placeholders(n: number): string {
 export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
   readonly settings: SettingsStore;
+  readonly stories: StoryIndexStore;
   readonly trackers: TrackerStore;
   private readonly now: () => Date;
+  private readonly writeStories: ReturnType<typeof sqliteStoryWriter>;
   private readonly insertItem: Database.Statement;
   private readonly insertFts: Database.Statement;
   private readonly hasUrl: Database.Statement;
@@ -74,6 +79,8 @@ export class SqliteStore implements Store {
   ) {
     this.now = opts.now ?? (() => new Date());
     this.settings = sqliteSettings(db);
+    this.stories = sqliteStories(db);
+    this.writeStories = sqliteStoryWriter(db);
     this.trackers = sqliteTrackers(db, this.now);
     this.insertItem = db.prepare(`INSERT INTO items
       (feed_id, guid, url, title, author, summary, published, published_estimated, lang, themes, regions, why,
@@ -242,6 +249,8 @@ export class SqliteStore implements Store {
           clusterId: null,
         });
       });
+      // Story features once, in the storing transaction: clustering then only looks them up.
+      this.writeStories(added.map(storyRecord));
       return { added, duplicates };
     })();
   }
