@@ -45,7 +45,8 @@ export type CopiedTable =
   | 'outbox'
   | 'settings'
   | 'tracked_processes'
-  | 'tracker_follows';
+  | 'tracker_follows'
+  | 'feed_tokens';
 const TABLES: CopiedTable[] = [
   'feeds',
   'items',
@@ -55,11 +56,12 @@ const TABLES: CopiedTable[] = [
   'settings',
   'tracked_processes',
   'tracker_follows',
+  'feed_tokens',
 ];
 
 /** The SQLite schema versions this mapping was written for. */
 // 90 (story index) holds derived data only: not copied, rebuilt lazily for the recent window.
-const KNOWN_SQLITE_VERSIONS = [1, 2, 80, 81, 82, 85, 90, 110, 140];
+const KNOWN_SQLITE_VERSIONS = [1, 2, 80, 81, 82, 85, 90, 110, 130, 140];
 
 /** A SQLite archive: a file path, or an open SQLite store (anything with its better-sqlite3 handle). */
 export type CopySource = string | { kind: 'sqlite'; db: Database.Database };
@@ -90,7 +92,8 @@ export async function copyStore(
         const existing = await c.query<{ n: number }>(
           `SELECT (SELECT count(*) FROM feeds) + (SELECT count(*) FROM items) + (SELECT count(*) FROM subscriptions)
              + (SELECT count(*) FROM outbox) + (SELECT count(*) FROM digest_marks) + (SELECT count(*) FROM settings)
-             + (SELECT count(*) FROM tracked_processes) + (SELECT count(*) FROM tracker_follows) AS n`,
+             + (SELECT count(*) FROM tracked_processes) + (SELECT count(*) FROM tracker_follows)
+             + (SELECT count(*) FROM feed_tokens) AS n`,
         );
         if (Number(existing.rows[0]?.n ?? 0) > 0) {
           throw new UserError(
@@ -265,9 +268,25 @@ export async function copyStore(
           progress(rows.length);
         }
 
+        // Private feed tokens (hashes only; JSON text columns become jsonb).
+        for (const batch of batches(
+          src.prepare('SELECT * FROM feed_tokens ORDER BY id').iterate(),
+          batchSize,
+        )) {
+          const rows = batch as Array<Record<string, string | number>>;
+          await c.query(
+            `INSERT INTO feed_tokens (id, token_hash, target_key, target, filter, created_by, created_at)
+             SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::jsonb[], $5::jsonb[], $6::text[], $7::text[])`,
+            ['id', 'token_hash', 'target_key', 'target', 'filter', 'created_by', 'created_at'].map((name) =>
+              col(rows, (r) => r[name]),
+            ),
+          );
+          progress(rows.length);
+        }
+
         // Explicit ids were inserted: move each identity past the largest, or the next
         // insert would collide with a copied row.
-        for (const table of ['items', 'subscriptions', 'outbox']) {
+        for (const table of ['items', 'subscriptions', 'outbox', 'feed_tokens']) {
           await c.query(
             `SELECT setval(pg_get_serial_sequence('${table}', 'id'), coalesce((SELECT max(id) FROM ${table}), 0) + 1,
                false)`,

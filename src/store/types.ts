@@ -3,6 +3,7 @@
 import type { SettingsStore } from './types-settings.ts';
 import type { StoryIndexStore } from './types-stories.ts';
 import type { TrackerStore } from '../trackers/types.ts';
+import type { FeedTokenStore } from './types-feed-tokens.ts';
 import type {
   FeedPause,
   FeedRecord,
@@ -130,6 +131,8 @@ export interface Store {
   readonly stories: StoryIndexStore;
   /** Tracked processes (drafts, treaties, consultations, meetings) and who follows them. */
   readonly trackers: TrackerStore;
+  /** Private feed tokens (`/subscribe … mode:feed`), src/store/types-feed-tokens.ts. */
+  readonly feedTokens: FeedTokenStore;
 
   // Feeds ------------------------------------------------------------------------------
   /** Insert or update sources (name, url, kind, …), keeping each feed's polling state. */

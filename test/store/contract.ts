@@ -7,6 +7,7 @@ import type { NewOutboxEntry, SearchQuery, Snippet, Store } from '../../src/stor
 import { runSettingsContract } from './contract-settings.ts';
 import { runStoriesContract } from './contract-stories.ts';
 import { runTrackersContract } from './contract-trackers.ts';
+import { runFeedTokensContract } from './contract-feed-tokens.ts';
 import { HOSTILE_QUERIES } from './hostile-queries.ts';
 import { CORPUS_FEEDS, CORPUS_ITEMS, PARITY_QUERIES } from './search-corpus.ts';
 
@@ -690,5 +691,6 @@ export function runStoreContract(
     runSettingsContract(() => store);
     runStoriesContract(() => store);
     runTrackersContract(() => store);
+    runFeedTokensContract(() => store);
   });
 }

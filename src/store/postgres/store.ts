@@ -49,6 +49,8 @@ import { storyRecord } from '../../digest/story-index.ts';
 import type { StoryIndexStore } from '../types-stories.ts';
 import { postgresTrackers } from './trackers.ts';
 import type { TrackerStore } from '../../trackers/types.ts';
+import type { FeedTokenStore } from '../types-feed-tokens.ts';
+import { postgresFeedTokens } from './feed-tokens.ts';
 import type { SettingsStore } from '../types-settings.ts';
 import { filterTags, searchVector } from './search-index.ts';
 
@@ -70,6 +72,7 @@ export class PostgresStore implements Store {
   readonly settings: SettingsStore;
   readonly stories: StoryIndexStore;
   readonly trackers: TrackerStore;
+  readonly feedTokens: FeedTokenStore;
   private readonly now: () => Date;
   private common: { at: number; loaded: Promise<ColumnStats> } | null = null;
 
@@ -81,6 +84,7 @@ export class PostgresStore implements Store {
     this.settings = postgresSettings(pool);
     this.stories = postgresStories(pool);
     this.trackers = postgresTrackers(pool, this.now);
+    this.feedTokens = postgresFeedTokens(pool, this.now);
   }
 
   async close(): Promise<void> {

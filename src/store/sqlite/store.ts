@@ -39,6 +39,8 @@ import { storyRecord } from '../../digest/story-index.ts';
 import type { StoryIndexStore } from '../types-stories.ts';
 import { sqliteTrackers } from './trackers.ts';
 import type { TrackerStore } from '../../trackers/types.ts';
+import type { FeedTokenStore } from '../types-feed-tokens.ts';
+import { sqliteFeedTokens } from './feed-tokens.ts';
 import type { SettingsStore } from '../types-settings.ts';
 import {
   feedFromRow,
@@ -67,6 +69,7 @@ export class SqliteStore implements Store {
   readonly settings: SettingsStore;
   readonly stories: StoryIndexStore;
   readonly trackers: TrackerStore;
+  readonly feedTokens: FeedTokenStore;
   private readonly now: () => Date;
   private readonly writeStories: ReturnType<typeof sqliteStoryWriter>;
   private readonly insertItem: Database.Statement;
@@ -82,6 +85,7 @@ export class SqliteStore implements Store {
     this.stories = sqliteStories(db);
     this.writeStories = sqliteStoryWriter(db);
     this.trackers = sqliteTrackers(db, this.now);
+    this.feedTokens = sqliteFeedTokens(db, this.now);
     this.insertItem = db.prepare(`INSERT INTO items
       (feed_id, guid, url, title, author, summary, published, published_estimated, lang, themes, regions, why,
        first_seen, alertable)
