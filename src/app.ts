@@ -16,6 +16,9 @@ import {
   createConsoleSender,
 } from './platforms/console/index.ts';
 import { createScheduler, type Scheduler } from './scheduler.ts';
+import { withEvidence } from './evidence/attach.ts';
+import { evidenceServiceFor } from './evidence/service.ts';
+import { createEvidenceWorker, type EvidenceWorker } from './evidence/worker.ts';
 import type { Store } from './store/types.ts';
 
 export interface Bot {
@@ -28,6 +31,8 @@ export interface Bot {
   worker: DeliveryWorker;
   /** Slack HTTP mode: the port Bolt listens on (SLACK_PORT=0 picks one); otherwise null. */
   slackPort: number | null;
+  /** Background evidence fetching (GOVWATCH_EVIDENCE=on); null when off. */
+  evidence: EvidenceWorker | null;
   /** Stop scheduling, finish in-flight work, disconnect platforms, close the archive. */
   stop(): Promise<void>;
 }
@@ -106,13 +111,24 @@ export async function startBot(config: Config, logger: Logger, options: StartBot
     throw err;
   }
 
-  const worker = createDeliveryWorker({ store, senders, owner, logger });
+  // Evidence beside shutdown/censorship stories: fetched in the background after a poll,
+  // shown under the stories when an alert or digest is sent.
+  const evidenceService = config.evidence.attach ? evidenceServiceFor(store, config.evidence, logger) : null;
+  const evidence = evidenceService ? createEvidenceWorker(evidenceService, logger, options.now) : null;
+  const worker = createDeliveryWorker({
+    store,
+    senders,
+    owner,
+    logger,
+    ...(evidenceService ? { prepare: (m) => withEvidence(m, evidenceService, logger) } : {}),
+  });
   const pollDeps = createPollDeps({
     store,
     config,
     logger,
     owner,
     ...(options.now ? { now: options.now } : {}),
+    ...(evidence ? { afterStored: (items) => evidence.enqueue(items) } : {}),
   });
   const scheduler = createScheduler({
     store,
@@ -140,9 +156,11 @@ export async function startBot(config: Config, logger: Logger, options: StartBot
     scheduler,
     worker,
     slackPort,
+    evidence,
     stop: () =>
       (stopping ??= (async () => {
         await scheduler.stop();
+        await evidence?.stop();
         await worker.stop();
         for (const stop of stops.reverse())
           await stop().catch((err: unknown) => logger.error({ err: String(err) }, 'platform stop failed'));

@@ -37,11 +37,20 @@ export interface CopyReport {
   ms: number;
 }
 
-export type CopiedTable = 'feeds' | 'items' | 'subscriptions' | 'digest_marks' | 'outbox' | 'settings';
-const TABLES: CopiedTable[] = ['feeds', 'items', 'subscriptions', 'digest_marks', 'outbox', 'settings'];
+export type CopiedTable =
+  'feeds' | 'items' | 'subscriptions' | 'digest_marks' | 'outbox' | 'settings' | 'evidence_days';
+const TABLES: CopiedTable[] = [
+  'feeds',
+  'items',
+  'subscriptions',
+  'digest_marks',
+  'outbox',
+  'settings',
+  'evidence_days',
+];
 
 /** The SQLite schema versions this mapping was written for. */
-const KNOWN_SQLITE_VERSIONS = [1, 2, 80, 81, 82];
+const KNOWN_SQLITE_VERSIONS = [1, 2, 80, 81, 82, 120];
 
 /** A SQLite archive: a file path, or an open SQLite store (anything with its better-sqlite3 handle). */
 export type CopySource = string | { kind: 'sqlite'; db: Database.Database };
@@ -72,7 +81,7 @@ export async function copyStore(
         const existing = await c.query<{ n: number }>(
           `SELECT (SELECT count(*) FROM feeds) + (SELECT count(*) FROM items) + (SELECT count(*) FROM subscriptions)
              + (SELECT count(*) FROM outbox) + (SELECT count(*) FROM digest_marks) + (SELECT count(*) FROM settings)
-             AS n`,
+             + (SELECT count(*) FROM evidence_days) AS n`,
         );
         if (Number(existing.rows[0]?.n ?? 0) > 0) {
           throw new UserError(
@@ -206,6 +215,31 @@ export async function copyStore(
             col(rows, (r) => r.key),
             col(rows, (r) => r.value),
           ]);
+          progress(rows.length);
+        }
+
+        // The evidence cache: what the evidence APIs answered, kept so it is not asked again.
+        for (const batch of batches(src.prepare('SELECT * FROM evidence_days').iterate(), batchSize)) {
+          const rows = batch as Array<{
+            source: string;
+            query: string;
+            country: string;
+            day: string;
+            payload: string;
+            fetched_at: string;
+          }>;
+          await c.query(
+            `INSERT INTO evidence_days (source, query, country, day, payload, fetched_at)
+             SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::text[])`,
+            [
+              col(rows, (r) => r.source),
+              col(rows, (r) => r.query),
+              col(rows, (r) => r.country),
+              col(rows, (r) => r.day),
+              col(rows, (r) => stripNul(r.payload)),
+              col(rows, (r) => r.fetched_at),
+            ],
+          );
           progress(rows.length);
         }
 

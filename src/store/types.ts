@@ -1,5 +1,6 @@
 // The archive's contract. SQLite (default) and PostgreSQL adapters both implement it and
 // both pass test/store/contract.ts. Methods are async so either adapter fits.
+import type { EvidenceStore } from './types-evidence.ts';
 import type { SettingsStore } from './types-settings.ts';
 import type {
   FeedPause,
@@ -110,6 +111,8 @@ export interface Store {
   close(): Promise<void>;
   /** Named facts the archive keeps about itself (src/store/types-settings.ts). */
   readonly settings: SettingsStore;
+  /** What the evidence APIs answered, per source, query, country and day (src/evidence/). */
+  readonly evidence: EvidenceStore;
 
   // Feeds ------------------------------------------------------------------------------
   /** Insert or update sources (name, url, kind, …), keeping each feed's polling state. */

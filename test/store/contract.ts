@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FeedSource, FeedState, TaggedItem, Target, ThemeId } from '../../src/model.ts';
 import { emptyFeedState, targetKey } from '../../src/model.ts';
 import type { NewOutboxEntry, SearchQuery, Snippet, Store } from '../../src/store/types.ts';
+import { runEvidenceContract } from './contract-evidence.ts';
 import { runSettingsContract } from './contract-settings.ts';
 import { HOSTILE_QUERIES } from './hostile-queries.ts';
 import { CORPUS_FEEDS, CORPUS_ITEMS, PARITY_QUERIES } from './search-corpus.ts';
@@ -592,5 +593,6 @@ export function runStoreContract(
     });
 
     runSettingsContract(() => store);
+    runEvidenceContract(() => store);
   });
 }

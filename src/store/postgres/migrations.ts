@@ -150,6 +150,22 @@ WHERE target_key = 'console::channel:terminal' AND created_by = 'govwatch' AND m
 CREATE TABLE settings (key text PRIMARY KEY, value text NOT NULL);
 `,
   },
+  {
+    version: 120,
+    name: 'evidence cache',
+    sql: `
+-- What an evidence API answered, per source, query, country and UTC day (see SQLite 120).
+CREATE TABLE evidence_days (
+  source text COLLATE "C" NOT NULL,
+  query text COLLATE "C" NOT NULL,
+  country text COLLATE "C" NOT NULL,
+  day text COLLATE "C" NOT NULL,
+  payload jsonb NOT NULL,
+  fetched_at text NOT NULL,
+  PRIMARY KEY (source, query, country, day)
+);
+`,
+  },
 ];
 
 /** Apply pending migrations; returns the versions applied by this call. */

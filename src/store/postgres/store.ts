@@ -43,6 +43,8 @@ import {
 import { loadColumnStats, searchItems, type ColumnStats } from './search.ts';
 import { inTransaction } from './transaction.ts';
 import { postgresSettings } from './settings.ts';
+import { postgresEvidence } from './evidence.ts';
+import type { EvidenceStore } from '../types-evidence.ts';
 import type { SettingsStore } from '../types-settings.ts';
 import { filterTags, searchVector } from './search-index.ts';
 
@@ -62,6 +64,7 @@ export const ITEM_ORDER_LOCK = 7_300_412_001;
 export class PostgresStore implements Store {
   readonly kind = 'postgres' as const;
   readonly settings: SettingsStore;
+  readonly evidence: EvidenceStore;
   private readonly now: () => Date;
   private common: { at: number; loaded: Promise<ColumnStats> } | null = null;
 
@@ -71,6 +74,7 @@ export class PostgresStore implements Store {
   ) {
     this.now = opts.now ?? (() => new Date());
     this.settings = postgresSettings(pool);
+    this.evidence = postgresEvidence(pool);
   }
 
   async close(): Promise<void> {

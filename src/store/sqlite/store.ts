@@ -33,6 +33,8 @@ import type {
 import { fileOpenReason } from '../open-errors.ts';
 import { migrate } from './migrations.ts';
 import { sqliteSettings } from './settings.ts';
+import { sqliteEvidence } from './evidence.ts';
+import type { EvidenceStore } from '../types-evidence.ts';
 import type { SettingsStore } from '../types-settings.ts';
 import {
   feedFromRow,
@@ -59,6 +61,7 @@ function placeholders(n: number): string {
 export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
   readonly settings: SettingsStore;
+  readonly evidence: EvidenceStore;
   private readonly now: () => Date;
   private readonly insertItem: Database.Statement;
   private readonly insertFts: Database.Statement;
@@ -69,6 +72,7 @@ export class SqliteStore implements Store {
   ) {
     this.now = opts.now ?? (() => new Date());
     this.settings = sqliteSettings(db);
+    this.evidence = sqliteEvidence(db);
     this.insertItem = db.prepare(`INSERT INTO items
       (feed_id, guid, url, title, author, summary, published, published_estimated, lang, themes, regions, why,
        first_seen, alertable)
