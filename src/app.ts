@@ -1,6 +1,7 @@
 // Composition root of the bot: config → archive → poller, scheduler, outbox worker →
 // Discord / Slack / the terminal. Everything else receives what it needs from here.
 import { hostname } from 'node:os';
+import { performance } from 'node:perf_hooks';
 import { allCommands } from '../commands/index.ts';
 import { describeSync, openArchive } from './archive.ts';
 import type { Config } from './config.ts';
@@ -20,6 +21,9 @@ import { withEvidence } from './evidence/attach.ts';
 import { evidenceServiceFor } from './evidence/service.ts';
 import { createEvidenceWorker, type EvidenceWorker } from './evidence/worker.ts';
 import type { Store } from './store/types.ts';
+import type { HttpServer } from './http/server.ts';
+import { instrumentSender, instrumentStore, instrumentTagger, recordPoll } from './metrics/instrument.ts';
+import { noopMetrics, type Metrics } from './metrics/types.ts';
 
 export interface Bot {
   store: Store;
@@ -33,6 +37,8 @@ export interface Bot {
   slackPort: number | null;
   /** Background evidence fetching (GOVWATCH_EVIDENCE=on); null when off. */
   evidence: EvidenceWorker | null;
+  /** GOVWATCH_HTTP_PORT set: the port the HTTP server listens on (0 picks one); otherwise null. */
+  httpPort: number | null;
   /** Stop scheduling, finish in-flight work, disconnect platforms, close the archive. */
   stop(): Promise<void>;
 }
@@ -70,32 +76,45 @@ export interface StartBotOptions {
 
 export async function startBot(config: Config, logger: Logger, options: StartBotOptions = {}): Promise<Bot> {
   const owner = config.replicaId ?? `${hostname()}:${process.pid}`;
+  const startedAt = (options.now ?? (() => new Date()))().getTime();
   const { store, sync } = await openArchive(config, logger);
   for (const line of describeSync(sync, config.sourcesPath)) {
     logger.warn({ paused: sync.paused, resumed: sync.resumed }, line);
   }
   const senders = new Map<Target['platform'], ChatSender>();
   const stops: Array<() => Promise<void>> = [];
+  const connections: Array<() => { platform: string; ok: boolean; detail: string }> = [];
   let slackPort: number | null = null;
+  // prom-client is loaded only when the HTTP server is on; otherwise metrics go nowhere.
+  const prom = config.http
+    ? (await import('./metrics/prom.ts')).createPromMetrics({
+        store,
+        ...(options.now ? { now: options.now } : {}),
+      })
+    : null;
+  const metrics: Metrics = prom ?? noopMetrics;
+  // Chat commands search through this one, so /metrics has search latency.
+  const chatStore = prom ? instrumentStore(store, metrics) : store;
   try {
     senders.set('console', createConsoleSender(undefined, config.timezone));
     if (config.discord) {
       const { startDiscord } = await import('./platforms/discord/index.ts');
       const discord = await startDiscord({
         config,
-        store,
+        store: chatStore,
         commands: allCommands,
         logger,
         globalRequestsPerSecond: config.discord.globalRequestsPerSecond,
       });
       senders.set('discord', discord.sender);
       stops.push(() => discord.stop());
+      connections.push(() => ({ platform: 'discord', ...discord.connection() }));
     }
     if (config.slack) {
       const { startSlack } = await import('./platforms/slack/index.ts');
       const slack = await startSlack({
         config,
-        store,
+        store: chatStore,
         commands: allCommands,
         logger,
         ...(options.slackHost ? { host: options.slackHost } : {}),
@@ -103,6 +122,7 @@ export async function startBot(config: Config, logger: Logger, options: StartBot
       slackPort = slack.port;
       senders.set('slack', slack.sender);
       stops.push(() => slack.stop());
+      connections.push(() => ({ platform: 'slack', ...slack.connection() }));
     }
     if (!config.discord && !config.slack) await ensureConsoleSubscription(store);
   } catch (err) {
@@ -117,7 +137,7 @@ export async function startBot(config: Config, logger: Logger, options: StartBot
   const evidence = evidenceService ? createEvidenceWorker(evidenceService, logger, options.now) : null;
   const worker = createDeliveryWorker({
     store,
-    senders,
+    senders: prom ? new Map([...senders].map(([p, s]) => [p, instrumentSender(s, metrics)])) : senders,
     owner,
     logger,
     ...(evidenceService ? { prepare: (m) => withEvidence(m, evidenceService, logger) } : {}),
@@ -130,10 +150,17 @@ export async function startBot(config: Config, logger: Logger, options: StartBot
     ...(options.now ? { now: options.now } : {}),
     ...(evidence ? { afterStored: (items) => evidence.enqueue(items) } : {}),
   });
+  if (prom) pollDeps.tagger = instrumentTagger(pollDeps.tagger, metrics);
   const scheduler = createScheduler({
     store,
     poll: async () => {
-      await pollFeeds(pollDeps);
+      const t0 = performance.now();
+      try {
+        recordPoll(metrics, await pollFeeds(pollDeps), (performance.now() - t0) / 1000);
+      } catch (err) {
+        metrics.pollDone('failed', (performance.now() - t0) / 1000);
+        throw err;
+      }
     },
     pollMinutes: config.pollMinutes,
     defaultCron: config.digestCron,
@@ -142,11 +169,39 @@ export async function startBot(config: Config, logger: Logger, options: StartBot
     logger,
     ...(options.now ? { now: options.now } : {}),
   });
+  let schedulerRunning = false;
   if (options.autoStart !== false) {
     worker.start();
     scheduler.start();
+    schedulerRunning = true;
   }
-  logger.info({ owner, platforms: [...senders.keys()] }, 'govwatch started');
+  let http: HttpServer | null = null;
+  if (config.http && prom) {
+    const { startBotHttp } = await import('./http/index.ts');
+    try {
+      http = await startBotHttp({
+        config,
+        http: config.http,
+        store: chatStore,
+        metrics: prom,
+        logger,
+        health: {
+          schedulerRunning: () => schedulerRunning,
+          startedAt,
+          pollMinutes: config.pollMinutes,
+          connections: () => connections.map((c) => c()),
+          ...(options.now ? { now: options.now } : {}),
+        },
+      });
+    } catch (err) {
+      await scheduler.stop();
+      await worker.stop();
+      for (const stop of stops.reverse()) await stop().catch(() => {});
+      await store.close();
+      throw err;
+    }
+  }
+  logger.info({ owner, platforms: [...senders.keys()], http_port: http?.port ?? null }, 'govwatch started');
 
   let stopping: Promise<void> | null = null;
   return {
@@ -157,8 +212,11 @@ export async function startBot(config: Config, logger: Logger, options: StartBot
     worker,
     slackPort,
     evidence,
+    httpPort: http?.port ?? null,
     stop: () =>
       (stopping ??= (async () => {
+        schedulerRunning = false;
+        await http?.close();
         await scheduler.stop();
         await evidence?.stop();
         await worker.stop();

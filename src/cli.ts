@@ -227,15 +227,20 @@ export function buildProgram(): Command {
       await runMigrate(await configOf(program));
     });
 
-  program
-    .command('db')
-    .description('archive maintenance')
-    .command('copy')
+  const db = program.command('db').description('archive maintenance');
+  db.command('copy')
     .description('copy the SQLite archive (--db) into a PostgreSQL database')
     .requiredOption('--to <database-url>', 'postgres://… target')
     .action(async (opts: { to: string }) => {
       const { runDbCopy } = await import('./cli/db.ts');
       await runDbCopy(await configOf(program), opts.to);
+    });
+  db.command('backup')
+    .description('copy the SQLite archive to <file> with SQLite’s online backup (safe while the bot runs)')
+    .argument('<file>', 'where to write the copy (must not exist)')
+    .action(async (file: string) => {
+      const { runDbBackup } = await import('./cli/db.ts');
+      await runDbBackup(await configOf(program), file);
     });
 
   program

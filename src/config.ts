@@ -97,6 +97,19 @@ const EnvSchema = z.object({
   GOVWATCH_FETCH_TIMEOUT_MS: wholeNumber(100, Infinity, 20_000),
   GOVWATCH_FETCH_MAX_BYTES: wholeNumber(1024, Infinity, 15 * 1024 * 1024),
   GOVWATCH_REPLICA_ID: z.optional(text),
+  /** The HTTP server (health, metrics, feeds) is off unless a port is given; 0 picks one. */
+  GOVWATCH_HTTP_PORT: z.optional(
+    z.coerce
+      .number({ error: 'must be a whole number between 0 and 65535' })
+      .check(
+        z.int({ error: 'must be a whole number between 0 and 65535' }),
+        z.gte(0, { error: 'must be between 0 and 65535' }),
+        z.lte(65535, { error: 'must be between 0 and 65535' }),
+      ),
+  ),
+  GOVWATCH_HTTP_HOST: z._default(text, '127.0.0.1'),
+  /** The address readers use to reach the HTTP server (links in feeds, /subscribe mode:feed). */
+  GOVWATCH_PUBLIC_URL: optionalUrl,
   GOVWATCH_SLACK_ADMINS: z.pipe(
     z.optional(text),
     z.transform((v) =>
@@ -157,6 +170,8 @@ export interface Config {
   newOnFirstPoll: number;
   fetch: { timeoutMs: number; maxBytes: number };
   replicaId: string | undefined;
+  /** null: no HTTP server. publicUrl has no trailing slash. */
+  http: { port: number; host: string; publicUrl: string | undefined } | null;
   discord: {
     token: string;
     /** Required with the token (loadConfig refuses a token alone). */
@@ -255,6 +270,14 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = 
     newOnFirstPoll: e.GOVWATCH_NEW_ON_FIRST_POLL,
     fetch: { timeoutMs: e.GOVWATCH_FETCH_TIMEOUT_MS, maxBytes: e.GOVWATCH_FETCH_MAX_BYTES },
     replicaId: e.GOVWATCH_REPLICA_ID,
+    http:
+      e.GOVWATCH_HTTP_PORT === undefined
+        ? null
+        : {
+            port: e.GOVWATCH_HTTP_PORT,
+            host: e.GOVWATCH_HTTP_HOST,
+            publicUrl: e.GOVWATCH_PUBLIC_URL?.replace(/\/+$/, ''),
+          },
     discord: e.DISCORD_TOKEN
       ? {
           token: e.DISCORD_TOKEN,

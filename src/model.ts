@@ -138,6 +138,12 @@ export interface Tags {
   themes: ThemeId[];
   regions: RegionCode[];
   why: TagExplanation;
+  /**
+   * The themes tagged with confidence (the learned layer's per-theme precision threshold):
+   * alerts fire only on these. Absent for the rules-only tagger and for items read back from
+   * the archive (not stored); then every theme counts.
+   */
+  confident?: ThemeId[];
 }
 
 export type TaggedItem = NormalizedItem & Tags;

@@ -1,4 +1,6 @@
-// `govwatch migrate` and `govwatch db copy`.
+// `govwatch migrate`, `govwatch db copy` and `govwatch db backup`.
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Config } from '../config.ts';
 import { configuredLogger } from '../log.ts';
@@ -48,5 +50,30 @@ export async function runDbCopy(config: Config, toUrl: string): Promise<void> {
     out(`copied in ${(report.ms / 1000).toFixed(1)} s; counts match`);
   } finally {
     bar?.stop();
+  }
+}
+
+/**
+ * SQLite's online backup API (better-sqlite3 .backup()): pages are copied in steps while the
+ * bot keeps writing; the copy is a consistent snapshot, unlike copying the file and its WAL.
+ */
+export async function runDbBackup(config: Config, file: string): Promise<void> {
+  if (config.databaseUrl)
+    throw new UserError(
+      'backup-postgres',
+      'db backup is for the SQLite archive; back PostgreSQL up with pg_dump',
+    );
+  if (existsSync(file))
+    throw new UserError('backup-exists', `${resolve(file)} already exists; choose a new file`);
+  const { openSqliteStore } = await import('../store/sqlite/index.ts');
+  const store = openSqliteStore(config.dbPath, { create: false });
+  try {
+    const t0 = Date.now();
+    const { totalPages } = await store.db.backup(file);
+    out(
+      `backed up ${resolve(config.dbPath)} to ${resolve(file)} (${totalPages} pages, ${Date.now() - t0} ms)`,
+    );
+  } finally {
+    await store.close();
   }
 }

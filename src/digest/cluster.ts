@@ -3,8 +3,9 @@
 // poll), so digests and search only read `clusterId`.
 //
 // Two items are the same story when
-// - they have the same canonical URL (any feed, any age), or
-// - they come from different feeds, were published within `windowDays` of each other, do
+// - they come from different feeds and have the same canonical URL (any age), or
+// - they come from different feeds (or from one feed under one link), were published within
+//   `windowDays` of each other, do
 //   not disagree on region (both tagged with regions, none shared), and
 //   - in the same language: their titles or texts share enough stemmed words, or
 //   - across languages: they share at least two name-like anchors (Latin-script names,
@@ -54,8 +55,12 @@ function sameLanguage(a: StoryFeatures, b: StoryFeatures): boolean {
 
 /** Whether two items report the same story, and how strongly. */
 export function compareStories(a: StoryFeatures, b: StoryFeatures, opts: ClusterOptions = {}): StoryMatch {
-  if (a.url !== null && a.url === b.url) return { same: true, score: 2, reason: 'url' };
-  if (a.feedId === b.feedId) return NO_MATCH; // one feed's posts are distinct stories by design
+  const sameUrl = a.url !== null && a.url === b.url;
+  if (sameUrl && a.feedId !== b.feedId) return { same: true, score: 2, reason: 'url' };
+  // One feed's posts are distinct stories by design. Its items that share a link (a ministry
+  // pointing every item at its press page; their guids told them apart) are one story only
+  // when their text says so.
+  if (a.feedId === b.feedId && !sameUrl) return NO_MATCH;
   const windowMs = (opts.windowDays ?? 3) * DAY_MS;
   if (Math.abs(a.time - b.time) > windowMs) return NO_MATCH;
   // Both tagged with regions and none in common: the same kind of event in two countries

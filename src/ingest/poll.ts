@@ -142,6 +142,9 @@ export async function pollFeed(feed: FeedRecord, deps: PollDeps): Promise<FeedPo
     const tagged = tagItems(feed, parsed.items, deps.tagger);
     const result = await deps.store.addItems(feed.id, tagged, {
       alertable: alertableFor(feed, tagged, deps.newOnFirstPoll),
+      // Trusted guids are the identity: distinct items may share one link (a press page).
+      // Without them the link dedupes, also against items stored under an earlier mode.
+      urlIsIdentity: (parsed.idMode ?? feed.state.idMode) !== 'guid',
     });
     Object.assign(state, {
       etag: fetched.etag,

@@ -38,7 +38,15 @@ export interface CopyReport {
 }
 
 export type CopiedTable =
-  'feeds' | 'items' | 'subscriptions' | 'digest_marks' | 'outbox' | 'settings' | 'evidence_days';
+  | 'feeds'
+  | 'items'
+  | 'subscriptions'
+  | 'digest_marks'
+  | 'outbox'
+  | 'settings'
+  | 'tracked_processes'
+  | 'tracker_follows'
+  | 'evidence_days';
 const TABLES: CopiedTable[] = [
   'feeds',
   'items',
@@ -46,11 +54,13 @@ const TABLES: CopiedTable[] = [
   'digest_marks',
   'outbox',
   'settings',
+  'tracked_processes',
+  'tracker_follows',
   'evidence_days',
 ];
 
 /** The SQLite schema versions this mapping was written for. */
-const KNOWN_SQLITE_VERSIONS = [1, 2, 80, 81, 82, 120];
+const KNOWN_SQLITE_VERSIONS = [1, 2, 80, 81, 82, 110, 120, 140];
 
 /** A SQLite archive: a file path, or an open SQLite store (anything with its better-sqlite3 handle). */
 export type CopySource = string | { kind: 'sqlite'; db: Database.Database };
@@ -81,6 +91,7 @@ export async function copyStore(
         const existing = await c.query<{ n: number }>(
           `SELECT (SELECT count(*) FROM feeds) + (SELECT count(*) FROM items) + (SELECT count(*) FROM subscriptions)
              + (SELECT count(*) FROM outbox) + (SELECT count(*) FROM digest_marks) + (SELECT count(*) FROM settings)
+             + (SELECT count(*) FROM tracked_processes) + (SELECT count(*) FROM tracker_follows)
              + (SELECT count(*) FROM evidence_days) AS n`,
         );
         if (Number(existing.rows[0]?.n ?? 0) > 0) {
@@ -215,6 +226,34 @@ export async function copyStore(
             col(rows, (r) => r.key),
             col(rows, (r) => r.value),
           ]);
+          progress(rows.length);
+        }
+
+        // Tracked processes and their follows (JSON text columns become jsonb).
+        for (const batch of batches(
+          src.prepare('SELECT * FROM tracked_processes ORDER BY id').iterate(),
+          batchSize,
+        )) {
+          const rows = batch as Array<Record<string, string | null>>;
+          const cols = ['id', 'kind', 'source', 'title', 'url', 'state', 'deadline', 'updated_at'];
+          const jsonCols = ['history', 'themes', 'regions', 'details', 'poll_state'];
+          await c.query(
+            `INSERT INTO tracked_processes (${[...cols, ...jsonCols].join(', ')})
+             SELECT * FROM unnest(${cols.map((_, i) => `$${i + 1}::text[]`).join(', ')},
+               ${jsonCols.map((_, i) => `$${cols.length + i + 1}::jsonb[]`).join(', ')})`,
+            [...cols, ...jsonCols].map((name) => col(rows, (r) => r[name] ?? null)),
+          );
+          progress(rows.length);
+        }
+        for (const batch of batches(src.prepare('SELECT * FROM tracker_follows').iterate(), batchSize)) {
+          const rows = batch as Array<Record<string, string>>;
+          await c.query(
+            `INSERT INTO tracker_follows (process_id, target_key, target, reminder_days, created_by, created_at)
+             SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::jsonb[], $5::text[], $6::text[])`,
+            ['process_id', 'target_key', 'target', 'reminder_days', 'created_by', 'created_at'].map((name) =>
+              col(rows, (r) => r[name]),
+            ),
+          );
           progress(rows.length);
         }
 

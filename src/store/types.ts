@@ -2,6 +2,7 @@
 // both pass test/store/contract.ts. Methods are async so either adapter fits.
 import type { EvidenceStore } from './types-evidence.ts';
 import type { SettingsStore } from './types-settings.ts';
+import type { TrackerStore } from '../trackers/types.ts';
 import type {
   FeedPause,
   FeedRecord,
@@ -60,6 +61,16 @@ export interface ListItemsQuery {
   order?: 'id-asc' | 'id-desc';
 }
 
+export interface AddItemsOptions {
+  alertable: (item: TaggedItem, index: number) => boolean;
+  /**
+   * Whether a canonical URL the feed already has (or that repeats in this batch) makes an
+   * item a duplicate. Default true. The poller passes false for a feed whose guids are
+   * trusted (id mode 'guid'): there distinct items may share one link (a press page).
+   */
+  urlIsIdentity?: boolean;
+}
+
 export interface AddItemsResult {
   /** Items newly stored, with their archive ids, in insertion order. */
   added: StoredItem[];
@@ -111,6 +122,8 @@ export interface Store {
   close(): Promise<void>;
   /** Named facts the archive keeps about itself (src/store/types-settings.ts). */
   readonly settings: SettingsStore;
+  /** Tracked processes (drafts, treaties, consultations, meetings) and who follows them. */
+  readonly trackers: TrackerStore;
   /** What the evidence APIs answered, per source, query, country and day (src/evidence/). */
   readonly evidence: EvidenceStore;
 
@@ -131,12 +144,11 @@ export interface Store {
   releaseFeed(id: string, owner: string): Promise<void>;
 
   // Items ------------------------------------------------------------------------------
-  /** Store items of one feed, skipping ones already archived. */
-  addItems(
-    feedId: string,
-    items: TaggedItem[],
-    opts: { alertable: (item: TaggedItem, index: number) => boolean },
-  ): Promise<AddItemsResult>;
+  /**
+   * Store items of one feed, skipping ones already archived: always by guid (the id chosen
+   * per feed, see ingest/item-id.ts); by canonical URL too unless `urlIsIdentity` is false.
+   */
+  addItems(feedId: string, items: TaggedItem[], opts: AddItemsOptions): Promise<AddItemsResult>;
   getItem(id: number): Promise<StoredItem | null>;
   listItems(q: ListItemsQuery): Promise<StoredItem[]>;
   /** Items whose canonical URL equals `url`, any feed (for story clusters). */

@@ -1,7 +1,7 @@
 // The tagger: rules compiled once into a TermIndex; each item is matched in one pass over
 // its title and summary, then themes are scored and regions resolved with explanations.
 
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { RegionCode, Tags, ThemeId } from '../model.ts';
 import { TermIndex, prepareField } from './matcher.ts';
@@ -9,6 +9,10 @@ import type { FieldText, Match } from './matcher.ts';
 import { stripDateline } from './normalize.ts';
 import { parseRules } from './rules.ts';
 import type { TaggerRules } from './rules.ts';
+import { FeatureBuf, extractFeatures, featureName, HASH_SIZE } from './features.ts';
+import { loadModel, scoreInto, sigmoid } from './learned.ts';
+import type { TagModel } from './learned.ts';
+import { mergeGazetteer, parseGazetteerYaml } from './gazetteer.ts';
 
 export interface TagInput {
   title: string;
@@ -20,6 +24,11 @@ export interface TagInput {
 
 export interface Tagger {
   tag(input: TagInput): Tags;
+}
+
+/** A tagger that also gives the learned layer's features of an item (for training). */
+export interface FeatureTagger extends Tagger {
+  featuresOf(input: TagInput, out: FeatureBuf): Tags;
 }
 
 /** Explanation entry added when a source prior helped a theme over the threshold. */
@@ -71,9 +80,22 @@ function spanLen(m: Match): number {
   return m.charEnd - m.charStart;
 }
 
-export function createTagger(rules: TaggerRules): Tagger {
+/** Top features named in a learned tag's explanation. */
+const WHY_FEATURES = 3;
+
+export function createTagger(rules: TaggerRules, model: TagModel | null = null): FeatureTagger {
   const index = new TermIndex();
   const themeIds = rules.themes.map((t) => t.id);
+  const T = themeIds.length;
+  if (model && model.meta.themes.join() !== themeIds.join()) {
+    throw new Error(
+      `the tagging model was trained for themes ${model.meta.themes.join(', ')}, the rules have ${themeIds.join(', ')}; run npm run train:tags`,
+    );
+  }
+  const ruleScores = new Float64Array(T);
+  const logits = new Float64Array(T);
+  const feats = new FeatureBuf();
+  const boostedBy = new Uint8Array(T);
   const uses = new Map<number, CompiledRule[]>();
   const themeVetoUses = new Map<number, number[]>();
   const addUse = <T>(m: Map<number, T[]>, id: number, v: T): void => {
@@ -140,6 +162,9 @@ export function createTagger(rules: TaggerRules): Tagger {
   const setsOf = byId(setsByTerm, termCount);
   const hasAny = (set: IdSet): boolean => set.at === stamp;
 
+  let fieldsNow: readonly FieldText[] = [];
+  let collectInto: FeatureBuf | null = null;
+
   function tag(input: TagInput): Tags {
     const matches: Match[] = [];
     const fields = [
@@ -148,6 +173,7 @@ export function createTagger(rules: TaggerRules): Tagger {
     ] as const;
     index.match(fields[0], 0, matches);
     index.match(fields[1], 1, matches);
+    fieldsNow = fields;
 
     // A new stamp per item; on wrap-around the old marks are cleared so none reads as current.
     if (++stamp === 0xffffffff) {
@@ -216,18 +242,45 @@ export function createTagger(rules: TaggerRules): Tagger {
     const prior = input.sourceThemes ?? [];
     const themes: ThemeId[] = [];
     const why: Record<string, string[]> = {};
-    for (let t = 0; t < themeIds.length; t++) {
+    let confident: ThemeId[] | undefined;
+    ruleScores.fill(0);
+    boostedBy.fill(0);
+    for (let t = 0; t < T; t++) {
       const st = state[t];
       if (!st) continue;
       const id = themeIds[t]!;
       let s = st.score;
       const hasPrior = s > 0 && prior.includes(id);
-      const boosted = hasPrior && s < rules.threshold && s + rules.prior >= rules.threshold;
+      boostedBy[t] = hasPrior && s < rules.threshold && s + rules.prior >= rules.threshold ? 1 : 0;
       if (hasPrior) s += rules.prior;
-      if (s < rules.threshold) continue;
-      themes.push(id);
-      if (boosted) st.notes.push(PRIOR_NOTE);
-      why[id] = st.notes;
+      ruleScores[t] = s;
+    }
+    if (collectInto) extractFeatures(fields, ruleScores, rules.threshold, collectInto);
+    if (!model) {
+      for (let t = 0; t < T; t++) {
+        const st = state[t];
+        if (!st || ruleScores[t]! < rules.threshold) continue;
+        const id = themeIds[t]!;
+        themes.push(id);
+        if (boostedBy[t]) st.notes.push(PRIOR_NOTE);
+        why[id] = st.notes;
+      }
+    } else {
+      // The learned layer decides; the rule scores are among its features.
+      extractFeatures(fields, ruleScores, rules.threshold, feats);
+      scoreInto(model.weights, T, feats, logits);
+      confident = [];
+      for (let t = 0; t < T; t++) {
+        if (logits[t]! < model.meta.threshold[t]!) continue;
+        const id = themeIds[t]!;
+        themes.push(id);
+        if (logits[t]! >= model.meta.confident[t]!) confident.push(id);
+        const st = state[t];
+        const notes = st ? st.notes : [];
+        if (st && boostedBy[t]) notes.push(PRIOR_NOTE);
+        notes.push(modelNote(model, t, logits[t]!));
+        why[id] = notes;
+      }
     }
 
     // Regions: names count alone, capitals only in a metonym context; a match inside a
@@ -263,10 +316,47 @@ export function createTagger(rules: TaggerRules): Tagger {
       regions.push(code);
       why[code] = regionNotes.get(r)!;
     }
-    return { themes, regions, why };
+    return confident ? { themes, regions, why, confident } : { themes, regions, why };
   }
 
-  return { tag };
+  /** "model 0.91: roskomnadzor, блокир…, vpn" – the probability and the strongest features. */
+  function modelNote(m: TagModel, t: number, z: number): string {
+    const w = m.weights;
+    const top: { c: number; name: string }[] = [];
+    for (let k = 0; k < feats.n; k++) {
+      const c = w[feats.idx[k]! * T + t]! * feats.val[k]!;
+      if (c <= 0) continue;
+      const name = feats.idx[k]! >= HASH_SIZE ? ruleFeatureName(feats.idx[k]! - HASH_SIZE) : null;
+      if (top.length === WHY_FEATURES && c <= top[top.length - 1]!.c) continue;
+      const label = name ?? featureName(fieldsNow, feats, k);
+      const same = top.findIndex((x) => x.name === label);
+      if (same >= 0) {
+        if (top[same]!.c >= c) continue;
+        top.splice(same, 1);
+      }
+      let at = top.length;
+      while (at > 0 && top[at - 1]!.c < c) at--;
+      top.splice(at, 0, { c, name: label });
+      if (top.length > WHY_FEATURES) top.pop();
+    }
+    return `model ${sigmoid(z).toFixed(2)}: ${top.map((x) => x.name).join(', ')}`;
+  }
+
+  function ruleFeatureName(k: number): string | null {
+    const t = Math.floor(k / 2);
+    return t < T ? `rules:${themeIds[t]}` : null;
+  }
+
+  function featuresOf(input: TagInput, out: FeatureBuf): Tags {
+    collectInto = out;
+    try {
+      return tag(input);
+    } finally {
+      collectInto = null;
+    }
+  }
+
+  return { tag, featuresOf };
 }
 
 /**
@@ -330,14 +420,33 @@ function inMetonymContext(
 
 export const DEFAULT_THEMES_PATH = 'feeds/themes.yaml';
 
-/** Loads feeds/themes.yaml and the regions file beside it (regions.yaml) and compiles them. */
+export interface LoadOptions {
+  /** Use the learned layer (feeds/tag-model.*) when it is there; false = rules only. */
+  model?: boolean;
+}
+
+/**
+ * Loads feeds/themes.yaml, the regions file beside it (regions.yaml), the gazetteer
+ * (gazetteer.yaml, when present) and the learned model (tag-model.json/.bin, when present).
+ */
 export function loadTagger(
   path = DEFAULT_THEMES_PATH,
   regionsPath = join(dirname(path), 'regions.yaml'),
+  opts: LoadOptions = {},
 ): Tagger {
+  return createTagger(loadRules(path, regionsPath), opts.model === false ? null : loadModel(dirname(path)));
+}
+
+/** The rules of the themes file, its regions file and the gazetteer beside it. */
+export function loadRules(
+  path = DEFAULT_THEMES_PATH,
+  regionsPath = join(dirname(path), 'regions.yaml'),
+): TaggerRules {
   const rules = parseRules(readFileSync(path, 'utf8'), readFileSync(regionsPath, 'utf8'), {
     themes: path,
     regions: regionsPath,
   });
-  return createTagger(rules);
+  const gazPath = join(dirname(path), 'gazetteer.yaml');
+  if (!existsSync(gazPath)) return rules;
+  return mergeGazetteer(rules, parseGazetteerYaml(readFileSync(gazPath, 'utf8'), gazPath));
 }

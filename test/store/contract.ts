@@ -6,6 +6,7 @@ import { emptyFeedState, targetKey } from '../../src/model.ts';
 import type { NewOutboxEntry, SearchQuery, Snippet, Store } from '../../src/store/types.ts';
 import { runEvidenceContract } from './contract-evidence.ts';
 import { runSettingsContract } from './contract-settings.ts';
+import { runTrackersContract } from './contract-trackers.ts';
 import { HOSTILE_QUERIES } from './hostile-queries.ts';
 import { CORPUS_FEEDS, CORPUS_ITEMS, PARITY_QUERIES } from './search-corpus.ts';
 
@@ -263,6 +264,48 @@ export function runStoreContract(
         );
         expect(res.added.map((i) => i.guid)).toEqual(['1']);
         expect(res.duplicates).toBe(2);
+      });
+
+      it('with trusted guids (urlIsIdentity false) keeps distinct items that share one link', async () => {
+        const press = 'https://example.org/press';
+        const six = Array.from({ length: 6 }, (_, k) => item(`p${k}`, { url: press, title: `Release ${k}` }));
+        const guidMode = { ...always, urlIsIdentity: false };
+        const r1 = await store.addItems('a', six, guidMode);
+        expect(r1.added.map((i) => i.guid)).toEqual(['p0', 'p1', 'p2', 'p3', 'p4', 'p5']);
+        const r2 = await store.addItems('a', six, guidMode);
+        expect(r2).toEqual({ added: [], duplicates: 6 });
+        expect(await store.countItems()).toBe(6);
+        expect((await store.findItemsByUrl(press)).map((i) => i.guid)).toEqual([
+          'p0',
+          'p1',
+          'p2',
+          'p3',
+          'p4',
+          'p5',
+        ]);
+        // The feed later loses its guids (link mode): the known link is still a duplicate.
+        const r3 = await store.addItems(
+          'a',
+          [item(press, { url: press }), item('n', { url: press })],
+          always,
+        );
+        expect(r3).toEqual({ added: [], duplicates: 2 });
+        // Another feed may use the same link.
+        expect((await store.addItems('b', [item('p0', { url: press })], always)).added).toHaveLength(1);
+        expect(await store.countItems()).toBe(7);
+      });
+
+      it('without trusted guids a shared link dedupes, within a batch and against stored items', async () => {
+        const press = 'https://example.org/press';
+        const six = Array.from({ length: 6 }, (_, k) =>
+          item(`sha1:${k}`, { url: press, title: `Release ${k}` }),
+        );
+        const r1 = await store.addItems('a', six, { ...always, urlIsIdentity: true });
+        expect(r1.added.map((i) => i.guid)).toEqual(['sha1:0']);
+        expect(r1.duplicates).toBe(5);
+        const r2 = await store.addItems('a', six, always);
+        expect(r2).toEqual({ added: [], duplicates: 6 });
+        expect(await store.countItems()).toBe(1);
       });
 
       it('stores items without a URL by guid, and the same guid or URL in another feed', async () => {
@@ -593,6 +636,7 @@ export function runStoreContract(
     });
 
     runSettingsContract(() => store);
+    runTrackersContract(() => store);
     runEvidenceContract(() => store);
   });
 }

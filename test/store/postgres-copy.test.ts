@@ -12,6 +12,7 @@ import { openPostgresStoreImpl } from '../../src/store/postgres/index.ts';
 import { openSqliteStore } from '../../src/store/sqlite/index.ts';
 import type { Store } from '../../src/store/types.ts';
 import { CORPUS_FEEDS, CORPUS_ITEMS, loadCorpus, PARITY_QUERIES, topGuids } from './contract.ts';
+import { trackedProcess } from './contract-trackers.ts';
 import { announceSkip, PG_SKIP_MESSAGE, PG_URL, TestDatabase } from './postgres-db.ts';
 
 announceSkip();
@@ -93,6 +94,20 @@ async function seedSqlite(path: string): Promise<void> {
     error: 'rate limited',
     retryAt: '2025-06-01T12:05:00Z',
   });
+  await s.trackers.upsert(
+    trackedProcess('untc:XVIII-16', {
+      kind: 'treaty',
+      source: 'untc',
+      deadline: '2026-09-01T00:00:00.000Z',
+      details: { parties: [{ participant: 'Norway', ratified: '2026-02-01' }] },
+    }),
+  );
+  await s.trackers.follow({
+    processId: 'untc:XVIII-16',
+    target: channel,
+    reminderDays: [7, 1],
+    createdBy: 'U1',
+  });
   await s.evidence.putDays(
     ['2025-05-30', '2025-05-31'].map((day, i) => ({
       source: 'ooni',
@@ -147,6 +162,12 @@ describe.skipIf(!PG_URL)(
       for (let k = 1; k < progress.length; k++)
         expect(progress[k]![0]).toBeGreaterThanOrEqual(progress[k - 1]![0]);
       expect(progress.length).toBeGreaterThan(5);
+    });
+
+    it('keeps tracked processes and their follows', async () => {
+      expect(await target.trackers.list()).toEqual(await source.trackers.list());
+      expect(await target.trackers.listFollows()).toEqual(await source.trackers.listFollows());
+      expect(report.counts.tracker_follows).toEqual({ source: 1, target: 1 });
     });
 
     it('keeps feeds with their polling state and item counts', async () => {

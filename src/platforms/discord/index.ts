@@ -42,6 +42,8 @@ export interface DiscordFrontEnd {
   sender: DiscordSender;
   /** Whether this replica holds the gateway (answers interactions) right now. */
   holdsGateway(): boolean;
+  /** For /healthz: the gateway is ready, or another replica holds it (this one sends only). */
+  connection(): { ok: boolean; detail: string };
   stop(): Promise<void>;
 }
 
@@ -158,6 +160,13 @@ export async function startDiscord(opts: StartDiscordOptions): Promise<DiscordFr
   return {
     sender,
     holdsGateway: () => client !== null,
+    connection: () => {
+      if (stopped) return { ok: false, detail: 'stopped' };
+      if (!client) return { ok: true, detail: 'gateway held by another replica; sending only' };
+      return client.isReady()
+        ? { ok: true, detail: 'gateway ready' }
+        : { ok: false, detail: 'gateway not connected (reconnecting)' };
+    },
     async stop() {
       stopped = true;
       clearInterval(timer);

@@ -30,6 +30,8 @@ export interface SlackHandle {
   mode: 'socket' | 'http';
   /** HTTP mode: the port Bolt's receiver listens on (useful with SLACK_PORT=0). */
   port: number | null;
+  /** For /healthz: Socket Mode's connection state; HTTP mode is up while Bolt listens. */
+  connection(): { ok: boolean; detail: string };
   stop(): Promise<void>;
 }
 
@@ -105,8 +107,14 @@ export async function startSlack(opts: StartSlackOptions): Promise<SlackHandle> 
   });
 
   let port: number | null = null;
+  let socketState = 'connected';
   if (socketMode) {
     await app.start();
+    // Bolt keeps its SocketModeClient private; its events are the only connection signal.
+    const client = (app as unknown as { receiver?: { client?: { on?: (e: string, f: () => void) => void } } })
+      .receiver?.client;
+    for (const state of ['connected', 'disconnected', 'reconnecting'])
+      client?.on?.(state, () => (socketState = state));
   } else {
     const server = (await app.start(
       opts.host ? { port: slack.port, host: opts.host } : slack.port,
@@ -124,6 +132,10 @@ export async function startSlack(opts: StartSlackOptions): Promise<SlackHandle> 
     sender,
     mode: socketMode ? 'socket' : 'http',
     port,
+    connection: () =>
+      socketMode
+        ? { ok: socketState === 'connected', detail: `socket mode ${socketState}` }
+        : { ok: true, detail: 'http mode listening' },
     stop: async () => {
       await app.stop();
     },

@@ -151,6 +151,39 @@ CREATE TABLE settings (key text PRIMARY KEY, value text NOT NULL);
 `,
   },
   {
+    version: 110,
+    name: 'tracked processes and their follows',
+    sql: `
+-- See the SQLite migration 110. Times are ISO 8601 UTC text compared bytewise.
+CREATE TABLE tracked_processes (
+  id text COLLATE "C" PRIMARY KEY,
+  kind text NOT NULL,
+  source text NOT NULL,
+  title text NOT NULL,
+  url text NOT NULL,
+  state text NOT NULL,
+  deadline text COLLATE "C",
+  updated_at text NOT NULL,
+  history jsonb NOT NULL DEFAULT '[]',
+  themes jsonb NOT NULL DEFAULT '[]',
+  regions jsonb NOT NULL DEFAULT '[]',
+  details jsonb NOT NULL DEFAULT '{}',
+  poll_state jsonb NOT NULL DEFAULT '{}'
+);
+CREATE INDEX tracked_processes_deadline ON tracked_processes (deadline);
+CREATE TABLE tracker_follows (
+  process_id text COLLATE "C" NOT NULL REFERENCES tracked_processes (id) ON DELETE CASCADE,
+  target_key text COLLATE "C" NOT NULL,
+  target jsonb NOT NULL,
+  reminder_days jsonb NOT NULL,
+  created_by text NOT NULL,
+  created_at text NOT NULL,
+  PRIMARY KEY (process_id, target_key)
+);
+CREATE INDEX tracker_follows_target ON tracker_follows (target_key);
+`,
+  },
+  {
     version: 120,
     name: 'evidence cache',
     sql: `
@@ -166,10 +199,23 @@ CREATE TABLE evidence_days (
 );
 `,
   },
+  {
+    version: 140,
+    name: 'a shared link is not identity when guids are trusted',
+    sql: `
+-- See the SQLite migration 140: the URL stays indexed, addItems decides when it dedupes.
+DROP INDEX items_url_feed;
+CREATE INDEX items_url_feed ON items (url, feed_id) WHERE url IS NOT NULL;
+`,
+  },
 ];
 
 /** Apply pending migrations; returns the versions applied by this call. */
-export async function runMigrations(pool: pg.Pool, logger?: Logger): Promise<number[]> {
+export async function runMigrations(
+  pool: pg.Pool,
+  logger?: Logger,
+  migrations: Migration[] = MIGRATIONS,
+): Promise<number[]> {
   return inTransaction(pool, async (client) => {
     const applied: number[] = [];
     // Serialises concurrent migrators (several replicas starting at once); released at COMMIT
@@ -182,7 +228,7 @@ export async function runMigrations(pool: pg.Pool, logger?: Logger): Promise<num
     )`);
     const done = await client.query<{ version: number }>('SELECT version FROM schema_migrations');
     const have = new Set(done.rows.map((r) => r.version));
-    for (const m of [...MIGRATIONS].sort((a, b) => a.version - b.version)) {
+    for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
       if (have.has(m.version)) continue;
       await client.query(m.sql);
       await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [

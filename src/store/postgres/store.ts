@@ -14,6 +14,7 @@ import type {
 import { targetKey } from '../../model.ts';
 import { feedStateValues, iso, type StoreAdapterOptions } from '../rows-common.ts';
 import type {
+  AddItemsOptions,
   AddItemsResult,
   DigestMark,
   ListItemsQuery,
@@ -43,6 +44,8 @@ import {
 import { loadColumnStats, searchItems, type ColumnStats } from './search.ts';
 import { inTransaction } from './transaction.ts';
 import { postgresSettings } from './settings.ts';
+import { postgresTrackers } from './trackers.ts';
+import type { TrackerStore } from '../../trackers/types.ts';
 import { postgresEvidence } from './evidence.ts';
 import type { EvidenceStore } from '../types-evidence.ts';
 import type { SettingsStore } from '../types-settings.ts';
@@ -64,6 +67,7 @@ export const ITEM_ORDER_LOCK = 7_300_412_001;
 export class PostgresStore implements Store {
   readonly kind = 'postgres' as const;
   readonly settings: SettingsStore;
+  readonly trackers: TrackerStore;
   readonly evidence: EvidenceStore;
   private readonly now: () => Date;
   private common: { at: number; loaded: Promise<ColumnStats> } | null = null;
@@ -74,6 +78,7 @@ export class PostgresStore implements Store {
   ) {
     this.now = opts.now ?? (() => new Date());
     this.settings = postgresSettings(pool);
+    this.trackers = postgresTrackers(pool, this.now);
     this.evidence = postgresEvidence(pool);
   }
 
@@ -177,11 +182,7 @@ export class PostgresStore implements Store {
 
   // Items ------------------------------------------------------------------------------
 
-  async addItems(
-    feedId: string,
-    items: TaggedItem[],
-    opts: { alertable: (item: TaggedItem, index: number) => boolean },
-  ): Promise<AddItemsResult> {
+  async addItems(feedId: string, items: TaggedItem[], opts: AddItemsOptions): Promise<AddItemsResult> {
     const firstSeen = this.now().toISOString();
     return this.tx(async (c) => {
       // Lock the feed row first: writers of one feed queue here instead of deadlocking on
@@ -200,11 +201,23 @@ export class PostgresStore implements Store {
         alertable: opts.alertable(item, index),
         firstSeen,
       }));
+      const urlIsIdentity = opts.urlIsIdentity !== false;
+      // One statement cannot see its own rows: a URL repeated in this batch is dropped here
+      // (the first item with it wins, as in SQLite); URLs already stored, in the statement.
+      const batchUrls = new Set<string>();
+      const candidates = rows.flatMap((r, index) => {
+        if (!urlIsIdentity || r.item.url === null) return [index];
+        const url = stripNul(r.item.url);
+        if (batchUrls.has(url)) return [];
+        batchUrls.add(url);
+        return [index];
+      });
       const inserted = new Map<number, number>();
-      for (let start = 0; start < rows.length; start += INSERT_BATCH) {
-        const batch = rows.slice(start, start + INSERT_BATCH);
-        for (const r of await insertItemRows(c, feedId, batch)) {
-          inserted.set(start + r.ord - 1, r.id);
+      for (let start = 0; start < candidates.length; start += INSERT_BATCH) {
+        const positions = candidates.slice(start, start + INSERT_BATCH);
+        const batch = positions.map((k) => rows[k]!);
+        for (const r of await insertItemRows(c, feedId, batch, { urlIsIdentity })) {
+          inserted.set(positions[r.ord - 1]!, r.id);
         }
       }
       if (inserted.size) {
@@ -507,14 +520,17 @@ export interface ItemInsert {
 }
 
 /**
- * One multi-row INSERT … ON CONFLICT DO NOTHING RETURNING; duplicates on (feed_id, guid) or
- * (url, feed_id) are skipped by the unique indexes, also between replicas racing on a feed.
- * Returns the 1-based position in `rows` of each inserted row.
+ * One multi-row INSERT … ON CONFLICT DO NOTHING RETURNING; duplicates on (feed_id, guid) are
+ * skipped by the unique index, also between replicas racing on a feed. With `urlIsIdentity`,
+ * rows whose (url, feed_id) is already stored are skipped too (addItems holds the feed row's
+ * lock, so no other writer of this feed commits meanwhile). Returns the 1-based position in
+ * `rows` of each inserted row.
  */
 export async function insertItemRows(
   c: Queryable,
   feedId: string,
   rows: ItemInsert[],
+  opts: { urlIsIdentity?: boolean } = {},
 ): Promise<Array<{ id: number; ord: number }>> {
   if (!rows.length) return [];
   const withIds = rows.some((r) => r.id !== undefined);
@@ -537,6 +553,7 @@ export async function insertItemRows(
                  $16::bool[], $17::text[], $18::text[])
        WITH ORDINALITY AS u(feed_id, id, cluster_id, guid, url, title, author, summary, published, published_estimated,
                             lang, themes, regions, why, first_seen, alertable, tags, search, ord)
+     ${opts.urlIsIdentity ? 'WHERE u.url IS NULL OR NOT EXISTS (SELECT 1 FROM items x WHERE x.url = u.url AND x.feed_id = u.feed_id)' : ''}
      ORDER BY u.ord
      ON CONFLICT DO NOTHING
      RETURNING id, feed_id, guid, url`,

@@ -151,6 +151,40 @@ export const MIGRATIONS: Migration[] = [
     `,
   },
   {
+    version: 110,
+    name: 'tracked processes and their follows',
+    up: `
+      -- Deadlines are ISO 8601 UTC text (sorts as time). history, themes, regions, details
+      -- and poll_state (polling state) are JSON.
+      CREATE TABLE tracked_processes (
+        id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        source TEXT NOT NULL,
+        title TEXT NOT NULL,
+        url TEXT NOT NULL,
+        state TEXT NOT NULL,
+        deadline TEXT,
+        updated_at TEXT NOT NULL,
+        history TEXT NOT NULL DEFAULT '[]',
+        themes TEXT NOT NULL DEFAULT '[]',
+        regions TEXT NOT NULL DEFAULT '[]',
+        details TEXT NOT NULL DEFAULT '{}',
+        poll_state TEXT NOT NULL DEFAULT '{}'
+      );
+      CREATE INDEX tracked_processes_deadline ON tracked_processes(deadline);
+      CREATE TABLE tracker_follows (
+        process_id TEXT NOT NULL REFERENCES tracked_processes(id) ON DELETE CASCADE,
+        target_key TEXT NOT NULL,
+        target TEXT NOT NULL,
+        reminder_days TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (process_id, target_key)
+      );
+      CREATE INDEX tracker_follows_target ON tracker_follows(target_key);
+    `,
+  },
+  {
     version: 120,
     name: 'evidence cache',
     up: `
@@ -166,6 +200,17 @@ export const MIGRATIONS: Migration[] = [
         fetched_at TEXT NOT NULL,
         PRIMARY KEY (source, query, country, day)
       );
+    `,
+  },
+  {
+    version: 140,
+    name: 'a shared link is not identity when guids are trusted',
+    up: `
+      -- Distinct items of one feed may share a link (a ministry pointing every item at its
+      -- press page). The URL stays indexed for lookups; addItems skips a known URL only when
+      -- the feed's guids are missing or unstable. Existing rows are unique already: nothing moves.
+      DROP INDEX items_url_feed;
+      CREATE INDEX items_url_feed ON items(url, feed_id) WHERE url IS NOT NULL;
     `,
   },
 ];

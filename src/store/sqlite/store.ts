@@ -18,6 +18,7 @@ import {
 import { feedStateValues, iso, type StoreAdapterOptions } from '../rows-common.ts';
 import { indexText } from '../search-text.ts';
 import type {
+  AddItemsOptions,
   AddItemsResult,
   DigestMark,
   ListItemsQuery,
@@ -33,6 +34,8 @@ import type {
 import { fileOpenReason } from '../open-errors.ts';
 import { migrate } from './migrations.ts';
 import { sqliteSettings } from './settings.ts';
+import { sqliteTrackers } from './trackers.ts';
+import type { TrackerStore } from '../../trackers/types.ts';
 import { sqliteEvidence } from './evidence.ts';
 import type { EvidenceStore } from '../types-evidence.ts';
 import type { SettingsStore } from '../types-settings.ts';
@@ -61,10 +64,12 @@ function placeholders(n: number): string {
 export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
   readonly settings: SettingsStore;
+  readonly trackers: TrackerStore;
   readonly evidence: EvidenceStore;
   private readonly now: () => Date;
   private readonly insertItem: Database.Statement;
   private readonly insertFts: Database.Statement;
+  private readonly hasUrl: Database.Statement;
 
   constructor(
     readonly db: Database.Database,
@@ -72,12 +77,14 @@ export class SqliteStore implements Store {
   ) {
     this.now = opts.now ?? (() => new Date());
     this.settings = sqliteSettings(db);
+    this.trackers = sqliteTrackers(db, this.now);
     this.evidence = sqliteEvidence(db);
     this.insertItem = db.prepare(`INSERT INTO items
       (feed_id, guid, url, title, author, summary, published, published_estimated, lang, themes, regions, why,
        first_seen, alertable)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`);
     this.insertFts = db.prepare('INSERT INTO item_fts (rowid, title, body, tags) VALUES (?, ?, ?, ?)');
+    this.hasUrl = db.prepare('SELECT 1 FROM items WHERE url = ? AND feed_id = ? LIMIT 1');
   }
 
   async close(): Promise<void> {
@@ -177,11 +184,7 @@ export class SqliteStore implements Store {
 
   // Items ------------------------------------------------------------------------------
 
-  async addItems(
-    feedId: string,
-    items: TaggedItem[],
-    opts: { alertable: (item: TaggedItem, index: number) => boolean },
-  ): Promise<AddItemsResult> {
+  async addItems(feedId: string, items: TaggedItem[], opts: AddItemsOptions): Promise<AddItemsResult> {
     const feed = this.db.prepare('SELECT name FROM feeds WHERE id = ?').get(feedId) as
       { name: string } | undefined;
     if (!feed) throw new Error(`addItems: unknown feed ${feedId}`);
@@ -189,9 +192,20 @@ export class SqliteStore implements Store {
     return this.db.transaction((): AddItemsResult => {
       const added: StoredItem[] = [];
       let duplicates = 0;
+      const urlIsIdentity = opts.urlIsIdentity !== false;
+      // URLs met earlier in this batch: the first item with a URL wins, as in PostgreSQL.
+      const batchUrls = new Set<string>();
       items.forEach((it, index) => {
         const published = iso(it.published) ?? firstSeen;
         const url = it.url ? it.url : null;
+        if (urlIsIdentity && url !== null) {
+          const seen = batchUrls.has(url) || this.hasUrl.get(url, feedId) !== undefined;
+          batchUrls.add(url);
+          if (seen) {
+            duplicates += 1;
+            return;
+          }
+        }
         const alertable = opts.alertable(it, index);
         const res = this.insertItem.run(
           feedId,

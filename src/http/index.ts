@@ -1,0 +1,33 @@
+// The HTTP side of `govwatch start`, built from what app.ts has: loaded only when
+// GOVWATCH_HTTP_PORT is set.
+import type { Config } from '../config.ts';
+import type { Logger } from '../log.ts';
+import { UserError } from '../model.ts';
+import type { PromMetrics } from '../metrics/prom.ts';
+import type { Store } from '../store/types.ts';
+import type { HealthDeps } from './health.ts';
+import { startHttpServer, type HttpServer, type Route } from './server.ts';
+import { watchRoutes } from './watch-routes.ts';
+
+export interface BotHttpOptions {
+  config: Config;
+  http: NonNullable<Config['http']>;
+  store: Store;
+  metrics: PromMetrics;
+  health: Omit<HealthDeps, 'store' | 'lastPollAt'>;
+  logger: Logger;
+}
+
+export async function startBotHttp(opts: BotHttpOptions): Promise<HttpServer> {
+  const routes: Route[] = [
+    watchRoutes({ ...opts.health, store: opts.store, lastPollAt: opts.metrics.lastPollAt }, opts.metrics),
+  ];
+  try {
+    return await startHttpServer({ host: opts.http.host, port: opts.http.port, routes, logger: opts.logger });
+  } catch (err) {
+    throw new UserError(
+      'http-listen',
+      `cannot serve HTTP on ${opts.http.host}:${opts.http.port} (GOVWATCH_HTTP_HOST, GOVWATCH_HTTP_PORT): ${(err as Error).message}`,
+    );
+  }
+}

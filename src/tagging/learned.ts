@@ -1,0 +1,302 @@
+// The learned layer: one logistic regression per theme (one-vs-rest) over the hashed text
+// features and the rule scores of features.ts. Trained by scripts/train-tags.ts; the weights
+// ship in feeds/tag-model.bin (int16, one scale per theme) with feeds/tag-model.json (themes,
+// per-theme thresholds, the hash of the files it was trained from). Training is deterministic:
+// fixed item order, a seeded shuffle, IEEE arithmetic only, so the same files give the same bytes.
+
+import { existsSync, readFileSync } from 'node:fs';
+import { FEATURE_VERSION, HASH_BITS, HASH_SIZE, featureCount } from './features.ts';
+import type { FeatureBuf } from './features.ts';
+
+export interface ModelMeta {
+  format: 1;
+  featureVersion: number;
+  hashBits: number;
+  themes: string[];
+  /** Per theme: the logit above which the theme is tagged (best F1 in cross-validation). */
+  threshold: number[];
+  /** Per theme: the logit above which a tag is confident (precision target in cross-validation). */
+  confident: number[];
+  /** Per theme: int16 weight × scale = weight. */
+  scale: number[];
+  /** sha256 of the training inputs (labelled files, rule files, feature version). */
+  inputHash: string;
+  trainedOn: { files: string[]; items: number };
+  settings: TrainSettings;
+  /** Cross-validated figures of the threshold search, for the record. */
+  cv: { folds: number; f1: number[]; precisionAtConfident: number[] };
+}
+
+export interface TagModel {
+  meta: ModelMeta;
+  /** Layout [feature][theme]: w[f * T + t]. */
+  weights: Float32Array;
+}
+
+export interface TrainSettings {
+  epochs: number;
+  learningRate: number;
+  l2: number;
+  positiveWeight: number;
+  seed: number;
+  folds: number;
+  /** Precision a confident tag must reach in cross-validation. */
+  confidentPrecision: number;
+}
+
+export const DEFAULT_SETTINGS: TrainSettings = {
+  epochs: 12,
+  learningRate: 0.5,
+  l2: 1e-5,
+  positiveWeight: 2,
+  seed: 20261205,
+  folds: 5,
+  confidentPrecision: 0.95,
+};
+
+/** Linear scores (logits) for every theme into `out`. */
+export function scoreInto(
+  weights: Float32Array | Float64Array,
+  T: number,
+  buf: FeatureBuf,
+  out: Float64Array,
+): void {
+  out.fill(0);
+  const { idx, val } = buf;
+  for (let k = 0; k < buf.n; k++) {
+    const base = idx[k]! * T;
+    const v = val[k]!;
+    for (let t = 0; t < T; t++) out[t] = out[t]! + weights[base + t]! * v;
+  }
+}
+
+export function sigmoid(z: number): number {
+  return 1 / (1 + Math.exp(-z));
+}
+
+export function logit(p: number): number {
+  return Math.log(p / (1 - p));
+}
+
+/** Features of one training item, copied out of a FeatureBuf. */
+export interface TrainItem {
+  idx: Int32Array<ArrayBuffer>;
+  val: Float64Array<ArrayBuffer>;
+  labels: Uint8Array;
+}
+
+export function snapshot(buf: FeatureBuf, labels: Uint8Array): TrainItem {
+  return { idx: buf.idx.slice(0, buf.n), val: buf.val.slice(0, buf.n), labels };
+}
+
+/** A small seeded generator (mulberry32): the same seed gives the same shuffles everywhere. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * AdaGrad on the logistic loss, all themes at once (they share the features of an item).
+ * Positives weigh `positiveWeight` (themes are rare); L2 is applied to the weights an item
+ * touches. Returns weights quantized as shipped, so cross-validation sees the shipped precision.
+ */
+export function train(
+  items: readonly TrainItem[],
+  T: number,
+  s: TrainSettings,
+): { weights: Float32Array; scale: number[] } {
+  const F = featureCount(T);
+  const w = new Float64Array(F * T);
+  const g2 = new Float64Array(F * T).fill(1e-8);
+  const order = items.map((_, i) => i);
+  const next = rng(s.seed);
+  const z = new Float64Array(T);
+  for (let e = 0; e < s.epochs; e++) {
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = Math.floor(next() * (i + 1));
+      const tmp = order[i]!;
+      order[i] = order[j]!;
+      order[j] = tmp;
+    }
+    for (const oi of order) {
+      const it = items[oi]!;
+      const { idx, val, labels } = it;
+      z.fill(0);
+      for (let k = 0; k < idx.length; k++) {
+        const base = idx[k]! * T;
+        const v = val[k]!;
+        for (let t = 0; t < T; t++) z[t] = z[t]! + w[base + t]! * v;
+      }
+      for (let t = 0; t < T; t++) {
+        const y = labels[t]!;
+        const p = sigmoid(z[t]!);
+        z[t] = (p - y) * (y ? s.positiveWeight : 1);
+      }
+      for (let k = 0; k < idx.length; k++) {
+        const base = idx[k]! * T;
+        const v = val[k]!;
+        for (let t = 0; t < T; t++) {
+          const j = base + t;
+          const grad = z[t]! * v + s.l2 * w[j]!;
+          if (grad === 0) continue;
+          const acc = g2[j]! + grad * grad;
+          g2[j] = acc;
+          w[j] = w[j]! - (s.learningRate * grad) / Math.sqrt(acc);
+        }
+      }
+    }
+  }
+  return quantize(w, T);
+}
+
+function quantize(w: Float64Array, T: number): { weights: Float32Array; scale: number[] } {
+  const max = new Array<number>(T).fill(0);
+  for (let j = 0; j < w.length; j++) {
+    const a = Math.abs(w[j]!);
+    const t = j % T;
+    if (a > max[t]!) max[t] = a;
+  }
+  const scale = max.map((m) => (m === 0 ? 1 : m / 32767));
+  const out = new Float32Array(w.length);
+  for (let j = 0; j < w.length; j++) out[j] = Math.round(w[j]! / scale[j % T]!) * scale[j % T]!;
+  return { weights: out, scale };
+}
+
+export function toInt16(weights: Float32Array, scale: number[]): Int16Array {
+  const T = scale.length;
+  const q = new Int16Array(weights.length);
+  for (let j = 0; j < weights.length; j++) q[j] = Math.round(weights[j]! / scale[j % T]!);
+  return q;
+}
+
+export interface Thresholds {
+  threshold: number[];
+  confident: number[];
+  f1: number[];
+  precisionAtConfident: number[];
+}
+
+/**
+ * Per theme, from out-of-fold logits: the cut with the best F1 (midway between neighbouring
+ * scores) and the lowest cut at or above it whose precision reaches `targetPrecision` (the
+ * best-F1 cut when none does).
+ */
+export function chooseThresholds(
+  scores: readonly Float64Array[],
+  labels: readonly Uint8Array[],
+  T: number,
+  targetPrecision: number,
+): Thresholds {
+  const out: Thresholds = { threshold: [], confident: [], f1: [], precisionAtConfident: [] };
+  for (let t = 0; t < T; t++) {
+    const rows = scores.map((s, i) => ({ z: s[t]!, y: labels[i]![t]! }));
+    // Highest first; equal scores by label so ties do not depend on item order.
+    rows.sort((a, b) => b.z - a.z || a.y - b.y);
+    const pos = rows.reduce((n, r) => n + r.y, 0);
+    let tp = 0;
+    let bestF1 = -1;
+    let bestK = 0;
+    const prec: number[] = [];
+    for (let k = 0; k < rows.length; k++) {
+      tp += rows[k]!.y;
+      prec.push(tp / (k + 1));
+      // A cut can fall only between different scores.
+      if (k + 1 < rows.length && rows[k + 1]!.z === rows[k]!.z) continue;
+      const f1 = pos === 0 ? 0 : (2 * tp) / (k + 1 + pos);
+      if (f1 > bestF1) {
+        bestF1 = f1;
+        bestK = k;
+      }
+    }
+    const cutAt = (k: number): number =>
+      k + 1 < rows.length ? (rows[k]!.z + rows[k + 1]!.z) / 2 : rows[k]!.z - 1;
+    out.threshold.push(rows.length ? cutAt(bestK) : 0);
+    out.f1.push(Math.max(0, bestF1));
+    let confK = -1;
+    for (let k = bestK; k >= 0; k--) {
+      if (k + 1 < rows.length && rows[k + 1]!.z === rows[k]!.z) continue;
+      if (prec[k]! >= targetPrecision) {
+        confK = k;
+        break;
+      }
+    }
+    const ck = confK < 0 ? bestK : confK;
+    out.confident.push(rows.length ? Math.max(cutAt(ck), out.threshold[t]!) : 0);
+    out.precisionAtConfident.push(prec[ck] ?? 0);
+  }
+  return out;
+}
+
+/** Fold of an item from its id: stable when items are added or reordered. */
+export function foldOf(id: string, folds: number, salt: number): number {
+  let h = 0x811c9dc5 ^ salt;
+  for (let k = 0; k < id.length; k++) h = Math.imul(h ^ id.charCodeAt(k), 0x01000193);
+  h ^= h >>> 15;
+  h = Math.imul(h, 0x2c1b3c6d);
+  h ^= h >>> 12;
+  return (h >>> 0) % folds;
+}
+
+/**
+ * Out-of-fold logits for every item (k-fold by `foldOf`), then thresholds chosen on them.
+ * `ids` give the folds.
+ */
+export function crossValidatedThresholds(
+  items: readonly TrainItem[],
+  ids: readonly string[],
+  T: number,
+  s: TrainSettings,
+  salt: number,
+): Thresholds {
+  const oof = items.map(() => new Float64Array(T));
+  const buf = { idx: new Int32Array(0), val: new Float64Array(0), n: 0 };
+  for (let f = 0; f < s.folds; f++) {
+    const trainSet = items.filter((_, i) => foldOf(ids[i]!, s.folds, salt) !== f);
+    const m = train(trainSet, T, s);
+    items.forEach((it, i) => {
+      if (foldOf(ids[i]!, s.folds, salt) !== f) return;
+      buf.idx = it.idx;
+      buf.val = it.val;
+      buf.n = it.idx.length;
+      scoreInto(m.weights, T, buf as FeatureBuf, oof[i]!);
+    });
+  }
+  return chooseThresholds(
+    oof,
+    items.map((it) => it.labels),
+    T,
+    s.confidentPrecision,
+  );
+}
+
+export const MODEL_JSON = 'tag-model.json';
+export const MODEL_BIN = 'tag-model.bin';
+
+/** Loads the model beside the rule files, or null when there is none. */
+export function loadModel(dir: string): TagModel | null {
+  const jsonPath = `${dir}/${MODEL_JSON}`;
+  const binPath = `${dir}/${MODEL_BIN}`;
+  if (!existsSync(jsonPath) || !existsSync(binPath)) return null;
+  const meta = JSON.parse(readFileSync(jsonPath, 'utf8')) as ModelMeta;
+  if (meta.format !== 1 || meta.featureVersion !== FEATURE_VERSION || meta.hashBits !== HASH_BITS) {
+    throw new Error(
+      `${jsonPath}: made for another feature layout (format ${meta.format}, features v${meta.featureVersion}, ${meta.hashBits} bits); run npm run train:tags`,
+    );
+  }
+  const bytes = readFileSync(binPath);
+  const T = meta.themes.length;
+  const expected = featureCount(T) * T * 2;
+  if (bytes.length !== expected)
+    throw new Error(`${binPath}: ${bytes.length} bytes, expected ${expected}; run npm run train:tags`);
+  const weights = new Float32Array(featureCount(T) * T);
+  for (let j = 0; j < weights.length; j++) weights[j] = bytes.readInt16LE(j * 2) * meta.scale[j % T]!;
+  return { meta, weights };
+}
+
+export { HASH_SIZE };
