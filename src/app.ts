@@ -21,6 +21,7 @@ import { withEvidence } from './evidence/attach.ts';
 import { evidenceServiceFor } from './evidence/service.ts';
 import { createEvidenceWorker, type EvidenceWorker } from './evidence/worker.ts';
 import type { Store } from './store/types.ts';
+import { createTrackerDeps, runTrackerRound } from './trackers/wiring.ts';
 import type { HttpServer } from './http/server.ts';
 import { instrumentSender, instrumentStore, instrumentTagger, recordPoll } from './metrics/instrument.ts';
 import { noopMetrics, type Metrics } from './metrics/types.ts';
@@ -151,6 +152,7 @@ export async function startBot(config: Config, logger: Logger, options: StartBot
     ...(evidence ? { afterStored: (items) => evidence.enqueue(items) } : {}),
   });
   if (prom) pollDeps.tagger = instrumentTagger(pollDeps.tagger, metrics);
+  const trackerDeps = createTrackerDeps(config, store, logger, options.now);
   const scheduler = createScheduler({
     store,
     poll: async () => {
@@ -161,6 +163,8 @@ export async function startBot(config: Config, logger: Logger, options: StartBot
         metrics.pollDone('failed', (performance.now() - t0) / 1000);
         throw err;
       }
+      // After the feeds, and never in their way: a tracker failure is logged and recorded.
+      if (trackerDeps) await runTrackerRound(trackerDeps, owner);
     },
     pollMinutes: config.pollMinutes,
     defaultCron: config.digestCron,

@@ -6,7 +6,7 @@
 // command line's start-up fast; its default messages are terse, so each rule says its own.
 import * as z from 'zod/mini';
 import { UserError } from './model.ts';
-import { SHIPPED_SOURCES_FILE } from './paths.ts';
+import { SHIPPED_EVENTS_FILE, SHIPPED_SOURCES_FILE } from './paths.ts';
 import { assertTimeZone, parseCron } from './schedule/cron.ts';
 
 const bool = z.pipe(
@@ -45,6 +45,13 @@ function checked(check: (value: string) => void) {
 }
 
 const text = z.string();
+
+/** A base URL for a tracker's source (http or https, no trailing slash needed). */
+const httpBase = z
+  .string()
+  .check(
+    z.regex(/^https?:\/\/[^\s/]+/, { error: 'must be an http(s) base URL such as http://127.0.0.1:8080' }),
+  );
 
 /**
  * An IANA zone as the runtime spells it (europe/berlin → Europe/Berlin); throws for an
@@ -97,6 +104,32 @@ const EnvSchema = z.object({
   GOVWATCH_FETCH_TIMEOUT_MS: wholeNumber(100, Infinity, 20_000),
   GOVWATCH_FETCH_MAX_BYTES: wholeNumber(1024, Infinity, 15 * 1024 * 1024),
   GOVWATCH_REPLICA_ID: z.optional(text),
+  /** Trackers (docs/trackers.md): drafts, treaties, consultations, meetings. */
+  GOVWATCH_TRACKERS: z._default(z.enum(['on', 'off'], { error: 'must be on or off' }), 'on'),
+  GOVWATCH_DATATRACKER_API_URL: z._default(httpBase, 'https://datatracker.ietf.org'),
+  GOVWATCH_UNTC_URL: z._default(httpBase, 'https://treaties.un.org'),
+  GOVWATCH_ICANN_URL: z._default(httpBase, 'https://www.icann.org'),
+  GOVWATCH_EU_HAVEYOURSAY_URL: z._default(httpBase, 'https://ec.europa.eu/info/law/better-regulation'),
+  GOVWATCH_EVENTS: z._default(text, SHIPPED_EVENTS_FILE),
+  GOVWATCH_TRACKER_POLL_MINUTES: wholeNumber(15, 10_080, 360),
+  GOVWATCH_REMINDER_DAYS: z._default(
+    z.pipe(
+      text,
+      z.transform((value, ctx) => {
+        const days = value.split(',').map((d) => Number(d.trim()));
+        if (days.some((d) => !Number.isInteger(d) || d < 0 || d > 365)) {
+          ctx.issues.push({
+            code: 'custom',
+            message: 'must be whole days between 0 and 365, comma-separated, like 7,1',
+            input: value,
+          });
+          return z.NEVER;
+        }
+        return [...new Set(days)].sort((a, b) => b - a);
+      }),
+    ),
+    [7, 1],
+  ),
   /** The HTTP server (health, metrics, feeds) is off unless a port is given; 0 picks one. */
   GOVWATCH_HTTP_PORT: z.optional(
     z.coerce
@@ -170,6 +203,14 @@ export interface Config {
   newOnFirstPoll: number;
   fetch: { timeoutMs: number; maxBytes: number };
   replicaId: string | undefined;
+  /** Trackers: null when GOVWATCH_TRACKERS=off. */
+  trackers: {
+    urls: { datatracker: string; untc: string; icann: string; eu: string };
+    eventsPath: string;
+    intervalMs: number;
+    /** Default reminder days for a new follow, largest first (GOVWATCH_REMINDER_DAYS). */
+    reminderDays: number[];
+  } | null;
   /** null: no HTTP server. publicUrl has no trailing slash. */
   http: { port: number; host: string; publicUrl: string | undefined } | null;
   discord: {
@@ -270,6 +311,20 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = 
     newOnFirstPoll: e.GOVWATCH_NEW_ON_FIRST_POLL,
     fetch: { timeoutMs: e.GOVWATCH_FETCH_TIMEOUT_MS, maxBytes: e.GOVWATCH_FETCH_MAX_BYTES },
     replicaId: e.GOVWATCH_REPLICA_ID,
+    trackers:
+      e.GOVWATCH_TRACKERS === 'on'
+        ? {
+            urls: {
+              datatracker: e.GOVWATCH_DATATRACKER_API_URL,
+              untc: e.GOVWATCH_UNTC_URL,
+              icann: e.GOVWATCH_ICANN_URL,
+              eu: e.GOVWATCH_EU_HAVEYOURSAY_URL,
+            },
+            eventsPath: e.GOVWATCH_EVENTS,
+            intervalMs: e.GOVWATCH_TRACKER_POLL_MINUTES * 60_000,
+            reminderDays: e.GOVWATCH_REMINDER_DAYS,
+          }
+        : null,
     http:
       e.GOVWATCH_HTTP_PORT === undefined
         ? null

@@ -60,7 +60,8 @@ const TABLES: CopiedTable[] = [
 ];
 
 /** The SQLite schema versions this mapping was written for. */
-const KNOWN_SQLITE_VERSIONS = [1, 2, 80, 81, 82, 110, 120, 140];
+// 90 (story index) holds derived data only: not copied, rebuilt lazily for the recent window.
+const KNOWN_SQLITE_VERSIONS = [1, 2, 80, 81, 82, 90, 110, 120, 140];
 
 /** A SQLite archive: a file path, or an open SQLite store (anything with its better-sqlite3 handle). */
 export type CopySource = string | { kind: 'sqlite'; db: Database.Database };

@@ -2,6 +2,7 @@
 // both pass test/store/contract.ts. Methods are async so either adapter fits.
 import type { EvidenceStore } from './types-evidence.ts';
 import type { SettingsStore } from './types-settings.ts';
+import type { StoryIndexStore } from './types-stories.ts';
 import type { TrackerStore } from '../trackers/types.ts';
 import type {
   FeedPause,
@@ -122,6 +123,8 @@ export interface Store {
   close(): Promise<void>;
   /** Named facts the archive keeps about itself (src/store/types-settings.ts). */
   readonly settings: SettingsStore;
+  /** Story features and index keys of recent items (src/store/types-stories.ts). */
+  readonly stories: StoryIndexStore;
   /** Tracked processes (drafts, treaties, consultations, meetings) and who follows them. */
   readonly trackers: TrackerStore;
   /** What the evidence APIs answered, per source, query, country and day (src/evidence/). */

@@ -140,6 +140,8 @@ export function worldEnv(dir: string, world: FeedWorld, replicaId: string): Reco
     GOVWATCH_DB: join(dir, 'govwatch.db'),
     GOVWATCH_SOURCES: world.sourcesPath,
     GOVWATCH_REPLICA_ID: replicaId,
+    // No tracker may reach a real source; the suites that track point these at stand-ins.
+    GOVWATCH_TRACKERS: 'off',
     // The feed's first poll counts as news (not only backlog), so digests have something to show.
     GOVWATCH_NEW_ON_FIRST_POLL: String(BASE_ITEMS.length),
   };

@@ -59,6 +59,7 @@ describe('startBot in terminal mode', () => {
     );
     const config = loadConfig({
       GOVWATCH_DB: join(dir, 'bot.db'),
+      GOVWATCH_TRACKERS: 'off',
       GOVWATCH_SOURCES: sourcesPath,
       GOVWATCH_NEW_ON_FIRST_POLL: '1',
     });
@@ -112,7 +113,11 @@ describe('startBot in terminal mode', () => {
   it('gives the terminal a digest that follows the configured schedule, also after it changes, keeping chat schedules', async () => {
     const sourcesPath = join(dir, 'empty-sources.yaml');
     writeFileSync(sourcesPath, 'sources:\n');
-    const env = { GOVWATCH_DB: join(dir, 'fresh.db'), GOVWATCH_SOURCES: sourcesPath };
+    const env = {
+      GOVWATCH_DB: join(dir, 'fresh.db'),
+      GOVWATCH_SOURCES: sourcesPath,
+      GOVWATCH_TRACKERS: 'off',
+    };
     // Subscriptions are created at the real time; the digest check runs "tomorrow".
     const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
     const first = loadConfig({
@@ -168,9 +173,11 @@ describe('startBot in terminal mode', () => {
   it('an archive whose terminal subscription holds a copy of the old schedule follows the configuration after migrating', async () => {
     const path = join(dir, 'old-copy.db');
     const old = openSqliteStore(path);
-    old.db.prepare('DELETE FROM schema_migrations WHERE version >= 80').run();
+    // Undo 80–82 only: later migrations (other tables) stay applied and are not rerun.
+    old.db.prepare('DELETE FROM schema_migrations WHERE version IN (80, 81, 82)').run();
     old.db.exec(
-      'ALTER TABLE feeds DROP COLUMN paused_at; ALTER TABLE feeds DROP COLUMN paused_by; DROP TABLE settings',
+      'ALTER TABLE feeds DROP COLUMN paused_at; ALTER TABLE feeds DROP COLUMN paused_by; DROP TABLE settings; ' +
+        'DROP TABLE tracker_follows; DROP TABLE tracked_processes',
     );
     await old.addSubscription({
       target: CONSOLE_TARGET,
@@ -195,7 +202,11 @@ describe('startBot in terminal mode', () => {
   it('does not give the terminal its default digest again once the operator removed it', async () => {
     const sourcesPath = join(dir, 'empty-sources.yaml');
     writeFileSync(sourcesPath, 'sources:\n');
-    const env = { GOVWATCH_DB: join(dir, 'declined.db'), GOVWATCH_SOURCES: sourcesPath };
+    const env = {
+      GOVWATCH_DB: join(dir, 'declined.db'),
+      GOVWATCH_SOURCES: sourcesPath,
+      GOVWATCH_TRACKERS: 'off',
+    };
     const config = loadConfig(env);
     const bot = await startBot(config, silentLogger(), { autoStart: false });
     const [sub] = await bot.store.listSubscriptions({ target: CONSOLE_TARGET });

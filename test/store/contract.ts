@@ -6,6 +6,7 @@ import { emptyFeedState, targetKey } from '../../src/model.ts';
 import type { NewOutboxEntry, SearchQuery, Snippet, Store } from '../../src/store/types.ts';
 import { runEvidenceContract } from './contract-evidence.ts';
 import { runSettingsContract } from './contract-settings.ts';
+import { runStoriesContract } from './contract-stories.ts';
 import { runTrackersContract } from './contract-trackers.ts';
 import { HOSTILE_QUERIES } from './hostile-queries.ts';
 import { CORPUS_FEEDS, CORPUS_ITEMS, PARITY_QUERIES } from './search-corpus.ts';
@@ -636,6 +637,7 @@ export function runStoreContract(
     });
 
     runSettingsContract(() => store);
+    runStoriesContract(() => store);
     runTrackersContract(() => store);
     runEvidenceContract(() => store);
   });

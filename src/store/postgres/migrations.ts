@@ -151,6 +151,20 @@ CREATE TABLE settings (key text PRIMARY KEY, value text NOT NULL);
 `,
   },
   {
+    version: 90,
+    name: 'story index',
+    sql: `
+-- See the SQLite migration 90. BRIN on item_id: rows arrive in item order, pruning cuts a range.
+CREATE TABLE story_features (
+  item_id integer PRIMARY KEY REFERENCES items (id) ON DELETE CASCADE,
+  features text NOT NULL
+);
+CREATE TABLE story_keys (key bigint NOT NULL, item_id integer NOT NULL);
+CREATE INDEX story_keys_key ON story_keys (key, item_id);
+CREATE INDEX story_keys_item ON story_keys USING brin (item_id);
+`,
+  },
+  {
     version: 110,
     name: 'tracked processes and their follows',
     sql: `

@@ -44,6 +44,9 @@ import {
 import { loadColumnStats, searchItems, type ColumnStats } from './search.ts';
 import { inTransaction } from './transaction.ts';
 import { postgresSettings } from './settings.ts';
+import { postgresStories, writeStoryRecords } from './stories.ts';
+import { storyRecord } from '../../digest/story-index.ts';
+import type { StoryIndexStore } from '../types-stories.ts';
 import { postgresTrackers } from './trackers.ts';
 import type { TrackerStore } from '../../trackers/types.ts';
 import { postgresEvidence } from './evidence.ts';
@@ -67,6 +70,7 @@ export const ITEM_ORDER_LOCK = 7_300_412_001;
 export class PostgresStore implements Store {
   readonly kind = 'postgres' as const;
   readonly settings: SettingsStore;
+  readonly stories: StoryIndexStore;
   readonly trackers: TrackerStore;
   readonly evidence: EvidenceStore;
   private readonly now: () => Date;
@@ -78,6 +82,7 @@ export class PostgresStore implements Store {
   ) {
     this.now = opts.now ?? (() => new Date());
     this.settings = postgresSettings(pool);
+    this.stories = postgresStories(pool);
     this.trackers = postgresTrackers(pool, this.now);
     this.evidence = postgresEvidence(pool);
   }
@@ -237,6 +242,8 @@ export class PostgresStore implements Store {
           clusterId: null,
         });
       });
+      // Story features once, in the storing transaction: clustering then only looks them up.
+      await writeStoryRecords(c, added.map(storyRecord));
       return { added, duplicates: items.length - added.length };
     });
   }

@@ -151,6 +151,21 @@ export const MIGRATIONS: Migration[] = [
     `,
   },
   {
+    version: 90,
+    name: 'story index',
+    up: `
+      -- Story features computed once when an item is stored (src/digest/story-index.ts),
+      -- and index keys to find candidate stories by lookup. Both are kept for the recent
+      -- window only (pruned by the clustering); older archives are backfilled lazily.
+      CREATE TABLE story_features (
+        item_id INTEGER PRIMARY KEY REFERENCES items(id) ON DELETE CASCADE,
+        features TEXT NOT NULL
+      );
+      CREATE TABLE story_keys (key INTEGER NOT NULL, item_id INTEGER NOT NULL);
+      CREATE INDEX story_keys_key ON story_keys(key, item_id);
+    `,
+  },
+  {
     version: 110,
     name: 'tracked processes and their follows',
     up: `

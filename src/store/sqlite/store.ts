@@ -34,6 +34,9 @@ import type {
 import { fileOpenReason } from '../open-errors.ts';
 import { migrate } from './migrations.ts';
 import { sqliteSettings } from './settings.ts';
+import { sqliteStories, sqliteStoryWriter } from './stories.ts';
+import { storyRecord } from '../../digest/story-index.ts';
+import type { StoryIndexStore } from '../types-stories.ts';
 import { sqliteTrackers } from './trackers.ts';
 import type { TrackerStore } from '../../trackers/types.ts';
 import { sqliteEvidence } from './evidence.ts';
@@ -64,9 +67,11 @@ function placeholders(n: number): string {
 export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
   readonly settings: SettingsStore;
+  readonly stories: StoryIndexStore;
   readonly trackers: TrackerStore;
   readonly evidence: EvidenceStore;
   private readonly now: () => Date;
+  private readonly writeStories: ReturnType<typeof sqliteStoryWriter>;
   private readonly insertItem: Database.Statement;
   private readonly insertFts: Database.Statement;
   private readonly hasUrl: Database.Statement;
@@ -77,6 +82,8 @@ export class SqliteStore implements Store {
   ) {
     this.now = opts.now ?? (() => new Date());
     this.settings = sqliteSettings(db);
+    this.stories = sqliteStories(db);
+    this.writeStories = sqliteStoryWriter(db);
     this.trackers = sqliteTrackers(db, this.now);
     this.evidence = sqliteEvidence(db);
     this.insertItem = db.prepare(`INSERT INTO items
@@ -246,6 +253,8 @@ export class SqliteStore implements Store {
           clusterId: null,
         });
       });
+      // Story features once, in the storing transaction: clustering then only looks them up.
+      this.writeStories(added.map(storyRecord));
       return { added, duplicates };
     })();
   }
