@@ -46,6 +46,7 @@ export type CopiedTable =
   | 'settings'
   | 'tracked_processes'
   | 'tracker_follows'
+  | 'feed_tokens'
   | 'evidence_days';
 const TABLES: CopiedTable[] = [
   'feeds',
@@ -56,12 +57,13 @@ const TABLES: CopiedTable[] = [
   'settings',
   'tracked_processes',
   'tracker_follows',
+  'feed_tokens',
   'evidence_days',
 ];
 
 /** The SQLite schema versions this mapping was written for. */
 // 90 (story index) holds derived data only: not copied, rebuilt lazily for the recent window.
-const KNOWN_SQLITE_VERSIONS = [1, 2, 80, 81, 82, 90, 110, 120, 140];
+const KNOWN_SQLITE_VERSIONS = [1, 2, 80, 81, 82, 90, 110, 120, 130, 140];
 
 /** A SQLite archive: a file path, or an open SQLite store (anything with its better-sqlite3 handle). */
 export type CopySource = string | { kind: 'sqlite'; db: Database.Database };
@@ -93,6 +95,7 @@ export async function copyStore(
           `SELECT (SELECT count(*) FROM feeds) + (SELECT count(*) FROM items) + (SELECT count(*) FROM subscriptions)
              + (SELECT count(*) FROM outbox) + (SELECT count(*) FROM digest_marks) + (SELECT count(*) FROM settings)
              + (SELECT count(*) FROM tracked_processes) + (SELECT count(*) FROM tracker_follows)
+             + (SELECT count(*) FROM feed_tokens)
              + (SELECT count(*) FROM evidence_days) AS n`,
         );
         if (Number(existing.rows[0]?.n ?? 0) > 0) {
@@ -258,6 +261,22 @@ export async function copyStore(
           progress(rows.length);
         }
 
+        // Private feed tokens (hashes only; JSON text columns become jsonb).
+        for (const batch of batches(
+          src.prepare('SELECT * FROM feed_tokens ORDER BY id').iterate(),
+          batchSize,
+        )) {
+          const rows = batch as Array<Record<string, string | number>>;
+          await c.query(
+            `INSERT INTO feed_tokens (id, token_hash, target_key, target, filter, created_by, created_at)
+             SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::jsonb[], $5::jsonb[], $6::text[], $7::text[])`,
+            ['id', 'token_hash', 'target_key', 'target', 'filter', 'created_by', 'created_at'].map((name) =>
+              col(rows, (r) => r[name]),
+            ),
+          );
+          progress(rows.length);
+        }
+
         // The evidence cache: what the evidence APIs answered, kept so it is not asked again.
         for (const batch of batches(src.prepare('SELECT * FROM evidence_days').iterate(), batchSize)) {
           const rows = batch as Array<{
@@ -285,7 +304,7 @@ export async function copyStore(
 
         // Explicit ids were inserted: move each identity past the largest, or the next
         // insert would collide with a copied row.
-        for (const table of ['items', 'subscriptions', 'outbox']) {
+        for (const table of ['items', 'subscriptions', 'outbox', 'feed_tokens']) {
           await c.query(
             `SELECT setval(pg_get_serial_sequence('${table}', 'id'), coalesce((SELECT max(id) FROM ${table}), 0) + 1,
                false)`,

@@ -4,6 +4,7 @@ import type { EvidenceStore } from './types-evidence.ts';
 import type { SettingsStore } from './types-settings.ts';
 import type { StoryIndexStore } from './types-stories.ts';
 import type { TrackerStore } from '../trackers/types.ts';
+import type { FeedTokenStore } from './types-feed-tokens.ts';
 import type {
   FeedPause,
   FeedRecord,
@@ -127,6 +128,8 @@ export interface Store {
   readonly stories: StoryIndexStore;
   /** Tracked processes (drafts, treaties, consultations, meetings) and who follows them. */
   readonly trackers: TrackerStore;
+  /** Private feed tokens (`/subscribe … mode:feed`), src/store/types-feed-tokens.ts. */
+  readonly feedTokens: FeedTokenStore;
   /** What the evidence APIs answered, per source, query, country and day (src/evidence/). */
   readonly evidence: EvidenceStore;
 

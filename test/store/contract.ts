@@ -8,6 +8,7 @@ import { runEvidenceContract } from './contract-evidence.ts';
 import { runSettingsContract } from './contract-settings.ts';
 import { runStoriesContract } from './contract-stories.ts';
 import { runTrackersContract } from './contract-trackers.ts';
+import { runFeedTokensContract } from './contract-feed-tokens.ts';
 import { HOSTILE_QUERIES } from './hostile-queries.ts';
 import { CORPUS_FEEDS, CORPUS_ITEMS, PARITY_QUERIES } from './search-corpus.ts';
 
@@ -639,6 +640,7 @@ export function runStoreContract(
     runSettingsContract(() => store);
     runStoriesContract(() => store);
     runTrackersContract(() => store);
+    runFeedTokensContract(() => store);
     runEvidenceContract(() => store);
   });
 }

@@ -108,6 +108,12 @@ async function seedSqlite(path: string): Promise<void> {
     reminderDays: [7, 1],
     createdBy: 'U1',
   });
+  await s.feedTokens.create({
+    tokenHash: 'ab'.repeat(32),
+    target: channel,
+    filter: { themes: ['censorship'], regions: ['RU'], sources: [], keywords: ['vpn'] },
+    createdBy: 'U1',
+  });
   await s.evidence.putDays(
     ['2025-05-30', '2025-05-31'].map((day, i) => ({
       source: 'ooni',
@@ -168,6 +174,14 @@ describe.skipIf(!PG_URL)(
       expect(await target.trackers.list()).toEqual(await source.trackers.list());
       expect(await target.trackers.listFollows()).toEqual(await source.trackers.listFollows());
       expect(report.counts.tracker_follows).toEqual({ source: 1, target: 1 });
+    });
+
+    it('keeps private feed tokens (hashes), and new ones get fresh ids', async () => {
+      expect(await target.feedTokens.list()).toEqual(await source.feedTokens.list());
+      expect(await target.feedTokens.findByHash('ab'.repeat(32))).not.toBeNull();
+      const [first] = await target.feedTokens.list();
+      const next = await target.feedTokens.create({ ...first!, tokenHash: 'cd'.repeat(32) });
+      expect(next.id).toBeGreaterThan(first!.id);
     });
 
     it('keeps feeds with their polling state and item counts', async () => {

@@ -49,6 +49,8 @@ import { storyRecord } from '../../digest/story-index.ts';
 import type { StoryIndexStore } from '../types-stories.ts';
 import { postgresTrackers } from './trackers.ts';
 import type { TrackerStore } from '../../trackers/types.ts';
+import type { FeedTokenStore } from '../types-feed-tokens.ts';
+import { postgresFeedTokens } from './feed-tokens.ts';
 import { postgresEvidence } from './evidence.ts';
 import type { EvidenceStore } from '../types-evidence.ts';
 import type { SettingsStore } from '../types-settings.ts';
@@ -72,6 +74,7 @@ export class PostgresStore implements Store {
   readonly settings: SettingsStore;
   readonly stories: StoryIndexStore;
   readonly trackers: TrackerStore;
+  readonly feedTokens: FeedTokenStore;
   readonly evidence: EvidenceStore;
   private readonly now: () => Date;
   private common: { at: number; loaded: Promise<ColumnStats> } | null = null;
@@ -84,6 +87,7 @@ export class PostgresStore implements Store {
     this.settings = postgresSettings(pool);
     this.stories = postgresStories(pool);
     this.trackers = postgresTrackers(pool, this.now);
+    this.feedTokens = postgresFeedTokens(pool, this.now);
     this.evidence = postgresEvidence(pool);
   }
 

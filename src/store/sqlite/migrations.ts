@@ -218,6 +218,24 @@ export const MIGRATIONS: Migration[] = [
     `,
   },
   {
+    version: 130,
+    name: 'private feed tokens',
+    up: `
+      -- /subscribe … mode:feed: a saved search served as a feed at a secret URL. Only the
+      -- token's SHA-256 is kept.
+      CREATE TABLE feed_tokens (
+        id INTEGER PRIMARY KEY,
+        token_hash TEXT NOT NULL UNIQUE,
+        target_key TEXT NOT NULL,
+        target TEXT NOT NULL,
+        filter TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      );
+      CREATE INDEX feed_tokens_target ON feed_tokens(target_key);
+    `,
+  },
+  {
     version: 140,
     name: 'a shared link is not identity when guids are trusted',
     up: `

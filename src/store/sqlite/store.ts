@@ -39,6 +39,8 @@ import { storyRecord } from '../../digest/story-index.ts';
 import type { StoryIndexStore } from '../types-stories.ts';
 import { sqliteTrackers } from './trackers.ts';
 import type { TrackerStore } from '../../trackers/types.ts';
+import type { FeedTokenStore } from '../types-feed-tokens.ts';
+import { sqliteFeedTokens } from './feed-tokens.ts';
 import { sqliteEvidence } from './evidence.ts';
 import type { EvidenceStore } from '../types-evidence.ts';
 import type { SettingsStore } from '../types-settings.ts';
@@ -69,6 +71,7 @@ export class SqliteStore implements Store {
   readonly settings: SettingsStore;
   readonly stories: StoryIndexStore;
   readonly trackers: TrackerStore;
+  readonly feedTokens: FeedTokenStore;
   readonly evidence: EvidenceStore;
   private readonly now: () => Date;
   private readonly writeStories: ReturnType<typeof sqliteStoryWriter>;
@@ -85,6 +88,7 @@ export class SqliteStore implements Store {
     this.stories = sqliteStories(db);
     this.writeStories = sqliteStoryWriter(db);
     this.trackers = sqliteTrackers(db, this.now);
+    this.feedTokens = sqliteFeedTokens(db, this.now);
     this.evidence = sqliteEvidence(db);
     this.insertItem = db.prepare(`INSERT INTO items
       (feed_id, guid, url, title, author, summary, published, published_estimated, lang, themes, regions, why,
