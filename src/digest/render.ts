@@ -5,7 +5,7 @@
 import type { StoryEvidence } from '../evidence/types.ts';
 import type { ThemeId } from '../model.ts';
 import { markdownLinkUrl } from '../util/safe-url.ts';
-import type { Digest, DigestEntry } from './types.ts';
+import { agendaLine, type Digest, type DigestEntry } from './types.ts';
 
 export const THEME_LABELS: Record<ThemeId | 'other', string> = {
   censorship: 'Censorship',
@@ -100,6 +100,13 @@ function header(d: Digest, tz: string): string {
 export function renderText(digest: Digest, opts: RenderOptions = {}): string {
   const tz = opts.timeZone ?? 'UTC';
   const lines: string[] = [plainText(digest.title), header(digest, tz)];
+  if (digest.agenda?.length) {
+    lines.push('', '== Deadlines and meetings ==');
+    for (const a of digest.agenda) {
+      const url = safeLinkUrl(a.url);
+      lines.push(`* ${plainText(agendaLine(a))}${url ? `\n  ${url}` : ''}`);
+    }
+  }
   if (digest.totalStories === 0) lines.push('', 'Nothing new.');
   for (const section of digest.sections) {
     lines.push('', `== ${THEME_LABELS[section.theme]} (${section.entries.length}) ==`);
@@ -155,6 +162,10 @@ export function evidenceMarkdownLines(evidence: StoryEvidence[] | undefined): st
 export function renderMarkdown(digest: Digest, opts: RenderOptions = {}): string {
   const tz = opts.timeZone ?? 'UTC';
   const lines: string[] = [`## ${escapeMarkdown(digest.title)}`, escapeMarkdown(header(digest, tz))];
+  if (digest.agenda?.length) {
+    lines.push('', '### Deadlines and meetings');
+    for (const a of digest.agenda) lines.push(`- ${markdownLink(escapeMarkdown(agendaLine(a)), a.url)}`);
+  }
   if (digest.totalStories === 0) lines.push('', 'Nothing new.');
   for (const section of digest.sections) {
     lines.push('', `### ${THEME_LABELS[section.theme]} (${section.entries.length})`);

@@ -63,7 +63,7 @@ const TABLES: CopiedTable[] = [
 
 /** The SQLite schema versions this mapping was written for. */
 // 90 (story index) holds derived data only: not copied, rebuilt lazily for the recent window.
-const KNOWN_SQLITE_VERSIONS = [1, 2, 80, 81, 82, 90, 110, 120, 130, 140];
+const KNOWN_SQLITE_VERSIONS = [1, 2, 80, 81, 82, 85, 90, 110, 120, 130, 140];
 
 /** A SQLite archive: a file path, or an open SQLite store (anything with its better-sqlite3 handle). */
 export type CopySource = string | { kind: 'sqlite'; db: Database.Database };
@@ -153,6 +153,16 @@ export async function copyStore(
           const rows = (batch as SqliteItemRow[]).map(itemInsert);
           await insertItemRows(c, '', rows);
           progress(rows.length);
+        }
+        // Copied items keep their alerted marker (new PostgreSQL rows default to unalerted).
+        await c.query('UPDATE items SET alerted = true');
+        const unalerted = (
+          src.prepare('SELECT id FROM items WHERE alertable = 1 AND alerted = 0').all() as Array<{
+            id: number;
+          }>
+        ).map((r) => r.id);
+        if (unalerted.length) {
+          await c.query('UPDATE items SET alerted = false WHERE id = ANY($1::int[])', [unalerted]);
         }
         await c.query(`SET LOCAL maintenance_work_mem = '256MB'`);
         for (const ix of secondary.rows) await c.query(ix.def);

@@ -1,6 +1,6 @@
 // Platform-neutral content (Digest, alert item, Reply) → Discord message bodies within
 // Discord's limits. Long content is split across embeds and messages; nothing is dropped.
-import type { Digest, DigestEntry } from '../../digest/types.ts';
+import { agendaLine, type Digest, type DigestEntry } from '../../digest/types.ts';
 import type { StoryEvidence } from '../../evidence/types.ts';
 import type { ReplyBlock } from '../../chat/types.ts';
 import type { StoredItem } from '../../model.ts';
@@ -177,6 +177,11 @@ export function renderDigest(digest: Digest): MessageJson[] {
     `${day(digest.since)} → ${day(digest.until)} · ${digest.totalStories} stor${digest.totalStories === 1 ? 'y' : 'ies'}`,
   ].join('\n');
   const embeds: EmbedJson[] = [];
+  if (digest.agenda?.length) {
+    const lines = digest.agenda.map((a) => `• ${linked(agendaLine(a), a.url, 300)}`);
+    for (const description of chunkLines(lines, DISCORD_LIMITS.embedDescription))
+      embeds.push({ title: 'Deadlines and meetings', description, color: COLOR });
+  }
   for (const section of digest.sections) {
     const chunks = chunkLines(section.entries.map(digestLine), DISCORD_LIMITS.embedDescription);
     chunks.forEach((description, i) => {

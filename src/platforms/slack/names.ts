@@ -13,6 +13,10 @@ export const MANIFEST_COMMANDS = [
   'digest',
   'feeds',
   'themes',
+  'track',
+  'untrack',
+  'tracked',
+  'deadlines',
   'why',
 ] as const;
 

@@ -2,7 +2,7 @@
 // at most 50 blocks per message and 3,000 characters per section text. Anything larger is
 // split across messages; no item is ever dropped to fit.
 import type { ReplyAction, ReplyBlock, Reply, OptionValues } from '../../chat/types.ts';
-import type { Digest, DigestEntry } from '../../digest/types.ts';
+import { agendaLine, type Digest, type DigestEntry } from '../../digest/types.ts';
 import type { StoredItem } from '../../model.ts';
 import type { StoryEvidence } from '../../evidence/types.ts';
 import { bold, cut, escapeControl, inert, link } from './mrkdwn.ts';
@@ -247,6 +247,14 @@ export function renderDigest(digest: Digest): SlackMessage[] {
       context(`${digest.totalStories} ${digest.totalStories === 1 ? 'story' : 'stories'} · ${inert(range)}`),
     ],
   });
+  if (digest.agenda?.length) {
+    units.push({
+      blocks: [
+        section(bold('Deadlines and meetings')),
+        ...sectionsFromLines(digest.agenda.map((a) => `• ${link(a.url, agendaLine(a))}`)),
+      ],
+    });
+  }
   for (const sec of digest.sections) {
     for (const entry of sec.entries) {
       units.push({

@@ -151,6 +151,16 @@ CREATE TABLE settings (key text PRIMARY KEY, value text NOT NULL);
 `,
   },
   {
+    version: 85,
+    name: 'alerted marker',
+    sql: `
+-- See the SQLite migration 85. Existing rows take true (no table rewrite); new rows false.
+ALTER TABLE items ADD COLUMN alerted boolean NOT NULL DEFAULT true;
+ALTER TABLE items ALTER COLUMN alerted SET DEFAULT false;
+CREATE INDEX items_unalerted ON items (id) WHERE alertable AND NOT alerted;
+`,
+  },
+  {
     version: 90,
     name: 'story index',
     sql: `

@@ -151,6 +151,18 @@ export const MIGRATIONS: Migration[] = [
     `,
   },
   {
+    version: 85,
+    name: 'alerted marker',
+    up: `
+      -- Set once an item's alerts are in the outbox; alertable items still at 0 after a crash
+      -- between storing and alerting are alerted by the recovery pass. Existing items count
+      -- as alerted.
+      ALTER TABLE items ADD COLUMN alerted INTEGER NOT NULL DEFAULT 0;
+      UPDATE items SET alerted = 1;
+      CREATE INDEX items_unalerted ON items (id) WHERE alertable = 1 AND alerted = 0;
+    `,
+  },
+  {
     version: 90,
     name: 'story index',
     up: `

@@ -311,7 +311,13 @@ export class SqliteStore implements Store {
       where.push(`items.feed_id IN (${placeholders(q.sources.length)})`);
       args.push(...q.sources);
     }
+    const publishedSince = iso(q.publishedSince);
+    if (publishedSince) {
+      where.push('items.published >= ?');
+      args.push(publishedSince);
+    }
     if (q.alertableOnly) where.push('items.alertable = 1');
+    if (q.unalertedOnly) where.push('items.alertable = 1 AND items.alerted = 0');
     const order = q.order === 'id-desc' ? 'DESC' : 'ASC';
     const limit = q.limit !== undefined ? Math.max(0, Math.floor(q.limit)) : -1;
     const sql = `${ITEM_SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
@@ -329,6 +335,13 @@ export class SqliteStore implements Store {
     const stmt = this.db.prepare('UPDATE items SET cluster_id = ? WHERE id = ?');
     this.db.transaction(() => {
       for (const a of assignments) stmt.run(a.clusterId, a.itemId);
+    })();
+  }
+
+  async markAlerted(ids: number[]): Promise<void> {
+    const stmt = this.db.prepare('UPDATE items SET alerted = 1 WHERE id = ? AND alerted = 0');
+    this.db.transaction(() => {
+      for (const id of ids) stmt.run(id);
     })();
   }
 
@@ -515,6 +528,22 @@ export class SqliteStore implements Store {
 
   async unlock(name: string, owner: string): Promise<void> {
     this.db.prepare('DELETE FROM locks WHERE name = ? AND owner = ?').run(name, owner);
+  }
+
+  async releaseOwner(owner: string): Promise<void> {
+    const now = this.now().toISOString();
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM locks WHERE owner = ?').run(owner);
+      this.db
+        .prepare('UPDATE feeds SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = ?')
+        .run(owner);
+      this.db
+        .prepare(
+          `UPDATE outbox SET status = 'pending', next_attempt_at = ?, claimed_by = NULL, claimed_until = NULL
+           WHERE status = 'sending' AND claimed_by = ?`,
+        )
+        .run(now, owner);
+    })();
   }
 }
 
