@@ -75,6 +75,8 @@ export async function prepareTargetDigest(
     now: Date;
     title: string;
     cap?: number;
+    /** Days of "Deadlines and meetings" at the top (14 daily, 31 weekly). */
+    agendaDays?: number;
   },
 ): Promise<PreparedDigest> {
   const { previous } = opts;
@@ -92,6 +94,7 @@ export async function prepareTargetDigest(
         }),
     title: opts.title,
     ...(opts.cap !== undefined ? { cap: opts.cap } : {}),
+    ...(opts.agendaDays ? { agendaDays: opts.agendaDays } : {}),
   });
 }
 
