@@ -6,11 +6,12 @@ import { join } from 'node:path';
 import { syncSources } from '../archive.ts';
 import type { Config } from '../config.ts';
 import { startSampleServer } from '../demo/sample-server.ts';
+import { runTrackerDemo } from '../demo/trackers.ts';
 import { buildDigest } from '../digest/build.ts';
 import { renderText } from '../digest/render.ts';
 import { pollFeeds } from '../ingest/poll.ts';
 import { silentLogger } from '../log.ts';
-import { SAMPLES_DIR } from '../paths.ts';
+import { SAMPLES_DIR, SHIPPED_EVENTS_FILE } from '../paths.ts';
 import { createPollDeps } from '../pipeline.ts';
 import { loadSampleIndex, sampleSources } from '../sources/samples.ts';
 import { openStore } from '../store/index.ts';
@@ -22,6 +23,15 @@ const DEMO_SEARCHES = [
   { text: 'блокировка' },
   { text: '审查' },
 ];
+
+function emptyTrackers(): NonNullable<Config['trackers']> {
+  return {
+    urls: { datatracker: '', untc: '', icann: '', eu: '' },
+    eventsPath: '',
+    intervalMs: 3_600_000,
+    reminderDays: [7, 1],
+  };
+}
 
 export async function runDemo(config: Config, opts: { keep?: string }): Promise<void> {
   const tmp = opts.keep ? null : mkdtempSync(join(tmpdir(), 'govwatch-demo-'));
@@ -77,6 +87,16 @@ export async function runDemo(config: Config, opts: { keep?: string }): Promise<
     }
 
     const now = new Date();
+    // Trackers run on the demo's own stand-in whatever GOVWATCH_TRACKERS says: nothing leaves 127.0.0.1.
+    await runTrackerDemo(
+      store,
+      {
+        ...demoConfig,
+        trackers: { ...(config.trackers ?? emptyTrackers()), eventsPath: SHIPPED_EVENTS_FILE },
+      },
+      now,
+      out,
+    );
     const digest = await buildDigest(store, {
       target: null,
       filters: [],
@@ -84,6 +104,7 @@ export async function runDemo(config: Config, opts: { keep?: string }): Promise<
       now,
       cap: 12,
       title: 'govwatch demo digest',
+      agendaDays: 14,
     });
     out('\n== Digest');
     out(renderText(digest, { timeZone: config.timezone }));
