@@ -92,6 +92,21 @@ export function buildProgram(): Command {
       await runDigestCommand(await configOf(program), { ...opts, sources: opts.source });
     });
 
+  program
+    .command('evidence')
+    .description(
+      'what OONI, IODA (and Cloudflare Radar with GOVWATCH_CLOUDFLARE_TOKEN) measured in a country, or for one story',
+    )
+    .option('--country <CC>', 'two-letter country code, e.g. IQ')
+    .option('--from <YYYY-MM-DD>', 'first day (UTC; default: 6 days before --until)')
+    .option('--until <YYYY-MM-DD>', 'last day, included (UTC; default: today)')
+    .option('--item <id>', "an archived story's number: evidence for its countries around its date")
+    .option('--json', 'print JSON: [{source, country, from, until, kind, summary, figures, url}]')
+    .action(async (opts) => {
+      const { runEvidence } = await import('./cli/evidence.ts');
+      await runEvidence(await configOf(program), opts);
+    });
+
   const feeds = program.command('feeds').description('manage sources (feeds/sources.yaml and the archive)');
   feeds
     .command('list')

@@ -177,6 +177,16 @@ const EnvSchema = z.object({
   SLACK_APP_TOKEN: z.optional(text),
   SLACK_API_URL: optionalUrl,
   SLACK_PORT: wholeNumber(0, 65535, 3000),
+  /** Evidence beside shutdown and censorship stories (docs/evidence.md): off unless `on`. */
+  GOVWATCH_EVIDENCE: z._default(
+    z.enum(['on', 'off', '1', '0', 'true', 'false'], { error: 'must be on or off' }),
+    'off',
+  ),
+  GOVWATCH_EVIDENCE_HOURLY_BUDGET: wholeNumber(1, 100_000, 60),
+  GOVWATCH_OONI_API_URL: optionalUrl,
+  GOVWATCH_IODA_API_URL: optionalUrl,
+  GOVWATCH_RADAR_API_URL: optionalUrl,
+  GOVWATCH_CLOUDFLARE_TOKEN: z.optional(text),
   /** https://no-color.org: any value turns colours off. */
   NO_COLOR: z.optional(text),
 });
@@ -217,6 +227,8 @@ export interface Config {
     guildId: string | undefined;
     globalRequestsPerSecond: number;
   } | null;
+  /** Measurements beside stories (src/evidence/). */
+  evidence: EvidenceConfig;
   slack: {
     botToken: string;
     signingSecret: string | undefined;
@@ -226,6 +238,28 @@ export interface Config {
     admins: string[];
   } | null;
 }
+
+export interface EvidenceConfig {
+  /**
+   * GOVWATCH_EVIDENCE=on: fetch evidence for new shutdown/censorship stories in the background
+   * and show it under them in alerts and digests. The explicit commands (CLI `evidence`, chat
+   * `/evidence`, `/country`) query the sources whatever this says.
+   */
+  attach: boolean;
+  /** HTTP requests to the evidence APIs per hour, all sources together. */
+  hourlyBudget: number;
+  ooniUrl: string;
+  iodaUrl: string;
+  radarUrl: string;
+  /** Cloudflare Radar is used only with a token. */
+  cloudflareToken: string | undefined;
+}
+
+export const EVIDENCE_DEFAULT_URLS = {
+  ooni: 'https://api.ooni.io',
+  ioda: 'https://api.ioda.inetintel.cc.gatech.edu',
+  radar: 'https://api.cloudflare.com',
+} as const;
 
 export interface ConfigOverrides {
   db?: string;
@@ -316,6 +350,14 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = 
           globalRequestsPerSecond: e.DISCORD_GLOBAL_RPS,
         }
       : null,
+    evidence: {
+      attach: ['on', '1', 'true'].includes(e.GOVWATCH_EVIDENCE),
+      hourlyBudget: e.GOVWATCH_EVIDENCE_HOURLY_BUDGET,
+      ooniUrl: e.GOVWATCH_OONI_API_URL ?? EVIDENCE_DEFAULT_URLS.ooni,
+      iodaUrl: e.GOVWATCH_IODA_API_URL ?? EVIDENCE_DEFAULT_URLS.ioda,
+      radarUrl: e.GOVWATCH_RADAR_API_URL ?? EVIDENCE_DEFAULT_URLS.radar,
+      cloudflareToken: e.GOVWATCH_CLOUDFLARE_TOKEN,
+    },
     slack: e.SLACK_BOT_TOKEN
       ? {
           botToken: e.SLACK_BOT_TOKEN,

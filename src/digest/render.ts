@@ -2,6 +2,7 @@
 // src/platforms/, which may reuse the helpers here). Feed text is untrusted: every title,
 // summary and source name goes through `plainText` (terminal) or `escapeMarkdown`, and the
 // only links are the items' own http(s) URLs.
+import type { StoryEvidence } from '../evidence/types.ts';
 import type { ThemeId } from '../model.ts';
 import { markdownLinkUrl } from '../util/safe-url.ts';
 import { agendaLine, type Digest, type DigestEntry } from './types.ts';
@@ -132,7 +133,30 @@ function textEntry(e: DigestEntry, tz: string, opts: RenderOptions): string[] {
   if (opts.summaries !== false && e.item.summary.trim()) {
     out.push(`  ${excerpt(e.item.summary, opts.summaryChars ?? 200)}`);
   }
+  out.push(...evidenceTextLines(e.evidence));
   return out;
+}
+
+/** Evidence under a story for a terminal: "Evidence: OONI: … · IODA: …", then the links. */
+export function evidenceTextLines(evidence: StoryEvidence[] | undefined): string[] {
+  const out: string[] = [];
+  for (const story of evidence ?? []) {
+    const parts = story.segments.map((s) => `${plainText(s.label)}: ${plainText(s.text)}`);
+    out.push(`  Evidence: ${parts.length ? parts.join(' · ') : 'no evidence'}`);
+    const urls = story.segments.map((s) => safeLinkUrl(s.url)).filter((u): u is string => !!u);
+    if (urls.length) out.push(`    ${urls.join(' ')}`);
+  }
+  return out;
+}
+
+/** Evidence under a story in Markdown: each source's label links to its explorer page. */
+export function evidenceMarkdownLines(evidence: StoryEvidence[] | undefined): string[] {
+  return (evidence ?? []).map((story) => {
+    const parts = story.segments.map(
+      (s) => `${markdownLink(escapeMarkdown(s.label), s.url)}: ${escapeMarkdown(s.text)}`,
+    );
+    return `  evidence: ${parts.length ? parts.join(' · ') : 'no evidence'}`;
+  });
 }
 
 export function renderMarkdown(digest: Digest, opts: RenderOptions = {}): string {
@@ -172,6 +196,7 @@ function markdownEntry(e: DigestEntry, tz: string, opts: RenderOptions): string[
   if (opts.summaries !== false && e.item.summary.trim()) {
     out.push(`  ${escapeMarkdown(excerpt(e.item.summary, opts.summaryChars ?? 200))}`);
   }
+  out.push(...evidenceMarkdownLines(e.evidence));
   return out;
 }
 

@@ -1,5 +1,6 @@
 // A platform-neutral digest: built once from the archive, rendered by text/markdown here and
 // by the chat renderers under src/platforms/.
+import type { StoryEvidence } from '../evidence/types.ts';
 import type { StoredItem, Target, ThemeId } from '../model.ts';
 
 export interface DigestEntry {
@@ -10,6 +11,8 @@ export interface DigestEntry {
    * whether or not their report matched the subscription.
    */
   alsoReportedBy: Array<{ itemId: number; source: string; url: string | null }>;
+  /** Measurements for the story's countries (shutdowns/censorship), added when it is sent. */
+  evidence?: StoryEvidence[];
 }
 
 export interface DigestSection {
