@@ -39,7 +39,7 @@ describe('govwatch demo', () => {
     // Recorded OONI and IODA answers, served on 127.0.0.1, under the Iraq shutdown story.
     expect(out).toMatch(/== Evidence: recorded OONI and IODA answers served at http:\/\/127\.0\.0\.1:\d+/);
     expect(digest).toMatch(
-      /Iraq[^\n]*\n(?:  [^\n]*\n)*  Evidence: OONI: \d+% of web tests anomalous in IQ on 17–19 Nov, ×[\d.]+ the month's median[^\n]* · IODA: 4 outage events/,
+      /Iraq[^\n]*\n(?: {2}[^\n]*\n)* {2}Evidence: OONI: \d+% of web tests anomalous in IQ on 17–19 Nov, ×[\d.]+ the month's median[^\n]* · IODA: 4 outage events/,
     );
 
     // The demo leaves the configured archive alone and removes its temporary one.
