@@ -18,6 +18,7 @@ export function createTrackerDeps(
     urls: config.trackers.urls,
     intervalMs: config.trackers.intervalMs,
     eventsPath: config.trackers.eventsPath,
+    ietfMeetings: true,
     // One request at a time per host: these are public services, not feeds built for polling.
     fetch: {
       timeoutMs: config.fetch.timeoutMs,

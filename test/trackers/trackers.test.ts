@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   datatrackerDocument,
+  datatrackerMeetings,
   datatrackerState,
   euInitiative,
   icannPage,
@@ -250,6 +251,31 @@ describe('deadline time zones', () => {
   it('a meeting opens at midnight in its own zone', () => {
     expect(zonedMidnight('2026-11-09', 'Asia/Qatar')).toBe('2026-11-08T21:00:00.000Z');
     expect(zonedMidnight('2026-11-14', 'America/Los_Angeles')).toBe('2026-11-14T08:00:00.000Z');
+  });
+});
+
+describe('IETF meetings from the Datatracker', () => {
+  it('become meetings opening at midnight in their zone, read at most once per interval', async () => {
+    const store = openSqliteStore(':memory:');
+    const clock = { t: Date.parse('2026-12-01T00:00:00Z') };
+    server.set('/api/v1/meeting/meeting/', {
+      body: datatrackerMeetings([
+        { number: '128', date: '2027-03-20', city: 'Example City', country: 'JP', timeZone: 'Asia/Tokyo' },
+      ]),
+    });
+    const before = server.requests.filter((r) => r.startsWith('/api/v1/meeting/')).length;
+    const deps = { ...depsFor(store, clock), ietfMeetings: true };
+    await pollTrackers(deps);
+    await pollTrackers(deps);
+    expect(server.requests.filter((r) => r.startsWith('/api/v1/meeting/')).length - before).toBe(1);
+    expect(await store.trackers.get('event:ietf-128')).toMatchObject({
+      title: 'IETF 128',
+      kind: 'event',
+      state: 'scheduled',
+      deadline: '2027-03-19T15:00:00.000Z',
+      details: { place: 'Example City, JP', start: '2027-03-20', end: '2027-03-26' },
+    });
+    await store.close();
   });
 });
 
