@@ -1,4 +1,6 @@
 import type { CommandDef } from '../src/chat/types.ts';
+import { country } from './country.ts';
+import { evidence } from './evidence.ts';
 import { deadlinesCommand } from './deadlines.ts';
 import { digest } from './digest.ts';
 import { feeds } from './feeds.ts';
@@ -26,4 +28,6 @@ export const allCommands: CommandDef[] = [
   trackedCommand,
   deadlinesCommand,
   why,
+  evidence,
+  country,
 ];

@@ -5,7 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { syncSources } from '../archive.ts';
 import type { Config } from '../config.ts';
+import { readFileSync } from 'node:fs';
+import { startEvidenceStandin, type EvidenceFixture } from '../demo/evidence-server.ts';
 import { startSampleServer } from '../demo/sample-server.ts';
+import { withEvidence } from '../evidence/attach.ts';
+import { EvidenceService } from '../evidence/service.ts';
 import { runTrackerDemo } from '../demo/trackers.ts';
 import { buildDigest } from '../digest/build.ts';
 import { renderText } from '../digest/render.ts';
@@ -106,8 +110,31 @@ export async function runDemo(config: Config, opts: { keep?: string }): Promise<
       title: 'govwatch demo digest',
       agendaDays: 14,
     });
+    // Evidence under the shutdown story, from recorded OONI and IODA answers served on
+    // 127.0.0.1 (whatever GOVWATCH_EVIDENCE says: nothing leaves this machine).
+    const fixture = JSON.parse(readFileSync(join(SAMPLES_DIR, 'evidence.json'), 'utf8')) as EvidenceFixture;
+    const evidenceServer = await startEvidenceStandin(fixture);
+    let shown = digest;
+    try {
+      const service = new EvidenceService({
+        store,
+        config: {
+          attach: true,
+          hourlyBudget: 60,
+          ooniUrl: evidenceServer.baseUrl,
+          iodaUrl: evidenceServer.baseUrl,
+          radarUrl: evidenceServer.baseUrl,
+          cloudflareToken: undefined,
+        },
+      });
+      const sent = await withEvidence({ kind: 'digest', digest }, service);
+      if (sent.kind === 'digest') shown = sent.digest;
+      out(`\n== Evidence: recorded OONI and IODA answers served at ${evidenceServer.baseUrl}`);
+    } finally {
+      await evidenceServer.close();
+    }
     out('\n== Digest');
-    out(renderText(digest, { timeZone: config.timezone }));
+    out(renderText(shown, { timeZone: config.timezone }));
     out('\nNext: `node bin/govwatch.js poll` polls the real sources in feeds/sources.yaml; see README.md.');
   } finally {
     await store.close();

@@ -36,6 +36,11 @@ describe('govwatch demo', () => {
     const digest = out.slice(out.indexOf('\n== Digest'));
     expect(digest.length).toBeGreaterThan(20);
     expect(digest.match(/^\* /gm)?.length ?? 0).toBeGreaterThanOrEqual(5);
+    // Recorded OONI and IODA answers, served on 127.0.0.1, under the Iraq shutdown story.
+    expect(out).toMatch(/== Evidence: recorded OONI and IODA answers served at http:\/\/127\.0\.0\.1:\d+/);
+    expect(digest).toMatch(
+      /Iraq[^\n]*\n(?: {2}[^\n]*\n)* {2}Evidence: OONI: \d+% of web tests anomalous in IQ on 17–19 Nov, ×[\d.]+ the month's median[^\n]* · IODA: 4 outage events/,
+    );
 
     // The demo leaves the configured archive alone and removes its temporary one.
     expect(existsSync(configured)).toBe(false);

@@ -18,6 +18,8 @@ export const MANIFEST_COMMANDS = [
   'tracked',
   'deadlines',
   'why',
+  'evidence',
+  'country',
 ] as const;
 
 /** `/govwatch-search` for the platform-neutral command `search`. */
