@@ -25,7 +25,31 @@ async function forStory(
   }
 }
 
+/**
+ * The message with evidence under its stories; after `deadlineMs` (a slow source must not
+ * hold a delivery past its claim) the message goes as it was stored.
+ */
 export async function withEvidence(
+  message: OutboundMessage,
+  service: EvidenceService,
+  logger?: Logger,
+  deadlineMs = 20_000,
+): Promise<OutboundMessage> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<OutboundMessage>((resolve) => {
+    timer = setTimeout(() => {
+      logger?.warn({ deadline_ms: deadlineMs }, 'evidence took too long; sending without it');
+      resolve(message);
+    }, deadlineMs);
+  });
+  try {
+    return await Promise.race([decorate(message, service, logger), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function decorate(
   message: OutboundMessage,
   service: EvidenceService,
   logger?: Logger,

@@ -356,7 +356,8 @@ const services = new WeakMap<Store, EvidenceService>();
 export function evidenceServiceFor(store: Store, config: EvidenceConfig, logger?: Logger): EvidenceService {
   let s = services.get(store);
   if (!s) {
-    s = new EvidenceService({ store, config, ...(logger ? { logger } : {}) });
+    // 10 s per request: a delivery waits for evidence it has not cached yet.
+    s = new EvidenceService({ store, config, timeoutMs: 10_000, ...(logger ? { logger } : {}) });
     services.set(store, s);
   }
   return s;

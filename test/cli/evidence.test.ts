@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEvidenceStandin, type EvidenceStandin } from '../../src/demo/evidence-server.ts';
 import { daysBetween } from '../../src/evidence/days.ts';
+import { openSqliteStore } from '../../src/store/sqlite/index.ts';
 import { iraqFixture } from '../evidence/fixture.ts';
 import { messageLines, runCli } from './run-cli.ts';
 
@@ -75,6 +76,74 @@ describe('govwatch evidence', () => {
     expect(standin.requests.some((q) => q.startsWith('/client/v4/'))).toBe(false);
     expect(standin.requests.find((q) => q.includes('test_name=web_connectivity&'))).toContain(
       'probe_cc=IQ&test_name=web_connectivity&since=2026-11-18&until=2026-11-22&axis_x=measurement_start_day&time_grain=day',
+    );
+  });
+
+  it('--item: the evidence for the countries of an archived story, around its date', async () => {
+    const db = join(dir, 'archive.db');
+    const store = openSqliteStore(db);
+    await store.upsertFeeds([
+      {
+        id: 'f',
+        name: 'Source',
+        url: 'https://x.example/feed',
+        kind: 'media',
+        language: 'en',
+        origin: 'operator',
+      },
+    ]);
+    const base = {
+      url: null,
+      author: null,
+      summary: '',
+      publishedEstimated: false,
+      lang: 'en',
+      why: {},
+    };
+    const { added } = await store.addItems(
+      'f',
+      [
+        {
+          ...base,
+          guid: 'a',
+          title: 'Iraq cuts the internet',
+          published: '2026-11-20T08:00:00Z',
+          themes: ['shutdowns'],
+          regions: ['IQ'],
+        },
+        {
+          ...base,
+          guid: 'b',
+          title: 'A standard',
+          published: '2026-11-20T08:00:00Z',
+          themes: ['standards'],
+          regions: [],
+        },
+      ],
+      { alertable: () => true },
+    );
+    await store.close();
+    const r = await runCli(['evidence', '--item', String(added[0]!.id), '--json'], {
+      env: { ...env(), GOVWATCH_DB: db },
+    });
+    expect(messageLines(r.stderr)).toEqual([]);
+    const list = JSON.parse(r.stdout) as Array<{
+      kind: string;
+      from: string;
+      until: string;
+      figures: Record<string, unknown>;
+    }>;
+    const web = list.find((e) => e.kind === 'web_connectivity')!;
+    expect(web).toMatchObject({
+      from: '2026-11-18',
+      until: '2026-11-20',
+      figures: { measurement_count: 350 },
+    });
+    const text = await runCli(['evidence', '--item', String(added[1]!.id)], {
+      env: { ...env(), GOVWATCH_DB: db },
+    });
+    expect(text.stdout).toContain(
+      'no evidence: the item is not tagged shutdowns or censorship with a country',
     );
   });
 
