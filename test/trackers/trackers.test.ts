@@ -209,7 +209,11 @@ describe('deadline time zones', () => {
     const store = openSqliteStore(':memory:');
     const clock = { t: Date.parse('2026-12-01T00:00:00Z') };
     server.set('/en/public-comment/proceeding/root-zone-labels-01-12-2026', {
-      body: icannPage({ title: 'Root Zone Labels', opens: '2026-11-20', closes: '2027-01-12' }),
+      // Navigation text that says "closes" before the labelled dates must not confuse the parser.
+      body: icannPage({ title: 'Root Zone Labels', opens: '2026-11-20', closes: '2027-01-12' }).replace(
+        '<main>',
+        '<nav>What opens and closes this month</nav><main>',
+      ),
     });
     const id = await track(
       store,
