@@ -116,6 +116,21 @@ const EnvSchema = z.object({
   GOVWATCH_EU_HAVEYOURSAY_URL: z._default(httpBase, 'https://ec.europa.eu/info/law/better-regulation'),
   GOVWATCH_EVENTS: z._default(text, SHIPPED_EVENTS_FILE),
   GOVWATCH_TRACKER_POLL_MINUTES: wholeNumber(15, 10_080, 360),
+  GOVWATCH_CONSULTATION_KEYWORDS: z.pipe(
+    z.optional(text),
+    z.transform((v) =>
+      v
+        ? [
+            ...new Set(
+              v
+                .split(',')
+                .map((s) => s.trim().toLowerCase())
+                .filter(Boolean),
+            ),
+          ]
+        : [],
+    ),
+  ),
   GOVWATCH_REMINDER_DAYS: z._default(
     z.pipe(
       text,
@@ -216,6 +231,8 @@ export interface Config {
     intervalMs: number;
     /** Default reminder days for a new follow, largest first (GOVWATCH_REMINDER_DAYS). */
     reminderDays: number[];
+    /** Open consultations (ICANN, Have your say) matching these are added; empty: none. */
+    consultationKeywords: string[];
   } | null;
   /** null: no HTTP server. publicUrl has no trailing slash. */
   http: { port: number; host: string; publicUrl: string | undefined } | null;
@@ -331,6 +348,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = 
             eventsPath: e.GOVWATCH_EVENTS,
             intervalMs: e.GOVWATCH_TRACKER_POLL_MINUTES * 60_000,
             reminderDays: e.GOVWATCH_REMINDER_DAYS,
+            consultationKeywords: e.GOVWATCH_CONSULTATION_KEYWORDS,
           }
         : null,
     http:

@@ -34,6 +34,7 @@ function emptyTrackers(): NonNullable<Config['trackers']> {
     eventsPath: '',
     intervalMs: 3_600_000,
     reminderDays: [7, 1],
+    consultationKeywords: [],
   };
 }
 

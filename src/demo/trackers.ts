@@ -74,6 +74,7 @@ export async function runTrackerDemo(
         eventsPath: config.trackers?.eventsPath ?? '',
         intervalMs: 60 * 60_000,
         reminderDays: [7, 1],
+        consultationKeywords: [],
       },
     };
     out(`\n== Trackers (recorded answers served at ${server.baseUrl})`);

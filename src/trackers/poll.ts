@@ -10,6 +10,7 @@ import type { Logger } from '../log.ts';
 import type { Store } from '../store/types.ts';
 import { assertTimeZone } from '../schedule/cron.ts';
 import { meetingsUrl, parseMeetings } from './datatracker.ts';
+import { discoverConsultations } from './discover.ts';
 import { eventProcess, loadEvents } from './events.ts';
 import { createTrackerIO, PageChangedError, type TrackerUrls } from './io.ts';
 import { enqueueChangeNotices, enqueueReminders } from './notices.ts';
@@ -26,6 +27,8 @@ export interface TrackerPollDeps {
   eventsPath: string | null;
   /** Also read upcoming IETF meetings from the Datatracker (once per interval). */
   ietfMeetings?: boolean;
+  /** Find open ICANN and "Have your say" consultations matching these (GOVWATCH_CONSULTATION_KEYWORDS). */
+  consultationKeywords?: string[];
   logger: Logger;
   now: () => Date;
 }
@@ -198,6 +201,13 @@ export async function pollTrackers(
       const error = err instanceof Error ? err.message : String(err);
       summary.errors.push({ id: 'ietf-meetings', error });
       deps.logger.warn({ err: error }, 'IETF meetings not read from the Datatracker');
+    }
+  }
+  if (deps.consultationKeywords?.length) {
+    const found = await discoverConsultations(deps, deps.consultationKeywords);
+    for (const e of found.errors) {
+      summary.errors.push(e);
+      deps.logger.warn({ tracker: e.id, err: e.error }, 'consultation search failed');
     }
   }
   const now = deps.now().getTime();

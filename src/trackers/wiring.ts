@@ -19,6 +19,7 @@ export function createTrackerDeps(
     intervalMs: config.trackers.intervalMs,
     eventsPath: config.trackers.eventsPath,
     ietfMeetings: true,
+    consultationKeywords: config.trackers.consultationKeywords,
     // One request at a time per host: these are public services, not feeds built for polling.
     fetch: {
       timeoutMs: config.fetch.timeoutMs,

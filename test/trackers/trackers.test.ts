@@ -319,6 +319,49 @@ describe('IETF meetings from the Datatracker', () => {
   });
 });
 
+describe("consultations matching the operator's keywords", () => {
+  it('are found in "Have your say" and ICANN once per interval and then polled like any process', async () => {
+    const store = openSqliteStore(':memory:');
+    const clock = { t: Date.parse('2026-12-01T00:00:00Z') };
+    server.set('/brpapi/searchInitiatives', {
+      body: JSON.stringify({
+        initiativeResultDtoPage: {
+          content: [{ id: 15001.0, shortTitle: 'Encryption and lawful access' }],
+          totalElements: 1,
+          last: true,
+        },
+      }),
+    });
+    server.set('/brpapi/groupInitiatives/15001', {
+      body: euInitiative({
+        id: 15001,
+        shortTitle: 'Encryption and lawful access',
+        endDate: '2027/02/10 23:59:59',
+      }),
+    });
+    server.set('/en/public-comment', {
+      body:
+        '<ul><li><a href="/en/public-comment/proceeding/dns-encryption-study-10-01-2027">DNS Encryption Study</a></li>' +
+        '<li><a href="/en/public-comment/proceeding/budget-fy28">Draft FY28 Budget</a></li></ul>',
+    });
+    server.set('/en/public-comment/proceeding/dns-encryption-study-10-01-2027', {
+      body: icannPage({ title: 'DNS Encryption Study', opens: '2026-11-25', closes: '2027-01-10' }),
+    });
+    const deps = { ...depsFor(store, clock), consultationKeywords: ['encryption'] };
+    const round = await pollTrackers(deps);
+    expect(round.errors).toEqual([]);
+    expect((await store.trackers.list()).map((p) => [p.id, p.deadline])).toEqual([
+      ['icann:dns-encryption-study-10-01-2027', '2027-01-10T23:59:00.000Z'],
+      ['eu:15001', '2027-02-10T22:59:59.000Z'],
+    ]);
+    const asked = server.requests.filter((r) => r === '/en/public-comment').length;
+    clock.t += 60_000;
+    await pollTrackers(deps);
+    expect(server.requests.filter((r) => r === '/en/public-comment').length).toBe(asked);
+    await store.close();
+  });
+});
+
 describe('events file', () => {
   it('the shipped file is valid', () => {
     expect(loadEvents(SHIPPED_EVENTS_FILE).length).toBeGreaterThan(0);
