@@ -117,6 +117,42 @@ describe('IETF draft', () => {
   });
 });
 
+describe('IETF working group', () => {
+  const atom = (entries: Array<[string, string]>): string =>
+    `<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom"><title>Changes for tls</title>` +
+    `<id>https://datatracker.ietf.org/group/tls/</id><updated>2026-12-01T00:00:00Z</updated>` +
+    entries
+      .map(
+        ([title, at], i) =>
+          `<entry><title>${title}</title><id>urn:x:${i}:${at}</id><updated>${at}</updated>` +
+          `<link href="https://datatracker.ietf.org/group/tls/history/"/></entry>`,
+      )
+      .join('') +
+    `</feed>`;
+
+  it("follows the group's newest change and tells a new one once", async () => {
+    const store = openSqliteStore(':memory:');
+    const clock = { t: Date.parse('2026-12-01T00:00:00Z') };
+    const deps = depsFor(store, clock);
+    server.set('/feed/group-changes/tls/', { body: atom([['Milestone added', '2026-11-20T10:00:00Z']]) });
+    const id = await track(store, 'wg:tls', new Date(clock.t));
+    await pollTrackers(deps);
+    expect((await store.trackers.get(id))!.state).toBe('Milestone added (2026-11-20)');
+    server.set('/feed/group-changes/tls/', {
+      body: atom([
+        ['Charter updated', '2026-12-01T09:00:00Z'],
+        ['Milestone added', '2026-11-20T10:00:00Z'],
+      ]),
+    });
+    clock.t += 2 * 60 * 60_000;
+    expect((await pollTrackers(deps)).notices).toBe(1);
+    clock.t += 2 * 60 * 60_000;
+    expect((await pollTrackers(deps)).notices).toBe(0);
+    expect((await texts(store))[0]).toContain('Milestone added (2026-11-20) → Charter updated (2026-12-01)');
+    await store.close();
+  });
+});
+
 describe('reminders', () => {
   it('sends each reminder once, also after a restart, and only the nearest one', async () => {
     const path = join(dir, 'reminders.db');
