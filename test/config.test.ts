@@ -123,3 +123,40 @@ describe('tracker settings', () => {
     expect(loadConfig({ GOVWATCH_TRACKERS: 'off' }).trackers).toBeNull();
   });
 });
+
+describe('evidence settings', () => {
+  it('are off by default with the public APIs, on with GOVWATCH_EVIDENCE=on, Radar only with a token', () => {
+    expect(loadConfig({}).evidence).toEqual({
+      attach: false,
+      hourlyBudget: 60,
+      ooniUrl: 'https://api.ooni.io',
+      iodaUrl: 'https://api.ioda.inetintel.cc.gatech.edu',
+      radarUrl: 'https://api.cloudflare.com',
+      cloudflareToken: undefined,
+    });
+    expect(
+      loadConfig({
+        GOVWATCH_EVIDENCE: 'on',
+        GOVWATCH_EVIDENCE_HOURLY_BUDGET: '10',
+        GOVWATCH_OONI_API_URL: 'http://127.0.0.1:9000',
+        GOVWATCH_CLOUDFLARE_TOKEN: 't',
+      }).evidence,
+    ).toMatchObject({
+      attach: true,
+      hourlyBudget: 10,
+      ooniUrl: 'http://127.0.0.1:9000',
+      cloudflareToken: 't',
+    });
+  });
+
+  it('names each wrong evidence variable', () => {
+    const text = problem({
+      GOVWATCH_EVIDENCE: 'maybe',
+      GOVWATCH_EVIDENCE_HOURLY_BUDGET: '0',
+      GOVWATCH_IODA_API_URL: 'not a url',
+    });
+    expect(text).toMatch(/GOVWATCH_EVIDENCE: must be on or off/);
+    expect(text).toMatch(/GOVWATCH_EVIDENCE_HOURLY_BUDGET: must be between 1 and 100000/);
+    expect(text).toMatch(/GOVWATCH_IODA_API_URL: must be a URL/);
+  });
+});
