@@ -44,8 +44,15 @@ import {
 import { loadColumnStats, searchItems, type ColumnStats } from './search.ts';
 import { inTransaction } from './transaction.ts';
 import { postgresSettings } from './settings.ts';
+import { postgresStories, writeStoryRecords } from './stories.ts';
+import { storyRecord } from '../../digest/story-index.ts';
+import type { StoryIndexStore } from '../types-stories.ts';
 import { postgresTrackers } from './trackers.ts';
 import type { TrackerStore } from '../../trackers/types.ts';
+import type { FeedTokenStore } from '../types-feed-tokens.ts';
+import { postgresFeedTokens } from './feed-tokens.ts';
+import { postgresEvidence } from './evidence.ts';
+import type { EvidenceStore } from '../types-evidence.ts';
 import type { SettingsStore } from '../types-settings.ts';
 import { filterTags, searchVector } from './search-index.ts';
 
@@ -65,7 +72,10 @@ export const ITEM_ORDER_LOCK = 7_300_412_001;
 export class PostgresStore implements Store {
   readonly kind = 'postgres' as const;
   readonly settings: SettingsStore;
+  readonly stories: StoryIndexStore;
   readonly trackers: TrackerStore;
+  readonly feedTokens: FeedTokenStore;
+  readonly evidence: EvidenceStore;
   private readonly now: () => Date;
   private common: { at: number; loaded: Promise<ColumnStats> } | null = null;
 
@@ -75,7 +85,10 @@ export class PostgresStore implements Store {
   ) {
     this.now = opts.now ?? (() => new Date());
     this.settings = postgresSettings(pool);
+    this.stories = postgresStories(pool);
     this.trackers = postgresTrackers(pool, this.now);
+    this.feedTokens = postgresFeedTokens(pool, this.now);
+    this.evidence = postgresEvidence(pool);
   }
 
   async close(): Promise<void> {
@@ -233,6 +246,8 @@ export class PostgresStore implements Store {
           clusterId: null,
         });
       });
+      // Story features once, in the storing transaction: clustering then only looks them up.
+      await writeStoryRecords(c, added.map(storyRecord));
       return { added, duplicates: items.length - added.length };
     });
   }
@@ -262,7 +277,10 @@ export class PostgresStore implements Store {
       where.push(`i.tags && ${p(q.regions.map((r) => `rg:${r.toLowerCase()}`))}::text[]`);
     }
     if (q.sources?.length) where.push(`i.feed_id = ANY(${p(q.sources)}::text[])`);
+    const publishedSince = iso(q.publishedSince);
+    if (publishedSince) where.push(`i.published >= ${p(publishedSince)}`);
     if (q.alertableOnly) where.push('i.alertable');
+    if (q.unalertedOnly) where.push('i.alertable AND NOT i.alerted');
     const order = q.order === 'id-desc' ? 'DESC' : 'ASC';
     const limit = q.limit !== undefined ? ` LIMIT ${p(Math.max(0, Math.floor(q.limit)))}` : '';
     const r = await this.pool.query<ItemRow>(
@@ -289,6 +307,14 @@ export class PostgresStore implements Store {
        FROM unnest($1::int[], $2::int[]) AS u(id, cluster_id) WHERE i.id = u.id`,
       [valid.map((a) => a.itemId), valid.map((a) => a.clusterId)],
     );
+  }
+
+  async markAlerted(ids: number[]): Promise<void> {
+    const valid = ids.filter(isRowId);
+    if (!valid.length) return;
+    await this.pool.query('UPDATE items SET alerted = true WHERE id = ANY($1::int[]) AND NOT alerted', [
+      valid,
+    ]);
   }
 
   async countItems(): Promise<number> {
@@ -497,6 +523,21 @@ export class PostgresStore implements Store {
 
   async unlock(name: string, owner: string): Promise<void> {
     await this.pool.query('DELETE FROM locks WHERE name = $1 AND owner = $2', [name, owner]);
+  }
+
+  async releaseOwner(owner: string): Promise<void> {
+    const now = this.now().toISOString();
+    await this.tx(async (c) => {
+      await c.query('DELETE FROM locks WHERE owner = $1', [owner]);
+      await c.query('UPDATE feeds SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = $1', [
+        owner,
+      ]);
+      await c.query(
+        `UPDATE outbox SET status = 'pending', next_attempt_at = $2, claimed_by = NULL, claimed_until = NULL
+         WHERE status = 'sending' AND claimed_by = $1`,
+        [owner, now],
+      );
+    });
   }
 }
 
