@@ -53,9 +53,11 @@ export function buildProgram(): Command {
 
   program
     .command('poll')
-    .description('poll the sources into the archive')
-    .option('--once', 'run one poll cycle and exit (the default for this command)')
-    .option('--force', 'poll every feed now, ignoring next-check times and backoff')
+    .description(
+      'poll the sources into the archive once, then exit: by default only the feeds due (next check reached); paused feeds never',
+    )
+    .option('--once', 'poll every feed once now, due or not, except feeds backing off after failures')
+    .option('--force', 'poll every feed now, also those backing off after failures')
     .action(async (opts: { once?: boolean; force?: boolean }) => {
       const { runPoll } = await import('./cli/poll.ts');
       await runPoll(await configOf(program), opts);

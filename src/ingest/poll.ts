@@ -72,6 +72,8 @@ export interface PollSummary {
    * have waited before its handler ran (Discord and Slack want an answer within 3 s).
    */
   eventLoop: { p99Ms: number; maxMs: number };
+  /** With `all` and `spareBackingOff`: ids of the feeds left alone because they are backing off. */
+  backingOff?: string[];
 }
 
 /** Items tagged between two yields to the event loop: a big feed does not hold up chat commands. */
@@ -211,8 +213,13 @@ export async function pollFeed(feed: FeedRecord, deps: PollDeps): Promise<FeedPo
 }
 
 export interface PollOptions {
-  /** Poll every feed now, ignoring next-check times (`govwatch poll --once`, the demo). */
+  /** Poll every unpaused feed now, ignoring next-check times (`govwatch poll --once/--force`, the demo). */
   all?: boolean;
+  /**
+   * With `all`: leave out feeds backing off after failures (or told to wait by Retry-After)
+   * until their next check, so a dead or rate-limiting site is not hit again (`poll --once`).
+   */
+  spareBackingOff?: boolean;
   /** How many feeds are in flight at once (the fetcher also limits per host). */
   concurrency?: number;
   /** How long a claimed feed stays leased to this replica. Default 5 minutes. */
@@ -263,7 +270,13 @@ async function pollPass(deps: PollDeps, opts: PollOptions): Promise<Omit<PollSum
   const leaseMs = opts.leaseMs ?? LEASE_MS;
   const batch = Math.max(1, opts.claimBatch ?? concurrency);
   // Paused feeds are never polled, not even by --force.
-  const queue: FeedRecord[] = opts.all ? (await deps.store.listFeeds()).filter((f) => !f.paused) : [];
+  const listed = opts.all ? (await deps.store.listFeeds()).filter((f) => !f.paused) : [];
+  const backingOff = (f: FeedRecord): boolean =>
+    f.state.consecutiveFailures > 0 &&
+    f.state.nextCheckAt !== null &&
+    Date.parse(f.state.nextCheckAt) > passStart.getTime();
+  const spared = opts.spareBackingOff ? listed.filter(backingOff) : [];
+  const queue: FeedRecord[] = opts.spareBackingOff ? listed.filter((f) => !backingOff(f)) : listed;
   let claimed = queue.length;
   let exhausted = Boolean(opts.all);
   let claiming: Promise<void> | null = null;
@@ -310,5 +323,6 @@ async function pollPass(deps: PollDeps, opts: PollOptions): Promise<Omit<PollSum
     feeds: results,
     added: results.reduce((n, r) => n + r.added, 0),
     failed: results.filter((r) => r.status === 'failed').length,
+    ...(opts.spareBackingOff ? { backingOff: spared.map((f) => f.id) } : {}),
   };
 }
