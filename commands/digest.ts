@@ -33,6 +33,12 @@ async function digestScope(
   };
 }
 
+/** A place whose digests are weekly (a day-of-week in the cron) sees the month ahead. */
+async function isWeekly(ctx: CommandContext): Promise<boolean> {
+  const subs = await ctx.store.listSubscriptions({ target: ctx.where, mode: 'digest' });
+  return subs.some((s) => (s.cron ?? ctx.config.digestCron).trim().split(/\s+/)[4] !== '*');
+}
+
 function requireAdminInChannel(ctx: CommandContext, what: string): void {
   if (ctx.where.kind === 'channel' && !ctx.caller.isAdmin) {
     throw new UserError(
@@ -70,6 +76,7 @@ export const digest: CommandDef = {
           previous: await ctx.store.getDigestMark(targetKey(ctx.where)),
           now: ctx.now,
           title: 'Preview of the next digest',
+          agendaDays: (await isWeekly(ctx)) ? 31 : 14,
         });
         return { ephemeral: true, blocks: digestBlocks(digest) };
       }

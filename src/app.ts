@@ -19,6 +19,9 @@ import {
 import { firstTerminalDigest } from './platforms/console/first-digest.ts';
 import { defaultOwner } from './owner.ts';
 import { createScheduler, type Scheduler } from './scheduler.ts';
+import { withEvidence } from './evidence/attach.ts';
+import { evidenceServiceFor } from './evidence/service.ts';
+import { createEvidenceWorker, type EvidenceWorker } from './evidence/worker.ts';
 import type { Store } from './store/types.ts';
 import { createTrackerDeps, runTrackerRound } from './trackers/wiring.ts';
 import type { HttpServer } from './http/server.ts';
@@ -35,6 +38,8 @@ export interface Bot {
   worker: DeliveryWorker;
   /** Slack HTTP mode: the port Bolt listens on (SLACK_PORT=0 picks one); otherwise null. */
   slackPort: number | null;
+  /** Background evidence fetching (GOVWATCH_EVIDENCE=on); null when off. */
+  evidence: EvidenceWorker | null;
   /** GOVWATCH_HTTP_PORT set: the port the HTTP server listens on (0 picks one); otherwise null. */
   httpPort: number | null;
   /** Stop scheduling, finish in-flight work, disconnect platforms, close the archive. */
@@ -134,11 +139,16 @@ export async function startBot(config: Config, logger: Logger, options: StartBot
     throw err;
   }
 
+  // Evidence beside shutdown/censorship stories: fetched in the background after a poll,
+  // shown under the stories when an alert or digest is sent.
+  const evidenceService = config.evidence.attach ? evidenceServiceFor(store, config.evidence, logger) : null;
+  const evidence = evidenceService ? createEvidenceWorker(evidenceService, logger, options.now) : null;
   const worker = createDeliveryWorker({
     store,
     senders: prom ? new Map([...senders].map(([p, s]) => [p, instrumentSender(s, metrics)])) : senders,
     owner,
     logger,
+    ...(evidenceService ? { prepare: (m) => withEvidence(m, evidenceService, logger) } : {}),
   });
   const pollDeps = createPollDeps({
     store,
@@ -146,6 +156,7 @@ export async function startBot(config: Config, logger: Logger, options: StartBot
     logger,
     owner,
     ...(options.now ? { now: options.now } : {}),
+    ...(evidence ? { afterStored: (items) => evidence.enqueue(items) } : {}),
   });
   if (prom) pollDeps.tagger = instrumentTagger(pollDeps.tagger, metrics);
   const trackerDeps = createTrackerDeps(config, store, logger, options.now);
@@ -228,12 +239,14 @@ export async function startBot(config: Config, logger: Logger, options: StartBot
     scheduler,
     worker,
     slackPort,
+    evidence,
     httpPort: http?.port ?? null,
     stop: () =>
       (stopping ??= (async () => {
         schedulerRunning = false;
         await http?.close();
         await scheduler.stop();
+        await evidence?.stop();
         await worker.stop();
         for (const stop of stops.reverse())
           await stop().catch((err: unknown) => logger.error({ err: String(err) }, 'platform stop failed'));

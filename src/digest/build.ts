@@ -14,6 +14,8 @@
 // sections with more stories come first, `other` last.
 import { THEME_IDS, type StoredItem, type SubscriptionFilter, type Target, type ThemeId } from '../model.ts';
 import type { Store } from '../store/types.ts';
+import { digestAgenda } from '../trackers/deadlines.ts';
+import { deadlineVerb } from '../trackers/notices.ts';
 import { matchesAnyFilter, primaryTheme } from './filter.ts';
 import type { Digest, DigestEntry, DigestSection } from './types.ts';
 
@@ -49,6 +51,11 @@ export interface BuildDigestOptions extends Omit<ComposeDigestOptions, 'filters'
   publishedSince?: string;
   /** Upper bound on items read (the rest waits for the next digest). Default 20,000. */
   maxItems?: number;
+  /**
+   * Days ahead of "Deadlines and meetings" shown first (14 for a daily digest, 31 for a
+   * weekly one); absent: no such section.
+   */
+  agendaDays?: number;
 }
 
 export interface PreparedDigest {
@@ -191,6 +198,23 @@ export async function prepareDigest(store: Store, opts: BuildDigestOptions): Pro
   }
   const items = [...byId.values()];
   const digest = composeDigest(items, { ...opts, filters: filtersOf(opts) });
+  if (opts.agendaDays) {
+    const agenda = await digestAgenda(store, {
+      target: opts.target,
+      themes: [...new Set(filtersOf(opts).flatMap((f) => f.themes))],
+      now: opts.now,
+      days: opts.agendaDays,
+    });
+    if (agenda.length)
+      digest.agenda = agenda.map((p) => ({
+        id: p.id,
+        title: p.title,
+        url: p.url,
+        state: p.state,
+        deadline: p.deadline!,
+        verb: deadlineVerb(p),
+      }));
+  }
   return { digest, lastItemId, considered: items.length };
 }
 

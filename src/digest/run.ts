@@ -33,6 +33,8 @@ export interface RunDigestOptions {
   title?: string;
   cap?: number;
   postEmpty?: boolean;
+  /** Days of "Deadlines and meetings" at the top; default 14 (a weekly digest passes 31). */
+  agendaDays?: number;
 }
 
 export type RunDigestResult =
@@ -73,6 +75,8 @@ export async function prepareTargetDigest(
     now: Date;
     title: string;
     cap?: number;
+    /** Days of "Deadlines and meetings" at the top (14 daily, 31 weekly). */
+    agendaDays?: number;
   },
 ): Promise<PreparedDigest> {
   const { previous } = opts;
@@ -90,6 +94,7 @@ export async function prepareTargetDigest(
         }),
     title: opts.title,
     ...(opts.cap !== undefined ? { cap: opts.cap } : {}),
+    ...(opts.agendaDays ? { agendaDays: opts.agendaDays } : {}),
   });
 }
 
@@ -112,6 +117,7 @@ export async function runDigest(store: Store, opts: RunDigestOptions): Promise<R
     now: opts.now,
     title: opts.title ?? defaultDigestTitle(opts.slot, opts.timeZone),
     ...(opts.cap !== undefined ? { cap: opts.cap } : {}),
+    agendaDays: opts.agendaDays ?? 14,
   });
   const mark: DigestMark = {
     lastItemId: Math.max(previous?.lastItemId ?? 0, archiveTop, prepared.lastItemId),

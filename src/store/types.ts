@@ -1,5 +1,6 @@
 // The archive's contract. SQLite (default) and PostgreSQL adapters both implement it and
 // both pass test/store/contract.ts. Methods are async so either adapter fits.
+import type { EvidenceStore } from './types-evidence.ts';
 import type { SettingsStore } from './types-settings.ts';
 import type { StoryIndexStore } from './types-stories.ts';
 import type { TrackerStore } from '../trackers/types.ts';
@@ -133,6 +134,8 @@ export interface Store {
   readonly trackers: TrackerStore;
   /** Private feed tokens (`/subscribe … mode:feed`), src/store/types-feed-tokens.ts. */
   readonly feedTokens: FeedTokenStore;
+  /** What the evidence APIs answered, per source, query, country and day (src/evidence/). */
+  readonly evidence: EvidenceStore;
 
   // Feeds ------------------------------------------------------------------------------
   /** Insert or update sources (name, url, kind, …), keeping each feed's polling state. */

@@ -52,7 +52,11 @@ describe.each(adapters)('alerts of items stored before a crash (%s)', (_name, ar
   it('are enqueued once at the next start; alerted and backlog items are left alone', async () => {
     const sources = join(dir, 'sources.yaml');
     writeFileSync(sources, 'sources:\n');
-    const config = loadConfig({ ...(await archiveEnv()), GOVWATCH_SOURCES: sources });
+    const config = loadConfig({
+      ...(await archiveEnv()),
+      GOVWATCH_SOURCES: sources,
+      GOVWATCH_TRACKERS: 'off',
+    });
     // The life before the crash: a subscription, an item alerted normally, then one stored
     // whose alerts never made it to the outbox (the process died in between), and backlog.
     const before = await openStore(config);

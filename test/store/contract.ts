@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FeedSource, FeedState, TaggedItem, Target, ThemeId } from '../../src/model.ts';
 import { emptyFeedState, targetKey } from '../../src/model.ts';
 import type { NewOutboxEntry, SearchQuery, Snippet, Store } from '../../src/store/types.ts';
+import { runEvidenceContract } from './contract-evidence.ts';
 import { runSettingsContract } from './contract-settings.ts';
 import { runStoriesContract } from './contract-stories.ts';
 import { runTrackersContract } from './contract-trackers.ts';
@@ -692,5 +693,6 @@ export function runStoreContract(
     runStoriesContract(() => store);
     runTrackersContract(() => store);
     runFeedTokensContract(() => store);
+    runEvidenceContract(() => store);
   });
 }

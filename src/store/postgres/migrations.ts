@@ -208,6 +208,22 @@ CREATE INDEX tracker_follows_target ON tracker_follows (target_key);
 `,
   },
   {
+    version: 120,
+    name: 'evidence cache',
+    sql: `
+-- What an evidence API answered, per source, query, country and UTC day (see SQLite 120).
+CREATE TABLE evidence_days (
+  source text COLLATE "C" NOT NULL,
+  query text COLLATE "C" NOT NULL,
+  country text COLLATE "C" NOT NULL,
+  day text COLLATE "C" NOT NULL,
+  payload jsonb NOT NULL,
+  fetched_at text NOT NULL,
+  PRIMARY KEY (source, query, country, day)
+);
+`,
+  },
+  {
     version: 130,
     name: 'private feed tokens',
     sql: `

@@ -51,6 +51,8 @@ import { postgresTrackers } from './trackers.ts';
 import type { TrackerStore } from '../../trackers/types.ts';
 import type { FeedTokenStore } from '../types-feed-tokens.ts';
 import { postgresFeedTokens } from './feed-tokens.ts';
+import { postgresEvidence } from './evidence.ts';
+import type { EvidenceStore } from '../types-evidence.ts';
 import type { SettingsStore } from '../types-settings.ts';
 import { filterTags, searchVector } from './search-index.ts';
 
@@ -73,6 +75,7 @@ export class PostgresStore implements Store {
   readonly stories: StoryIndexStore;
   readonly trackers: TrackerStore;
   readonly feedTokens: FeedTokenStore;
+  readonly evidence: EvidenceStore;
   private readonly now: () => Date;
   private common: { at: number; loaded: Promise<ColumnStats> } | null = null;
 
@@ -85,6 +88,7 @@ export class PostgresStore implements Store {
     this.stories = postgresStories(pool);
     this.trackers = postgresTrackers(pool, this.now);
     this.feedTokens = postgresFeedTokens(pool, this.now);
+    this.evidence = postgresEvidence(pool);
   }
 
   async close(): Promise<void> {

@@ -212,6 +212,24 @@ export const MIGRATIONS: Migration[] = [
     `,
   },
   {
+    version: 120,
+    name: 'evidence cache',
+    up: `
+      -- What an evidence API (OONI, IODA, Cloudflare Radar) answered, per source, query,
+      -- country and UTC day: many stories about one country and day cost one request.
+      -- (IF NOT EXISTS: an archive rewound to an older schema version keeps its tables.)
+      CREATE TABLE IF NOT EXISTS evidence_days (
+        source TEXT NOT NULL,
+        query TEXT NOT NULL,
+        country TEXT NOT NULL,
+        day TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        fetched_at TEXT NOT NULL,
+        PRIMARY KEY (source, query, country, day)
+      );
+    `,
+  },
+  {
     version: 130,
     name: 'private feed tokens',
     up: `
