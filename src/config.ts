@@ -104,10 +104,6 @@ const EnvSchema = z.object({
   GOVWATCH_FETCH_TIMEOUT_MS: wholeNumber(100, Infinity, 20_000),
   GOVWATCH_FETCH_MAX_BYTES: wholeNumber(1024, Infinity, 15 * 1024 * 1024),
   GOVWATCH_REPLICA_ID: z.optional(text),
-  /** How long `start` may take to stop on SIGTERM before it gives up and exits non-zero. */
-  GOVWATCH_SHUTDOWN_TIMEOUT_MS: wholeNumber(100, Infinity, 10_000),
-  /** Consecutive failures of a chat-added feed before its channel is told (0: never). */
-  GOVWATCH_FEED_FAILURE_NOTICE_AFTER: wholeNumber(0, Infinity, 5),
   /** Trackers (docs/trackers.md): drafts, treaties, consultations, meetings. */
   GOVWATCH_TRACKERS: z._default(z.enum(['on', 'off'], { error: 'must be on or off' }), 'on'),
   GOVWATCH_DATATRACKER_API_URL: z._default(httpBase, 'https://datatracker.ietf.org'),
@@ -222,8 +218,6 @@ export interface Config {
   newOnFirstPoll: number;
   fetch: { timeoutMs: number; maxBytes: number };
   replicaId: string | undefined;
-  shutdownTimeoutMs: number;
-  feedFailureNoticeAfter: number;
   /** Trackers: null when GOVWATCH_TRACKERS=off. */
   trackers: {
     urls: { datatracker: string; untc: string; icann: string; eu: string };
@@ -334,8 +328,6 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = 
     newOnFirstPoll: e.GOVWATCH_NEW_ON_FIRST_POLL,
     fetch: { timeoutMs: e.GOVWATCH_FETCH_TIMEOUT_MS, maxBytes: e.GOVWATCH_FETCH_MAX_BYTES },
     replicaId: e.GOVWATCH_REPLICA_ID,
-    shutdownTimeoutMs: e.GOVWATCH_SHUTDOWN_TIMEOUT_MS,
-    feedFailureNoticeAfter: e.GOVWATCH_FEED_FAILURE_NOTICE_AFTER,
     trackers:
       e.GOVWATCH_TRACKERS === 'on'
         ? {
