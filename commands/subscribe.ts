@@ -11,6 +11,7 @@ import {
   timeOption,
   timezoneOption,
 } from './lib/options.ts';
+import { subscribeFeed } from './lib/feed-subscription.ts';
 import { describeSubscription, scopeTarget } from './lib/targets.ts';
 
 export const subscribe: CommandDef = {
@@ -20,7 +21,8 @@ export const subscribe: CommandDef = {
     'Subscribe this channel (admins) or yourself (scope: me, delivered by direct message) to `themes` ' +
     '(comma-separated ids, see /themes), `regions` (CN, RU, EU, …), `sources` (feed ids) and/or `keywords`. ' +
     '`mode` digest (default: daily at `time` 08:00 in `timezone`, or `frequency` weekly on `day`) or alert ' +
-    '(posted as soon as a matching item arrives). Give at least one filter.',
+    '(posted as soon as a matching item arrives) or feed (a private Atom / JSON Feed address to read elsewhere). ' +
+    'Give at least one filter.',
   permission: 'anyone',
   options: [
     { name: 'themes', description: 'Theme ids, comma-separated', type: 'string', autocomplete: 'theme' },
@@ -34,11 +36,12 @@ export const subscribe: CommandDef = {
     { name: 'keywords', description: 'Words or "quoted phrases", comma-separated', type: 'string' },
     {
       name: 'mode',
-      description: 'Digest or alerts',
+      description: 'Digest, alerts, or a private feed (Atom / JSON Feed URL)',
       type: 'string',
       choices: [
         { name: 'digest', value: 'digest' },
         { name: 'alert', value: 'alert' },
+        { name: 'feed', value: 'feed' },
       ],
     },
     ...scheduleOptions(),
@@ -78,7 +81,10 @@ export const subscribe: CommandDef = {
       }
     }
     const mode = (stringOption(ctx.options, 'mode') ?? 'digest').toLowerCase();
-    if (mode !== 'digest' && mode !== 'alert') throw new UserError('bad-option', '`mode` is digest or alert');
+    if (mode === 'feed')
+      return subscribeFeed(ctx, scopeTarget(ctx, stringOption(ctx.options, 'scope')), filter);
+    if (mode !== 'digest' && mode !== 'alert')
+      throw new UserError('bad-option', '`mode` is digest, alert or feed');
     const target = scopeTarget(ctx, stringOption(ctx.options, 'scope'));
     let timezone = timezoneOption(ctx.options, 'timezone', ctx.config.timezone);
     let cron =

@@ -6,7 +6,7 @@
 // command line's start-up fast; its default messages are terse, so each rule says its own.
 import * as z from 'zod/mini';
 import { UserError } from './model.ts';
-import { SHIPPED_SOURCES_FILE } from './paths.ts';
+import { SHIPPED_EVENTS_FILE, SHIPPED_SOURCES_FILE } from './paths.ts';
 import { assertTimeZone, parseCron } from './schedule/cron.ts';
 
 const bool = z.pipe(
@@ -45,6 +45,13 @@ function checked(check: (value: string) => void) {
 }
 
 const text = z.string();
+
+/** A base URL for a tracker's source (http or https, no trailing slash needed). */
+const httpBase = z
+  .string()
+  .check(
+    z.regex(/^https?:\/\/[^\s/]+/, { error: 'must be an http(s) base URL such as http://127.0.0.1:8080' }),
+  );
 
 /**
  * An IANA zone as the runtime spells it (europe/berlin → Europe/Berlin); throws for an
@@ -97,6 +104,47 @@ const EnvSchema = z.object({
   GOVWATCH_FETCH_TIMEOUT_MS: wholeNumber(100, Infinity, 20_000),
   GOVWATCH_FETCH_MAX_BYTES: wholeNumber(1024, Infinity, 15 * 1024 * 1024),
   GOVWATCH_REPLICA_ID: z.optional(text),
+  /** Trackers (docs/trackers.md): drafts, treaties, consultations, meetings. */
+  GOVWATCH_TRACKERS: z._default(z.enum(['on', 'off'], { error: 'must be on or off' }), 'on'),
+  GOVWATCH_DATATRACKER_API_URL: z._default(httpBase, 'https://datatracker.ietf.org'),
+  GOVWATCH_UNTC_URL: z._default(httpBase, 'https://treaties.un.org'),
+  GOVWATCH_ICANN_URL: z._default(httpBase, 'https://www.icann.org'),
+  GOVWATCH_EU_HAVEYOURSAY_URL: z._default(httpBase, 'https://ec.europa.eu/info/law/better-regulation'),
+  GOVWATCH_EVENTS: z._default(text, SHIPPED_EVENTS_FILE),
+  GOVWATCH_TRACKER_POLL_MINUTES: wholeNumber(15, 10_080, 360),
+  GOVWATCH_CONSULTATION_KEYWORDS: z.pipe(
+    z.optional(text),
+    z.transform((v) =>
+      v
+        ? [
+            ...new Set(
+              v
+                .split(',')
+                .map((s) => s.trim().toLowerCase())
+                .filter(Boolean),
+            ),
+          ]
+        : [],
+    ),
+  ),
+  GOVWATCH_REMINDER_DAYS: z._default(
+    z.pipe(
+      text,
+      z.transform((value, ctx) => {
+        const days = value.split(',').map((d) => Number(d.trim()));
+        if (days.some((d) => !Number.isInteger(d) || d < 0 || d > 365)) {
+          ctx.issues.push({
+            code: 'custom',
+            message: 'must be whole days between 0 and 365, comma-separated, like 7,1',
+            input: value,
+          });
+          return z.NEVER;
+        }
+        return [...new Set(days)].sort((a, b) => b - a);
+      }),
+    ),
+    [7, 1],
+  ),
   /** The HTTP server (health, metrics, feeds) is off unless a port is given; 0 picks one. */
   GOVWATCH_HTTP_PORT: z.optional(
     z.coerce
@@ -140,6 +188,16 @@ const EnvSchema = z.object({
   SLACK_APP_TOKEN: z.optional(text),
   SLACK_API_URL: optionalUrl,
   SLACK_PORT: wholeNumber(0, 65535, 3000),
+  /** Evidence beside shutdown and censorship stories (docs/evidence.md): off unless `on`. */
+  GOVWATCH_EVIDENCE: z._default(
+    z.enum(['on', 'off', '1', '0', 'true', 'false'], { error: 'must be on or off' }),
+    'off',
+  ),
+  GOVWATCH_EVIDENCE_HOURLY_BUDGET: wholeNumber(1, 100_000, 60),
+  GOVWATCH_OONI_API_URL: optionalUrl,
+  GOVWATCH_IODA_API_URL: optionalUrl,
+  GOVWATCH_RADAR_API_URL: optionalUrl,
+  GOVWATCH_CLOUDFLARE_TOKEN: z.optional(text),
   /** https://no-color.org: any value turns colours off. */
   NO_COLOR: z.optional(text),
 });
@@ -160,6 +218,16 @@ export interface Config {
   newOnFirstPoll: number;
   fetch: { timeoutMs: number; maxBytes: number };
   replicaId: string | undefined;
+  /** Trackers: null when GOVWATCH_TRACKERS=off. */
+  trackers: {
+    urls: { datatracker: string; untc: string; icann: string; eu: string };
+    eventsPath: string;
+    intervalMs: number;
+    /** Default reminder days for a new follow, largest first (GOVWATCH_REMINDER_DAYS). */
+    reminderDays: number[];
+    /** Open consultations (ICANN, Have your say) matching these are added; empty: none. */
+    consultationKeywords: string[];
+  } | null;
   /** null: no HTTP server. publicUrl has no trailing slash. */
   http: { port: number; host: string; publicUrl: string | undefined } | null;
   discord: {
@@ -170,6 +238,8 @@ export interface Config {
     guildId: string | undefined;
     globalRequestsPerSecond: number;
   } | null;
+  /** Measurements beside stories (src/evidence/). */
+  evidence: EvidenceConfig;
   slack: {
     botToken: string;
     signingSecret: string | undefined;
@@ -179,6 +249,28 @@ export interface Config {
     admins: string[];
   } | null;
 }
+
+export interface EvidenceConfig {
+  /**
+   * GOVWATCH_EVIDENCE=on: fetch evidence for new shutdown/censorship stories in the background
+   * and show it under them in alerts and digests. The explicit commands (CLI `evidence`, chat
+   * `/evidence`, `/country`) query the sources whatever this says.
+   */
+  attach: boolean;
+  /** HTTP requests to the evidence APIs per hour, all sources together. */
+  hourlyBudget: number;
+  ooniUrl: string;
+  iodaUrl: string;
+  radarUrl: string;
+  /** Cloudflare Radar is used only with a token. */
+  cloudflareToken: string | undefined;
+}
+
+export const EVIDENCE_DEFAULT_URLS = {
+  ooni: 'https://api.ooni.io',
+  ioda: 'https://api.ioda.inetintel.cc.gatech.edu',
+  radar: 'https://api.cloudflare.com',
+} as const;
 
 export interface ConfigOverrides {
   db?: string;
@@ -236,6 +328,21 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = 
     newOnFirstPoll: e.GOVWATCH_NEW_ON_FIRST_POLL,
     fetch: { timeoutMs: e.GOVWATCH_FETCH_TIMEOUT_MS, maxBytes: e.GOVWATCH_FETCH_MAX_BYTES },
     replicaId: e.GOVWATCH_REPLICA_ID,
+    trackers:
+      e.GOVWATCH_TRACKERS === 'on'
+        ? {
+            urls: {
+              datatracker: e.GOVWATCH_DATATRACKER_API_URL,
+              untc: e.GOVWATCH_UNTC_URL,
+              icann: e.GOVWATCH_ICANN_URL,
+              eu: e.GOVWATCH_EU_HAVEYOURSAY_URL,
+            },
+            eventsPath: e.GOVWATCH_EVENTS,
+            intervalMs: e.GOVWATCH_TRACKER_POLL_MINUTES * 60_000,
+            reminderDays: e.GOVWATCH_REMINDER_DAYS,
+            consultationKeywords: e.GOVWATCH_CONSULTATION_KEYWORDS,
+          }
+        : null,
     http:
       e.GOVWATCH_HTTP_PORT === undefined
         ? null
@@ -253,6 +360,14 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = 
           globalRequestsPerSecond: e.DISCORD_GLOBAL_RPS,
         }
       : null,
+    evidence: {
+      attach: ['on', '1', 'true'].includes(e.GOVWATCH_EVIDENCE),
+      hourlyBudget: e.GOVWATCH_EVIDENCE_HOURLY_BUDGET,
+      ooniUrl: e.GOVWATCH_OONI_API_URL ?? EVIDENCE_DEFAULT_URLS.ooni,
+      iodaUrl: e.GOVWATCH_IODA_API_URL ?? EVIDENCE_DEFAULT_URLS.ioda,
+      radarUrl: e.GOVWATCH_RADAR_API_URL ?? EVIDENCE_DEFAULT_URLS.radar,
+      cloudflareToken: e.GOVWATCH_CLOUDFLARE_TOKEN,
+    },
     slack: e.SLACK_BOT_TOKEN
       ? {
           botToken: e.SLACK_BOT_TOKEN,

@@ -34,6 +34,7 @@ function fakeStore(sub: Partial<Subscription>): { store: Store; queued: NewOutbo
       Promise.resolve([
         { id: 1, target: { platform: 'discord', workspaceId: 'g', kind: 'channel', channelId: 'c' }, ...sub },
       ]),
+    markAlerted: () => Promise.resolve(),
     enqueue: (entries: NewOutboxEntry[]) => {
       queued.push(...entries);
       return Promise.resolve(entries.length);

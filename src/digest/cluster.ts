@@ -3,8 +3,9 @@
 // poll), so digests and search only read `clusterId`.
 //
 // Two items are the same story when
-// - they have the same canonical URL (any feed, any age), or
-// - they come from different feeds, were published within `windowDays` of each other, do
+// - they come from different feeds and have the same canonical URL (any age), or
+// - they come from different feeds (or from one feed under one link), were published within
+//   `windowDays` of each other, do
 //   not disagree on region (both tagged with regions, none shared), and
 //   - in the same language: their titles or texts share enough stemmed words, or
 //   - across languages: they share at least two name-like anchors (Latin-script names,
@@ -13,7 +14,10 @@
 // already shown to users stay valid.
 import type { StoredItem } from '../model.ts';
 import type { Store } from '../store/types.ts';
+import type { StoryRow } from '../store/types-stories.ts';
 import { storyFeatures, type StoryFeatures } from './story-features.ts';
+import { featuresOfRecord, storyRecord } from './story-index.ts';
+import { storyKeys } from './story-keys.ts';
 
 export interface ClusterOptions {
   /** Largest distance between publication times of one story's reports. Default 3. */
@@ -54,8 +58,12 @@ function sameLanguage(a: StoryFeatures, b: StoryFeatures): boolean {
 
 /** Whether two items report the same story, and how strongly. */
 export function compareStories(a: StoryFeatures, b: StoryFeatures, opts: ClusterOptions = {}): StoryMatch {
-  if (a.url !== null && a.url === b.url) return { same: true, score: 2, reason: 'url' };
-  if (a.feedId === b.feedId) return NO_MATCH; // one feed's posts are distinct stories by design
+  const sameUrl = a.url !== null && a.url === b.url;
+  if (sameUrl && a.feedId !== b.feedId) return { same: true, score: 2, reason: 'url' };
+  // One feed's posts are distinct stories by design. Its items that share a link (a ministry
+  // pointing every item at its press page; their guids told them apart) are one story only
+  // when their text says so.
+  if (a.feedId === b.feedId && !sameUrl) return NO_MATCH;
   const windowMs = (opts.windowDays ?? 3) * DAY_MS;
   if (Math.abs(a.time - b.time) > windowMs) return NO_MATCH;
   // Both tagged with regions and none in common: the same kind of event in two countries
@@ -101,9 +109,52 @@ export function compareStories(a: StoryFeatures, b: StoryFeatures, opts: Cluster
   return { same, score: 0.2 * (names + numbers), reason: same ? 'names' : null };
 }
 
+/** The best match among `candidates` (ties: the lowest id), or null. */
+function bestMatch(
+  f: StoryFeatures,
+  candidates: Iterable<StoryFeatures>,
+  opts: ClusterOptions,
+): StoryFeatures | null {
+  let best: { cand: StoryFeatures; score: number } | null = null;
+  for (const cand of candidates) {
+    const m = compareStories(f, cand, opts);
+    if (
+      m.same &&
+      (best === null || m.score > best.score || (m.score === best.score && cand.id < best.cand.id))
+    ) {
+      best = { cand, score: m.score };
+    }
+  }
+  return best?.cand ?? null;
+}
+
+/**
+ * Record `item`'s cluster given its best match: joins the match's cluster, and a match that
+ * was a story of its own until now founds it. Pushes the assignments made to `out`.
+ */
+function join(
+  itemId: number,
+  match: StoryFeatures | null,
+  clusterOf: Map<number, number>,
+  out: ClusterAssignment[],
+): void {
+  let clusterId = itemId;
+  if (match) {
+    const existing = clusterOf.get(match.id);
+    if (existing === undefined) {
+      clusterOf.set(match.id, match.id);
+      out.push({ itemId: match.id, clusterId: match.id });
+    }
+    clusterId = clusterOf.get(match.id)!;
+  }
+  clusterOf.set(itemId, clusterId);
+  out.push({ itemId, clusterId });
+}
+
 /**
  * Cluster ids for `newItems` (and for any earlier item that becomes a cluster's first member).
- * `recentItems` are candidates already stored; their `clusterId` is respected.
+ * `recentItems` are candidates already stored; their `clusterId` is respected. In memory, for
+ * tests and benchmarks; the poller uses clusterNewItems (the archive's index).
  */
 export function assignClusters(
   newItems: StoredItem[],
@@ -116,33 +167,12 @@ export function assignClusters(
   for (const item of recentItems) {
     if (newIds.has(item.id)) continue;
     if (item.clusterId !== null) clusterOf.set(item.id, item.clusterId);
-    pool.add(featuresOf(item));
+    pool.add(storyFeatures(item));
   }
   const out: ClusterAssignment[] = [];
   for (const item of [...newItems].sort((a, b) => a.id - b.id)) {
-    const f = featuresOf(item);
-    let best: { cand: StoryFeatures; score: number } | null = null;
-    for (const cand of pool.candidates(f)) {
-      const m = compareStories(f, cand, opts);
-      if (
-        m.same &&
-        (best === null || m.score > best.score || (m.score === best.score && cand.id < best.cand.id))
-      ) {
-        best = { cand, score: m.score };
-      }
-    }
-    let clusterId = item.id;
-    if (best) {
-      const existing = clusterOf.get(best.cand.id);
-      if (existing === undefined) {
-        // The candidate was a story of its own until now: it founds the cluster.
-        clusterOf.set(best.cand.id, best.cand.id);
-        out.push({ itemId: best.cand.id, clusterId: best.cand.id });
-      }
-      clusterId = clusterOf.get(best.cand.id)!;
-    }
-    clusterOf.set(item.id, clusterId);
-    out.push({ itemId: item.id, clusterId });
+    const f = storyFeatures(item);
+    join(item.id, bestMatch(f, pool.candidates(f), opts), clusterOf, out);
     pool.add(f);
   }
   return out;
@@ -150,8 +180,7 @@ export function assignClusters(
 
 /**
  * Candidates for a comparison: items sharing at least one word, key, anchor or URL with the
- * item. Every rule in compareStories needs one of those in common, so nothing is missed,
- * and a batch is compared with a few dozen items instead of the whole recent archive.
+ * item. Every rule in compareStories needs one of those in common, so nothing is missed.
  */
 class CandidateIndex {
   private readonly items: StoryFeatures[] = [];
@@ -184,70 +213,180 @@ function termsOf(f: StoryFeatures): Set<string> {
   return terms;
 }
 
-// Stored items do not change, so their features are kept between polls (bounded).
-const FEATURE_CACHE_MAX = 20_000;
-const featureCache = new Map<number, { signature: string; features: StoryFeatures }>();
+/** An index key shared by more recent items than this names no story (a feed's boilerplate). */
+const MAX_KEY_ITEMS = 100;
+/** Such keys are remembered (per archive, bounded) and not looked up again for a while. */
+const COMMON_KEY_TTL_MS = 3_600_000;
+const COMMON_KEYS_MAX = 100_000;
+const commonKeys = new WeakMap<Store, Map<number, number>>();
+/** Candidates compared with one new item: the ones sharing the most keys with it. */
+const MAX_CANDIDATES = 64;
+/** Comparisons between two yields to the event loop (chat commands wait meanwhile). */
+const YIELD_EVERY = 300;
+const PRUNE_EVERY_MS = 3_600_000;
+const PRUNE_CHUNK = 20_000;
 
-/** Every field the features depend on: a reused id (another archive, a test) is not a hit. */
-function signatureOf(i: StoredItem): string {
-  return [i.feedId, i.url, i.published, i.publishedEstimated, i.firstSeen, i.lang, i.title, i.summary].join(
-    '\u0000',
-  );
-}
+const lastPrune = new WeakMap<Store, number>();
+const backfilled = new WeakMap<Store, number>();
 
-/** Forget cached features (benchmarks measure a cold start with it). */
-export function clearFeatureCache(): void {
-  featureCache.clear();
-}
+const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-function featuresOf(item: StoredItem): StoryFeatures {
-  const signature = signatureOf(item);
-  const hit = featureCache.get(item.id);
-  if (hit && hit.signature === signature) return hit.features;
-  const features = storyFeatures(item);
-  featureCache.delete(item.id); // re-insert at the young end
-  featureCache.set(item.id, { signature, features });
-  if (featureCache.size > FEATURE_CACHE_MAX) {
-    const oldest = featureCache.keys().next().value;
-    if (oldest !== undefined) featureCache.delete(oldest);
+/** Features of an item stored before the index existed, or copied: computed and stored now. */
+async function backfill(store: Store, minId: number): Promise<void> {
+  if ((backfilled.get(store) ?? Infinity) <= minId) return;
+  for (;;) {
+    const items = await store.stories.unindexed(minId, 500);
+    if (!items.length) break;
+    await store.stories.put(items.map(storyRecord));
+    await yieldToLoop();
   }
-  return features;
+  backfilled.set(store, minId);
+}
+
+/** Keys and features of items that left the window: at most hourly, in chunks. */
+async function pruneWindow(store: Store, minId: number, now: number): Promise<void> {
+  if (now - (lastPrune.get(store) ?? 0) < PRUNE_EVERY_MS) return;
+  lastPrune.set(store, now);
+  while ((await store.stories.prune(minId, PRUNE_CHUNK)) >= PRUNE_CHUNK) await yieldToLoop();
+}
+
+/** Stand-in features of an item without stored ones (out of the window): only its URL can match. */
+function urlOnly(row: StoryRow): StoryFeatures {
+  const empty = new Set<string>();
+  return {
+    id: row.id,
+    feedId: row.feedId,
+    url: row.url,
+    time: -Infinity,
+    script: 'other',
+    lang: null,
+    titleWords: empty,
+    words: empty,
+    keys: empty,
+    anchors: empty,
+    regions: empty,
+    titleNumbers: empty,
+  };
 }
 
 /**
- * After a poll: cluster the newly stored items against the recent archive and items with the
- * same URL, and record the result. Returns the assignments written.
+ * After a poll: cluster the newly stored items (their features and keys were stored with
+ * them) and record the result. Candidates come from the archive's story index: items of the
+ * recent window sharing an index key, and items of any age with the same URL; so the work per
+ * item depends on how many reports share its keys, not on how many items are archived.
+ * Returns the assignments (new items and earlier items that founded a cluster).
  */
 export async function clusterNewItems(
   store: Store,
   added: StoredItem[],
   now: Date,
-  opts: ClusterOptions & { maxRecent?: number } = {},
+  opts: ClusterOptions = {},
 ): Promise<ClusterAssignment[]> {
   if (added.length === 0) return [];
   const windowDays = opts.windowDays ?? 3;
-  const addedIds = new Set(added.map((i) => i.id));
-  const candidates = new Map<number, StoredItem>();
+  const sorted = [...added].sort((a, b) => a.id - b.id);
+  const addedIds = new Set(sorted.map((i) => i.id));
   // Reports of one story are published within the window, but may be first seen a day later.
-  const recent = await store.listItems({
-    seenSince: new Date(now.getTime() - (windowDays + 1) * DAY_MS).toISOString(),
-    order: 'id-desc',
-    limit: opts.maxRecent ?? 3000,
-  });
-  for (const item of recent) if (!addedIds.has(item.id)) candidates.set(item.id, item);
-  const urls = new Set(added.map((i) => i.url).filter((u): u is string => u !== null));
-  for (const url of urls) {
-    for (const item of await store.findItemsByUrl(url)) {
-      if (!addedIds.has(item.id)) candidates.set(item.id, item);
+  const since = new Date(now.getTime() - (windowDays + 1) * DAY_MS).toISOString();
+  const minId = Math.min((await store.stories.firstIdSeenSince(since)) ?? sorted[0]!.id, sorted[0]!.id);
+  await backfill(store, minId);
+  await pruneWindow(store, minId, now.getTime());
+
+  // Features of the new items (cached when they were stored) and their keys.
+  const own = new Map<number, StoryRow>();
+  for (const row of await store.stories.load([...addedIds])) own.set(row.id, row);
+  const featuresOf = new Map<number, StoryFeatures>();
+  const keysOf = new Map<number, number[]>();
+  for (const item of sorted) {
+    const json = own.get(item.id)?.features;
+    const f = json ? featuresOfRecord(item.id, json) : null;
+    const features = f ?? storyFeatures(item);
+    featuresOf.set(item.id, features);
+    keysOf.set(item.id, storyKeys(features));
+  }
+
+  // Candidates: one lookup of every key of the batch, one of every URL.
+  let common = commonKeys.get(store);
+  if (!common) commonKeys.set(store, (common = new Map()));
+  const nowMs = Date.now();
+  const allKeys = [...new Set([...keysOf.values()].flat())].filter((k) => (common.get(k) ?? 0) < nowMs);
+  const idsOfKey = new Map<number, number[]>();
+  for (const { key, itemId } of await store.stories.lookup(allKeys, minId, MAX_KEY_ITEMS + 1)) {
+    const list = idsOfKey.get(key);
+    if (list) list.push(itemId);
+    else idsOfKey.set(key, [itemId]);
+  }
+  for (const [key, list] of idsOfKey) {
+    if (list.length <= MAX_KEY_ITEMS) continue;
+    common.delete(key);
+    common.set(key, nowMs + COMMON_KEY_TTL_MS);
+    if (common.size > COMMON_KEYS_MAX) common.delete(common.keys().next().value!);
+  }
+  const urls = [...new Set(sorted.map((i) => i.url).filter((u): u is string => u !== null))];
+  const urlIds = await store.stories.idsByUrls(urls);
+  const candidatesOf = new Map<number, Set<number>>();
+  const wanted = new Set<number>(urlIds);
+  for (const item of sorted) {
+    // The items sharing the most keys with this one, at most MAX_CANDIDATES of them.
+    const shared = new Map<number, number>();
+    for (const key of keysOf.get(item.id)!) {
+      const list = idsOfKey.get(key);
+      if (!list || list.length > MAX_KEY_ITEMS) continue;
+      for (const id of list) if (id !== item.id) shared.set(id, (shared.get(id) ?? 0) + 1);
+    }
+    const ids = new Set(
+      shared.size <= MAX_CANDIDATES
+        ? shared.keys()
+        : [...shared]
+            .sort((x, y) => y[1] - x[1] || x[0] - y[0])
+            .slice(0, MAX_CANDIDATES)
+            .map(([id]) => id),
+    );
+    candidatesOf.set(item.id, ids);
+    for (const id of ids) if (!addedIds.has(id)) wanted.add(id);
+  }
+  const rows = new Map<number, StoryRow>();
+  for (const row of await store.stories.load([...wanted])) rows.set(row.id, row);
+  const byUrl = new Map<string, number[]>();
+  for (const id of urlIds) {
+    const url = rows.get(id)?.url;
+    if (url) byUrl.set(url, [...(byUrl.get(url) ?? []), id]);
+  }
+
+  const clusterOf = new Map<number, number>();
+  const candidateFeatures = (id: number): StoryFeatures | null => {
+    if (featuresOf.has(id)) return featuresOf.get(id)!;
+    const row = rows.get(id);
+    if (!row) return null;
+    if (row.clusterId !== null) clusterOf.set(id, row.clusterId);
+    const f = (row.features ? featuresOfRecord(id, row.features) : null) ?? urlOnly(row);
+    featuresOf.set(id, f);
+    return f;
+  };
+  const out: ClusterAssignment[] = [];
+  let compared = 0;
+  for (const item of sorted) {
+    const f = featuresOf.get(item.id)!;
+    const ids = new Set(candidatesOf.get(item.id));
+    for (const id of byUrl.get(item.url ?? '') ?? []) if (id !== item.id) ids.add(id);
+    const cands: StoryFeatures[] = [];
+    for (const id of ids) {
+      // A new item is compared with earlier new items only, as they were stored in order.
+      if (addedIds.has(id) && id > item.id) continue;
+      const cf = candidateFeatures(id);
+      if (cf && (cf.feedId !== f.feedId || cf.url === f.url)) cands.push(cf);
+    }
+    join(item.id, bestMatch(f, cands, { windowDays }), clusterOf, out);
+    compared += cands.length + 1;
+    if (compared >= YIELD_EVERY) {
+      compared = 0;
+      await yieldToLoop();
     }
   }
-  const assignments = assignClusters(added, [...candidates.values()], { windowDays });
   // Only write what changes: an existing member keeps its id.
-  const addedById = new Map(added.map((i) => [i.id, i]));
-  const changed = assignments.filter((a) => {
-    const known = candidates.get(a.itemId) ?? addedById.get(a.itemId);
-    return known?.clusterId !== a.clusterId;
-  });
+  const changed = out.filter((a) =>
+    addedIds.has(a.itemId) ? true : rows.get(a.itemId)?.clusterId !== a.clusterId,
+  );
   if (changed.length > 0) await store.setClusters(changed);
-  return assignments;
+  return out;
 }

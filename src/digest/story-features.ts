@@ -239,3 +239,56 @@ export function storyFeatures(item: StoredItem): StoryFeatures {
     ),
   };
 }
+
+/** Compact JSON of features, stored with the item so they are computed once. */
+export function featuresToJson(f: StoryFeatures): string {
+  return JSON.stringify({
+    v: 1,
+    f: f.feedId,
+    u: f.url,
+    t: f.time,
+    s: f.script,
+    l: f.lang,
+    tw: [...f.titleWords],
+    w: [...f.words],
+    k: [...f.keys],
+    a: [...f.anchors],
+    r: [...f.regions],
+    n: [...f.titleNumbers],
+  });
+}
+
+interface FeaturesJson {
+  v: number;
+  f: string;
+  u: string | null;
+  t: number;
+  s: Script;
+  l: string | null;
+  tw: string[];
+  w: string[];
+  k: string[];
+  a: string[];
+  r: string[];
+  n: string[];
+}
+
+/** Features read back from their JSON; null when the format is not this version's. */
+export function featuresFromJson(id: number, json: string): StoryFeatures | null {
+  const o = JSON.parse(json) as FeaturesJson;
+  if (o.v !== 1) return null;
+  return {
+    id,
+    feedId: o.f,
+    url: o.u,
+    time: o.t,
+    script: o.s,
+    lang: o.l,
+    titleWords: new Set(o.tw),
+    words: new Set(o.w),
+    keys: new Set(o.k),
+    anchors: new Set(o.a),
+    regions: new Set(o.r),
+    titleNumbers: new Set(o.n),
+  };
+}

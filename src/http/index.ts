@@ -1,6 +1,8 @@
 // The HTTP side of `govwatch start`, built from what app.ts has: loaded only when
 // GOVWATCH_HTTP_PORT is set.
 import type { Config } from '../config.ts';
+import { feedRoutes } from '../feeds-out/routes.ts';
+import { publicBaseUrl } from '../feeds-out/tokens.ts';
 import type { Logger } from '../log.ts';
 import { UserError } from '../model.ts';
 import type { PromMetrics } from '../metrics/prom.ts';
@@ -19,11 +21,25 @@ export interface BotHttpOptions {
 }
 
 export async function startBotHttp(opts: BotHttpOptions): Promise<HttpServer> {
+  let port = opts.http.port;
   const routes: Route[] = [
     watchRoutes({ ...opts.health, store: opts.store, lastPollAt: opts.metrics.lastPollAt }, opts.metrics),
+    feedRoutes({
+      store: opts.store,
+      metrics: opts.metrics,
+      baseUrl: () => publicBaseUrl({ ...opts.http, port }),
+      startedAt: new Date(opts.health.startedAt).toISOString(),
+    }),
   ];
   try {
-    return await startHttpServer({ host: opts.http.host, port: opts.http.port, routes, logger: opts.logger });
+    const server = await startHttpServer({
+      host: opts.http.host,
+      port: opts.http.port,
+      routes,
+      logger: opts.logger,
+    });
+    port = server.port;
+    return server;
   } catch (err) {
     throw new UserError(
       'http-listen',

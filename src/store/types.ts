@@ -1,7 +1,10 @@
 // The archive's contract. SQLite (default) and PostgreSQL adapters both implement it and
 // both pass test/store/contract.ts. Methods are async so either adapter fits.
+import type { EvidenceStore } from './types-evidence.ts';
 import type { SettingsStore } from './types-settings.ts';
+import type { StoryIndexStore } from './types-stories.ts';
 import type { TrackerStore } from '../trackers/types.ts';
+import type { FeedTokenStore } from './types-feed-tokens.ts';
 import type {
   FeedPause,
   FeedRecord,
@@ -51,6 +54,10 @@ export interface ListItemsQuery {
   /** ISO bound on firstSeen. */
   seenSince?: string;
   seenUntil?: string;
+  /** ISO bound on `published` (a first digest covers its period by publication date). */
+  publishedSince?: string;
+  /** Only alertable items whose alerts were never enqueued (recovery after a crash). */
+  unalertedOnly?: boolean;
   themes?: ThemeId[];
   regions?: RegionCode[];
   sources?: string[];
@@ -58,6 +65,16 @@ export interface ListItemsQuery {
   limit?: number;
   /** Default 'id-asc'. */
   order?: 'id-asc' | 'id-desc';
+}
+
+export interface AddItemsOptions {
+  alertable: (item: TaggedItem, index: number) => boolean;
+  /**
+   * Whether a canonical URL the feed already has (or that repeats in this batch) makes an
+   * item a duplicate. Default true. The poller passes false for a feed whose guids are
+   * trusted (id mode 'guid'): there distinct items may share one link (a press page).
+   */
+  urlIsIdentity?: boolean;
 }
 
 export interface AddItemsResult {
@@ -111,8 +128,14 @@ export interface Store {
   close(): Promise<void>;
   /** Named facts the archive keeps about itself (src/store/types-settings.ts). */
   readonly settings: SettingsStore;
+  /** Story features and index keys of recent items (src/store/types-stories.ts). */
+  readonly stories: StoryIndexStore;
   /** Tracked processes (drafts, treaties, consultations, meetings) and who follows them. */
   readonly trackers: TrackerStore;
+  /** Private feed tokens (`/subscribe … mode:feed`), src/store/types-feed-tokens.ts. */
+  readonly feedTokens: FeedTokenStore;
+  /** What the evidence APIs answered, per source, query, country and day (src/evidence/). */
+  readonly evidence: EvidenceStore;
 
   // Feeds ------------------------------------------------------------------------------
   /** Insert or update sources (name, url, kind, …), keeping each feed's polling state. */
@@ -131,18 +154,19 @@ export interface Store {
   releaseFeed(id: string, owner: string): Promise<void>;
 
   // Items ------------------------------------------------------------------------------
-  /** Store items of one feed, skipping ones already archived. */
-  addItems(
-    feedId: string,
-    items: TaggedItem[],
-    opts: { alertable: (item: TaggedItem, index: number) => boolean },
-  ): Promise<AddItemsResult>;
+  /**
+   * Store items of one feed, skipping ones already archived: always by guid (the id chosen
+   * per feed, see ingest/item-id.ts); by canonical URL too unless `urlIsIdentity` is false.
+   */
+  addItems(feedId: string, items: TaggedItem[], opts: AddItemsOptions): Promise<AddItemsResult>;
   getItem(id: number): Promise<StoredItem | null>;
   listItems(q: ListItemsQuery): Promise<StoredItem[]>;
   /** Items whose canonical URL equals `url`, any feed (for story clusters). */
   findItemsByUrl(url: string): Promise<StoredItem[]>;
   setClusters(assignments: Array<{ itemId: number; clusterId: number }>): Promise<void>;
   countItems(): Promise<number>;
+  /** Record that these items' alerts are in the outbox (recovery skips them from now on). */
+  markAlerted(ids: number[]): Promise<void>;
   search(q: SearchQuery): Promise<SearchResult>;
 
   // Subscriptions ----------------------------------------------------------------------
@@ -169,4 +193,10 @@ export interface Store {
   /** A named lease (e.g. a digest slot run) held by `owner` until now+ttlMs; false if held by another. */
   tryLock(name: string, owner: string, ttlMs: number): Promise<boolean>;
   unlock(name: string, owner: string): Promise<void>;
+  /**
+   * Hand back everything `owner` holds: named locks, feed leases, and outbox claims (those
+   * entries become pending again, to be re-sent with their idempotency key). A restarted
+   * process with a stable owner calls it at start, so it does not wait out its own leases.
+   */
+  releaseOwner(owner: string): Promise<void>;
 }

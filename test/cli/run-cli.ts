@@ -17,7 +17,7 @@ const DROP = /^(DISCORD_|SLACK_|DATABASE_URL$|GOVWATCH_)/;
 export function cliEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!DROP.test(k)) env[k] = v;
-  return { ...env, NO_COLOR: '1', ...extra };
+  return { ...env, NO_COLOR: '1', GOVWATCH_TRACKERS: 'off', ...extra };
 }
 
 export function runCli(

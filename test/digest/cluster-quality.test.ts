@@ -5,20 +5,35 @@
 // - heldout.jsonl: written after the first rules were frozen; the region rule was added
 //   after seeing its errors, so it is no longer blind;
 // - heldout2.jsonl: written after the region rule, never used to change a rule.
-// All are printed; each has a floor.
+// All are printed; each has a floor. Pairs are decided the way the poller decides them: both
+// items stored in an archive (which indexes their story features) and the second clustered
+// through the story index (clusterNewItems). Before the index (in-memory scan of the recent
+// items, assignClusters) the figures were: dev P 1.000 R 1.000, heldout P 0.929 R 0.929,
+// heldout2 P 0.917 R 0.786.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { assignClusters } from '../../src/digest/cluster.ts';
+import { clusterNewItems } from '../../src/digest/cluster.ts';
 import { THEMES_FILE } from '../../src/paths.ts';
 import { loadTagger } from '../../src/tagging/tagger.ts';
-import { makeItem, type LabelledPair, type PairItem } from './helpers.ts';
+import { openSqliteStore } from '../../src/store/sqlite/index.ts';
+import { feed, type LabelledPair, type PairItem } from './helpers.ts';
 
 const tagger = loadTagger(THEMES_FILE);
 
-function storedItem(id: number, p: PairItem) {
+function taggedItem(p: PairItem, guid: string) {
   const tags = tagger.tag({ title: p.title, summary: p.summary, lang: p.lang });
-  return makeItem({ id, ...p, themes: tags.themes, regions: tags.regions, why: tags.why });
+  return {
+    guid,
+    title: p.title,
+    url: p.url,
+    author: null,
+    summary: p.summary,
+    published: p.published,
+    publishedEstimated: false,
+    lang: p.lang,
+    ...tags,
+  };
 }
 
 function load(name: string): LabelledPair[] {
@@ -29,14 +44,34 @@ function load(name: string): LabelledPair[] {
     .map((l) => JSON.parse(l) as LabelledPair);
 }
 
-function predictSame(pair: LabelledPair): boolean {
-  const a = storedItem(1, pair.a);
-  const b = storedItem(2, pair.b);
-  return assignClusters([b], [a]).find((x) => x.itemId === 2)?.clusterId === 1;
+async function predictSame(pair: LabelledPair): Promise<boolean> {
+  const now = new Date(Math.max(Date.parse(pair.a.published), Date.parse(pair.b.published)) + 3_600_000);
+  const store = openSqliteStore(':memory:', { now: () => now });
+  try {
+    // One feed's two posts are distinct stories by rule; a pair from one feed keeps that.
+    const feeds = [...new Set([pair.a.feedId, pair.b.feedId])];
+    await store.upsertFeeds(feeds.map((id) => feed(id)));
+    const ids: number[] = [];
+    for (const [item, guid] of [
+      [pair.a, 'a'],
+      [pair.b, 'b'],
+    ] as const) {
+      const { added } = await store.addItems(item.feedId, [taggedItem(item, guid)], {
+        alertable: () => true,
+      });
+      await clusterNewItems(store, added, now);
+      ids.push(added[0]!.id);
+    }
+    const [a, b] = await Promise.all(ids.map((id) => store.getItem(id)));
+    return a!.clusterId !== null && a!.clusterId === b!.clusterId;
+  } finally {
+    await store.close();
+  }
 }
 
-function evaluate(name: string, pairs: LabelledPair[]) {
-  const results = pairs.map((p) => ({ pair: p, predicted: predictSame(p) }));
+async function evaluate(name: string, pairs: LabelledPair[]) {
+  const results: Array<{ pair: LabelledPair; predicted: boolean }> = [];
+  for (const p of pairs) results.push({ pair: p, predicted: await predictSame(p) });
   const tp = results.filter((r) => r.pair.same && r.predicted).length;
   const fp = results.filter((r) => !r.pair.same && r.predicted).length;
   const fn = results.filter((r) => r.pair.same && !r.predicted).length;
@@ -73,8 +108,8 @@ describe('story clustering quality on labelled pairs', () => {
     expect(heldout2.length).toBeGreaterThanOrEqual(20);
   });
 
-  it('reaches the floors on the development pairs', () => {
-    const { precision, recall } = evaluate('cluster pairs (dev)', dev);
+  it('reaches the floors on the development pairs', async () => {
+    const { precision, recall } = await evaluate('cluster pairs (dev)', dev);
     expect(precision).toBeGreaterThanOrEqual(0.9);
     expect(recall).toBeGreaterThanOrEqual(0.8);
   });
@@ -82,8 +117,8 @@ describe('story clustering quality on labelled pairs', () => {
   it.each([
     ['heldout', () => heldout],
     ['heldout2', () => heldout2],
-  ] as const)('reaches the (lower) floors on the %s pairs', (name, pairs) => {
-    const { precision, recall } = evaluate(`cluster pairs (${name})`, pairs());
+  ] as const)('reaches the (lower) floors on the %s pairs', async (name, pairs) => {
+    const { precision, recall } = await evaluate(`cluster pairs (${name})`, pairs());
     expect(precision).toBeGreaterThanOrEqual(0.8);
     expect(recall).toBeGreaterThanOrEqual(0.6);
   });

@@ -49,7 +49,7 @@ describe('assignClusters', () => {
     expect(assignClusters([b], [a])).toEqual([{ itemId: 2, clusterId: 2 }]);
   });
 
-  it('joins items with the same canonical URL even from the same feed and far apart in time', () => {
+  it('joins items of two feeds with the same canonical URL, far apart in time', () => {
     const a = makeItem({
       id: 1,
       feedId: 'a',
@@ -57,8 +57,32 @@ describe('assignClusters', () => {
       url: 'https://ex.org/a',
       published: '2026-01-01T00:00:00Z',
     });
-    const b = makeItem({ id: 2, feedId: 'a', title: 'y', url: 'https://ex.org/a' });
+    const b = makeItem({ id: 2, feedId: 'b', title: 'y', url: 'https://ex.org/a' });
     expect(assignClusters([b], [a])).toContainEqual({ itemId: 2, clusterId: 1 });
+  });
+
+  it('joins one feed’s items under a shared link only when their text says so', () => {
+    const url = 'https://ex.org/press';
+    const a = makeItem({ id: 1, feedId: 'a', url, ...pegasusEn });
+    const retitled = makeItem({
+      id: 2,
+      feedId: 'a',
+      url,
+      ...pegasusEn,
+      title: `${pegasusEn.title} (updated)`,
+    });
+    const other = makeItem({
+      id: 3,
+      feedId: 'a',
+      url,
+      title: 'Ministry opens consultation on broadband prices',
+      summary: 'Comments are invited until March.',
+    });
+    expect(assignClusters([retitled, other], [a])).toEqual([
+      { itemId: 1, clusterId: 1 },
+      { itemId: 2, clusterId: 1 },
+      { itemId: 3, clusterId: 3 },
+    ]);
   });
 
   it('does not join one feed’s near-identical posts, nor reports outside the time window', () => {

@@ -42,6 +42,7 @@ beforeAll(async () => {
     SLACK_APP_TOKEN: slack.appToken,
     SLACK_API_URL: slack.apiUrl,
     GOVWATCH_DB: join(dir, 'govwatch.db'),
+    GOVWATCH_TRACKERS: 'off',
     GOVWATCH_SOURCES: world.sourcesPath,
   });
   // The operator subscribed one channel on each platform before starting.

@@ -74,6 +74,7 @@ describe('startBot with credentials the platform refuses', () => {
       ...env(),
       GOVWATCH_DB: join(dir, `${what.replace(/\W+/g, '-')}.db`),
       GOVWATCH_SOURCES: join(dir, 'sources.yaml'),
+      GOVWATCH_TRACKERS: 'off',
     });
     await expect(startBot(config, silentLogger(), { slackHost: '127.0.0.1' })).rejects.toThrow(message);
     const seen = requestsSeen();
@@ -88,6 +89,7 @@ describe('startBot with credentials the platform refuses', () => {
       DISCORD_APP_ID: discord.appId,
       GOVWATCH_DB: db,
       GOVWATCH_SOURCES: join(dir, 'sources.yaml'),
+      GOVWATCH_TRACKERS: 'off',
     };
     const wrong = loadConfig({ ...base, DISCORD_TOKEN: 'wrong', GOVWATCH_REPLICA_ID: 'first-try' });
     await expect(startBot(wrong, silentLogger())).rejects.toThrow(/token/i);

@@ -54,6 +54,7 @@ beforeAll(async () => {
     GOVWATCH_DB: join(dir, 'bot.db'),
     GOVWATCH_SOURCES: sources,
     GOVWATCH_HTTP_PORT: '0',
+    GOVWATCH_TRACKERS: 'off',
   });
   bot = await startBot(config, silentLogger());
   base = `http://127.0.0.1:${bot.httpPort}`;

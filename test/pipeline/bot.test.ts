@@ -59,6 +59,7 @@ describe('startBot in terminal mode', () => {
     );
     const config = loadConfig({
       GOVWATCH_DB: join(dir, 'bot.db'),
+      GOVWATCH_TRACKERS: 'off',
       GOVWATCH_SOURCES: sourcesPath,
       GOVWATCH_NEW_ON_FIRST_POLL: '1',
     });
@@ -109,10 +110,45 @@ describe('startBot in terminal mode', () => {
     expect(server.requests.length).toBe(seen);
   }, 30_000);
 
+  it('prints a first digest of the last day soon after the first poll, not at the next 08:00', async () => {
+    const sourcesPath = join(dir, 'first-digest-sources.yaml');
+    writeFileSync(
+      sourcesPath,
+      `sources:\n  - id: bot-feed\n    name: Bot Feed\n    url: ${server.url('/bot.xml')}\n    kind: media\n    language: en\n`,
+    );
+    // The default configuration: the first poll is backlog, the digest is daily at 08:00 UTC.
+    const config = loadConfig({ GOVWATCH_DB: join(dir, 'first-digest.db'), GOVWATCH_SOURCES: sourcesPath });
+    const printed: string[] = [];
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      printed.push(String(chunk));
+      return true;
+    });
+    const bot = await startBot(config, silentLogger());
+    try {
+      const digest = await until('a digest on the terminal', async () =>
+        printed.find((p) => p.includes('govwatch digest')),
+      );
+      expect(digest).toContain('Quokka filtering law passes');
+      // Published 30 hours ago: outside a daily digest's period.
+      expect(digest).not.toContain('wombat');
+      // No alert for a backlog, whatever the digest shows.
+      expect(printed.some((p) => p.startsWith('ALERT '))).toBe(false);
+      const mark = await bot.store.getDigestMark(targetKey(CONSOLE_TARGET));
+      expect(mark).not.toBeNull();
+    } finally {
+      await bot.stop();
+      spy.mockRestore();
+    }
+  }, 30_000);
+
   it('gives the terminal a digest that follows the configured schedule, also after it changes, keeping chat schedules', async () => {
     const sourcesPath = join(dir, 'empty-sources.yaml');
     writeFileSync(sourcesPath, 'sources:\n');
-    const env = { GOVWATCH_DB: join(dir, 'fresh.db'), GOVWATCH_SOURCES: sourcesPath };
+    const env = {
+      GOVWATCH_DB: join(dir, 'fresh.db'),
+      GOVWATCH_SOURCES: sourcesPath,
+      GOVWATCH_TRACKERS: 'off',
+    };
     // Subscriptions are created at the real time; the digest check runs "tomorrow".
     const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
     const first = loadConfig({
@@ -168,9 +204,11 @@ describe('startBot in terminal mode', () => {
   it('an archive whose terminal subscription holds a copy of the old schedule follows the configuration after migrating', async () => {
     const path = join(dir, 'old-copy.db');
     const old = openSqliteStore(path);
-    old.db.prepare('DELETE FROM schema_migrations WHERE version >= 80').run();
+    // Undo 80–82 only: later migrations (other tables) stay applied and are not rerun.
+    old.db.prepare('DELETE FROM schema_migrations WHERE version IN (80, 81, 82)').run();
     old.db.exec(
-      'ALTER TABLE feeds DROP COLUMN paused_at; ALTER TABLE feeds DROP COLUMN paused_by; DROP TABLE settings',
+      'ALTER TABLE feeds DROP COLUMN paused_at; ALTER TABLE feeds DROP COLUMN paused_by; DROP TABLE settings; ' +
+        'DROP TABLE tracker_follows; DROP TABLE tracked_processes',
     );
     await old.addSubscription({
       target: CONSOLE_TARGET,
@@ -195,7 +233,11 @@ describe('startBot in terminal mode', () => {
   it('does not give the terminal its default digest again once the operator removed it', async () => {
     const sourcesPath = join(dir, 'empty-sources.yaml');
     writeFileSync(sourcesPath, 'sources:\n');
-    const env = { GOVWATCH_DB: join(dir, 'declined.db'), GOVWATCH_SOURCES: sourcesPath };
+    const env = {
+      GOVWATCH_DB: join(dir, 'declined.db'),
+      GOVWATCH_SOURCES: sourcesPath,
+      GOVWATCH_TRACKERS: 'off',
+    };
     const config = loadConfig(env);
     const bot = await startBot(config, silentLogger(), { autoStart: false });
     const [sub] = await bot.store.listSubscriptions({ target: CONSOLE_TARGET });

@@ -342,6 +342,45 @@ describe('pollFeeds with the real pipeline', () => {
     expect(await store.countItems()).toBe(4);
   });
 
+  it('stores six items with distinct guids and one shared link, and re-polled still six', async () => {
+    const press = items('press', 6).map((i) => ({ ...i, link: 'https://ministry.example/press' }));
+    server.set('/h/guids', rssRoute('Ministry', press));
+    const config = configWith();
+    await open(config);
+    await store.upsertFeeds([source('ministry', '/h/guids')]);
+    const d = deps(config);
+    const first = await pollFeeds(d, { all: true });
+    expect(first.feeds[0]).toMatchObject({ status: 'ok', added: 6, duplicates: 0 });
+    // Re-ordered, so the server's validator changes and the body is read again.
+    server.set('/h/guids', rssRoute('Ministry', [...press].reverse()));
+    const again = await pollFeeds(d, { all: true });
+    expect(again.feeds[0]).toMatchObject({ status: 'ok', added: 0, duplicates: 6 });
+    expect(await store.countItems()).toBe(6);
+    expect((await store.getFeed('ministry'))!.state.idMode).toBe('guid');
+    // One feed's items under one link are distinct stories unless their text says so.
+    const clusters = new Set((await store.listItems({})).map((i) => i.clusterId));
+    expect(clusters.size).toBe(6);
+  });
+
+  it('still dedupes a shared link when the feed has no guids', async () => {
+    const press = items('noguid', 6).map(({ guid: _guid, ...i }) => ({
+      ...i,
+      link: 'https://ministry.example/press',
+    }));
+    server.set('/h/noguids', rssRoute('Ministry', press));
+    const config = configWith();
+    await open(config);
+    await store.upsertFeeds([source('ministry', '/h/noguids')]);
+    const d = deps(config);
+    const first = await pollFeeds(d, { all: true });
+    expect(first.feeds[0]).toMatchObject({ status: 'ok', added: 1, duplicates: 5 });
+    server.set('/h/noguids', rssRoute('Ministry', [...press].reverse()));
+    const again = await pollFeeds(d, { all: true });
+    expect(again.feeds[0]).toMatchObject({ status: 'ok', added: 0, duplicates: 6 });
+    expect(await store.countItems()).toBe(1);
+    expect((await store.getFeed('ministry'))!.state.idMode).toBe('hash');
+  });
+
   it('clears the last error when a failed feed answers 304', async () => {
     const route = rssRoute('Flaky', items('fl', 2));
     server.set('/i/feed', route);

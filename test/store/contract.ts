@@ -4,8 +4,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FeedSource, FeedState, TaggedItem, Target, ThemeId } from '../../src/model.ts';
 import { emptyFeedState, targetKey } from '../../src/model.ts';
 import type { NewOutboxEntry, SearchQuery, Snippet, Store } from '../../src/store/types.ts';
+import { runEvidenceContract } from './contract-evidence.ts';
 import { runSettingsContract } from './contract-settings.ts';
+import { runStoriesContract } from './contract-stories.ts';
 import { runTrackersContract } from './contract-trackers.ts';
+import { runFeedTokensContract } from './contract-feed-tokens.ts';
 import { HOSTILE_QUERIES } from './hostile-queries.ts';
 import { CORPUS_FEEDS, CORPUS_ITEMS, PARITY_QUERIES } from './search-corpus.ts';
 
@@ -265,6 +268,48 @@ export function runStoreContract(
         expect(res.duplicates).toBe(2);
       });
 
+      it('with trusted guids (urlIsIdentity false) keeps distinct items that share one link', async () => {
+        const press = 'https://example.org/press';
+        const six = Array.from({ length: 6 }, (_, k) => item(`p${k}`, { url: press, title: `Release ${k}` }));
+        const guidMode = { ...always, urlIsIdentity: false };
+        const r1 = await store.addItems('a', six, guidMode);
+        expect(r1.added.map((i) => i.guid)).toEqual(['p0', 'p1', 'p2', 'p3', 'p4', 'p5']);
+        const r2 = await store.addItems('a', six, guidMode);
+        expect(r2).toEqual({ added: [], duplicates: 6 });
+        expect(await store.countItems()).toBe(6);
+        expect((await store.findItemsByUrl(press)).map((i) => i.guid)).toEqual([
+          'p0',
+          'p1',
+          'p2',
+          'p3',
+          'p4',
+          'p5',
+        ]);
+        // The feed later loses its guids (link mode): the known link is still a duplicate.
+        const r3 = await store.addItems(
+          'a',
+          [item(press, { url: press }), item('n', { url: press })],
+          always,
+        );
+        expect(r3).toEqual({ added: [], duplicates: 2 });
+        // Another feed may use the same link.
+        expect((await store.addItems('b', [item('p0', { url: press })], always)).added).toHaveLength(1);
+        expect(await store.countItems()).toBe(7);
+      });
+
+      it('without trusted guids a shared link dedupes, within a batch and against stored items', async () => {
+        const press = 'https://example.org/press';
+        const six = Array.from({ length: 6 }, (_, k) =>
+          item(`sha1:${k}`, { url: press, title: `Release ${k}` }),
+        );
+        const r1 = await store.addItems('a', six, { ...always, urlIsIdentity: true });
+        expect(r1.added.map((i) => i.guid)).toEqual(['sha1:0']);
+        expect(r1.duplicates).toBe(5);
+        const r2 = await store.addItems('a', six, always);
+        expect(r2).toEqual({ added: [], duplicates: 6 });
+        expect(await store.countItems()).toBe(1);
+      });
+
       it('stores items without a URL by guid, and the same guid or URL in another feed', async () => {
         const r1 = await store.addItems('a', [item('1', { url: null }), item('2', { url: null })], always);
         expect(r1.added).toHaveLength(2);
@@ -325,6 +370,35 @@ export function runStoreContract(
         ]);
         expect((await store.getItem(b.added[0]!.id))?.clusterId).toBe(lead);
         expect((await store.getItem(b.added[1]!.id))?.clusterId).toBeNull();
+      });
+    });
+
+    describe('alert recovery and publication dates', () => {
+      it('lists alertable items whose alerts were never enqueued until they are marked', async () => {
+        await store.upsertFeeds([feed('fa')]);
+        const { added } = await store.addItems('fa', [item('u1'), item('u2'), item('u3')], {
+          alertable: (_i, index) => index < 2,
+        });
+        const ids = added.map((i) => i.id);
+        expect((await store.listItems({ unalertedOnly: true })).map((i) => i.id)).toEqual(ids.slice(0, 2));
+        await store.markAlerted([ids[0]!]);
+        expect((await store.listItems({ unalertedOnly: true })).map((i) => i.id)).toEqual([ids[1]]);
+        await store.markAlerted([ids[1]!, ids[2]!]);
+        expect(await store.listItems({ unalertedOnly: true })).toEqual([]);
+      });
+
+      it('filters items by publication date', async () => {
+        await store.upsertFeeds([feed('fa')]);
+        await store.addItems(
+          'fa',
+          [
+            item('old', { published: '2025-01-01T00:00:00.000Z' }),
+            item('new', { published: '2025-03-01T00:00:00.000Z' }),
+          ],
+          always,
+        );
+        const recent = await store.listItems({ publishedSince: '2025-02-01T00:00:00Z' });
+        expect(recent.map((i) => i.guid)).toEqual(['new']);
       });
     });
 
@@ -584,6 +658,29 @@ export function runStoreContract(
         expect(await store.tryLock('digest:slot', 'B', 60_000)).toBe(true);
       });
 
+      it('releaseOwner hands back locks, feed leases and outbox claims of that owner only', async () => {
+        expect(await store.tryLock('digest-run:x', 'A', 600_000)).toBe(true);
+        expect(await store.tryLock('digest-run:y', 'B', 600_000)).toBe(true);
+        await store.upsertFeeds([feed('fa')]);
+        expect((await store.claimDueFeeds('A', new Date(), 10, 600_000)).map((f) => f.id)).toEqual(['fa']);
+        await store.enqueue([outboxEntry('r1'), outboxEntry('r2', otherChannel)]);
+        const [claimedA] = await store.claimOutbox('A', new Date(), 1, 600_000);
+        const [claimedB] = await store.claimOutbox('B', new Date(), 1, 600_000);
+        await store.releaseOwner('A');
+        expect(await store.tryLock('digest-run:x', 'C', 600_000)).toBe(true);
+        expect(await store.tryLock('digest-run:y', 'C', 600_000)).toBe(false);
+        expect((await store.claimDueFeeds('C', new Date(), 10, 600_000)).map((f) => f.id)).toEqual(['fa']);
+        const again = await store.claimOutbox('C', new Date(), 10, 600_000);
+        expect(again.map((e) => e.id)).toEqual([claimedA!.id]);
+        expect(again[0]!.attempts).toBe(2);
+        expect((await store.listOutbox({ status: 'sending' })).map((e) => [e.id, e.claimedBy])).toEqual(
+          expect.arrayContaining([
+            [claimedA!.id, 'C'],
+            [claimedB!.id, 'B'],
+          ]),
+        );
+      });
+
       it('an expired lock can be taken by another owner', async () => {
         expect(await store.tryLock('slot', 'A', 1)).toBe(true);
         await new Promise((r) => setTimeout(r, 15));
@@ -593,6 +690,9 @@ export function runStoreContract(
     });
 
     runSettingsContract(() => store);
+    runStoriesContract(() => store);
     runTrackersContract(() => store);
+    runFeedTokensContract(() => store);
+    runEvidenceContract(() => store);
   });
 }

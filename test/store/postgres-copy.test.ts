@@ -108,6 +108,22 @@ async function seedSqlite(path: string): Promise<void> {
     reminderDays: [7, 1],
     createdBy: 'U1',
   });
+  await s.feedTokens.create({
+    tokenHash: 'ab'.repeat(32),
+    target: channel,
+    filter: { themes: ['censorship'], regions: ['RU'], sources: [], keywords: ['vpn'] },
+    createdBy: 'U1',
+  });
+  await s.evidence.putDays(
+    ['2025-05-30', '2025-05-31'].map((day, i) => ({
+      source: 'ooni',
+      query: 'web_connectivity',
+      country: 'IQ',
+      day,
+      payload: { measurement_count: 10 + i, note: 'ünïcode ✓' },
+      fetchedAt: '2025-06-01T09:00:00.000Z',
+    })),
+  );
   await s.close();
 }
 
@@ -160,6 +176,14 @@ describe.skipIf(!PG_URL)(
       expect(report.counts.tracker_follows).toEqual({ source: 1, target: 1 });
     });
 
+    it('keeps private feed tokens (hashes), and new ones get fresh ids', async () => {
+      expect(await target.feedTokens.list()).toEqual(await source.feedTokens.list());
+      expect(await target.feedTokens.findByHash('ab'.repeat(32))).not.toBeNull();
+      const [first] = await target.feedTokens.list();
+      const next = await target.feedTokens.create({ ...first!, tokenHash: 'cd'.repeat(32) });
+      expect(next.id).toBeGreaterThan(first!.id);
+    });
+
     it('keeps feeds with their polling state and item counts', async () => {
       expect(await target.listFeeds()).toEqual(await source.listFeeds());
     });
@@ -168,6 +192,13 @@ describe.skipIf(!PG_URL)(
       const all = await source.listItems({});
       expect(await target.listItems({})).toEqual(all);
       expect((await target.getItem(6))?.clusterId).toBe(3);
+    });
+
+    it('keeps the evidence cache', async () => {
+      const days = (st: Store) =>
+        st.evidence.getDays('ooni', 'web_connectivity', 'IQ', '2025-05-01', '2025-06-30');
+      expect(await days(target)).toHaveLength(2);
+      expect(await days(target)).toEqual(await days(source));
     });
 
     it('keeps subscriptions, the outbox with its statuses, and digest marks', async () => {

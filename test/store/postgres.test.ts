@@ -2,11 +2,18 @@
 // migrations, disjoint outbox and feed claims, lease take-over, and search parity with SQLite.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TaggedItem } from '../../src/model.ts';
-import { MIGRATIONS, openPostgresStore, openPostgresStoreImpl } from '../../src/store/postgres/index.ts';
-import type { PostgresStore } from '../../src/store/postgres/store.ts';
+import {
+  createPool,
+  MIGRATIONS,
+  openPostgresStore,
+  openPostgresStoreImpl,
+} from '../../src/store/postgres/index.ts';
+import { runMigrations } from '../../src/store/postgres/migrations.ts';
+import { PostgresStore } from '../../src/store/postgres/store.ts';
 import { openSqliteStore } from '../../src/store/sqlite/index.ts';
 import type { SearchQuery, Store } from '../../src/store/types.ts';
 import { CORPUS_FEEDS, loadCorpus, PARITY_QUERIES, runStoreContract, topGuids } from './contract.ts';
+import { runMigration140Contract } from './contract-migration-140.ts';
 import { announceSkip, PG_URL, PG_SKIP_MESSAGE, TestDatabase } from './postgres-db.ts';
 
 announceSkip();
@@ -22,6 +29,17 @@ describe.skipIf(!PG_URL)(`PostgreSQL archive (${PG_URL ? 'enabled' : PG_SKIP_MES
   });
 
   runStoreContract('postgres', async () => openPostgresStore(await db.freshUrl()));
+
+  runMigration140Contract('postgres', async () => {
+    const url = await db.freshUrl();
+    const pool = createPool(url);
+    await runMigrations(
+      pool,
+      undefined,
+      MIGRATIONS.filter((m) => m.version < 140),
+    );
+    return { store: new PostgresStore(pool), reopen: () => openPostgresStore(url) };
+  });
 
   describe('migrations', () => {
     it('two pools migrating the same empty database at once both succeed, each version applied once', async () => {

@@ -5,7 +5,10 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { describeStoreLocation, openStore } from '../../src/store/index.ts';
 import { MIGRATIONS, openSqliteStore } from '../../src/store/sqlite/index.ts';
+import { migrate } from '../../src/store/sqlite/migrations.ts';
+import { SqliteStore } from '../../src/store/sqlite/store.ts';
 import { CORPUS_ITEMS, loadCorpus, runStoreContract } from './contract.ts';
+import { runMigration140Contract } from './contract-migration-140.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'govwatch-sqlite-'));
 let n = 0;
@@ -14,6 +17,16 @@ const freshPath = () => join(dir, `store-${++n}.db`);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 runStoreContract('sqlite file', async () => openSqliteStore(freshPath()));
+
+runMigration140Contract('sqlite', async () => {
+  const path = freshPath();
+  const db = new Database(path);
+  migrate(
+    db,
+    MIGRATIONS.filter((m) => m.version < 140),
+  );
+  return { store: new SqliteStore(db), reopen: async () => openSqliteStore(path) };
+});
 
 describe('SQLite archive', () => {
   it('creates the file and its parent directory, in WAL mode with foreign keys on', async () => {

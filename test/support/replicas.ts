@@ -71,7 +71,13 @@ export interface Replica {
 export function startReplica(id: string, env: Record<string, string>): Replica {
   const proc = spawn(process.execPath, ['--import', 'tsx', RUNNER], {
     cwd: ROOT,
-    env: { GOVWATCH_LOG_LEVEL: 'warn', ...process.env, ...env, GOVWATCH_REPLICA_ID: id },
+    env: {
+      GOVWATCH_LOG_LEVEL: 'warn',
+      GOVWATCH_TRACKERS: 'off',
+      ...process.env,
+      ...env,
+      GOVWATCH_REPLICA_ID: id,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let err = '';

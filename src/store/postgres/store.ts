@@ -14,6 +14,7 @@ import type {
 import { targetKey } from '../../model.ts';
 import { feedStateValues, iso, type StoreAdapterOptions } from '../rows-common.ts';
 import type {
+  AddItemsOptions,
   AddItemsResult,
   DigestMark,
   ListItemsQuery,
@@ -43,8 +44,15 @@ import {
 import { loadColumnStats, searchItems, type ColumnStats } from './search.ts';
 import { inTransaction } from './transaction.ts';
 import { postgresSettings } from './settings.ts';
+import { postgresStories, writeStoryRecords } from './stories.ts';
+import { storyRecord } from '../../digest/story-index.ts';
+import type { StoryIndexStore } from '../types-stories.ts';
 import { postgresTrackers } from './trackers.ts';
 import type { TrackerStore } from '../../trackers/types.ts';
+import type { FeedTokenStore } from '../types-feed-tokens.ts';
+import { postgresFeedTokens } from './feed-tokens.ts';
+import { postgresEvidence } from './evidence.ts';
+import type { EvidenceStore } from '../types-evidence.ts';
 import type { SettingsStore } from '../types-settings.ts';
 import { filterTags, searchVector } from './search-index.ts';
 
@@ -64,7 +72,10 @@ export const ITEM_ORDER_LOCK = 7_300_412_001;
 export class PostgresStore implements Store {
   readonly kind = 'postgres' as const;
   readonly settings: SettingsStore;
+  readonly stories: StoryIndexStore;
   readonly trackers: TrackerStore;
+  readonly feedTokens: FeedTokenStore;
+  readonly evidence: EvidenceStore;
   private readonly now: () => Date;
   private common: { at: number; loaded: Promise<ColumnStats> } | null = null;
 
@@ -74,7 +85,10 @@ export class PostgresStore implements Store {
   ) {
     this.now = opts.now ?? (() => new Date());
     this.settings = postgresSettings(pool);
+    this.stories = postgresStories(pool);
     this.trackers = postgresTrackers(pool, this.now);
+    this.feedTokens = postgresFeedTokens(pool, this.now);
+    this.evidence = postgresEvidence(pool);
   }
 
   async close(): Promise<void> {
@@ -177,11 +191,7 @@ export class PostgresStore implements Store {
 
   // Items ------------------------------------------------------------------------------
 
-  async addItems(
-    feedId: string,
-    items: TaggedItem[],
-    opts: { alertable: (item: TaggedItem, index: number) => boolean },
-  ): Promise<AddItemsResult> {
+  async addItems(feedId: string, items: TaggedItem[], opts: AddItemsOptions): Promise<AddItemsResult> {
     const firstSeen = this.now().toISOString();
     return this.tx(async (c) => {
       // Lock the feed row first: writers of one feed queue here instead of deadlocking on
@@ -200,11 +210,23 @@ export class PostgresStore implements Store {
         alertable: opts.alertable(item, index),
         firstSeen,
       }));
+      const urlIsIdentity = opts.urlIsIdentity !== false;
+      // One statement cannot see its own rows: a URL repeated in this batch is dropped here
+      // (the first item with it wins, as in SQLite); URLs already stored, in the statement.
+      const batchUrls = new Set<string>();
+      const candidates = rows.flatMap((r, index) => {
+        if (!urlIsIdentity || r.item.url === null) return [index];
+        const url = stripNul(r.item.url);
+        if (batchUrls.has(url)) return [];
+        batchUrls.add(url);
+        return [index];
+      });
       const inserted = new Map<number, number>();
-      for (let start = 0; start < rows.length; start += INSERT_BATCH) {
-        const batch = rows.slice(start, start + INSERT_BATCH);
-        for (const r of await insertItemRows(c, feedId, batch)) {
-          inserted.set(start + r.ord - 1, r.id);
+      for (let start = 0; start < candidates.length; start += INSERT_BATCH) {
+        const positions = candidates.slice(start, start + INSERT_BATCH);
+        const batch = positions.map((k) => rows[k]!);
+        for (const r of await insertItemRows(c, feedId, batch, { urlIsIdentity })) {
+          inserted.set(positions[r.ord - 1]!, r.id);
         }
       }
       if (inserted.size) {
@@ -224,6 +246,8 @@ export class PostgresStore implements Store {
           clusterId: null,
         });
       });
+      // Story features once, in the storing transaction: clustering then only looks them up.
+      await writeStoryRecords(c, added.map(storyRecord));
       return { added, duplicates: items.length - added.length };
     });
   }
@@ -253,7 +277,10 @@ export class PostgresStore implements Store {
       where.push(`i.tags && ${p(q.regions.map((r) => `rg:${r.toLowerCase()}`))}::text[]`);
     }
     if (q.sources?.length) where.push(`i.feed_id = ANY(${p(q.sources)}::text[])`);
+    const publishedSince = iso(q.publishedSince);
+    if (publishedSince) where.push(`i.published >= ${p(publishedSince)}`);
     if (q.alertableOnly) where.push('i.alertable');
+    if (q.unalertedOnly) where.push('i.alertable AND NOT i.alerted');
     const order = q.order === 'id-desc' ? 'DESC' : 'ASC';
     const limit = q.limit !== undefined ? ` LIMIT ${p(Math.max(0, Math.floor(q.limit)))}` : '';
     const r = await this.pool.query<ItemRow>(
@@ -280,6 +307,14 @@ export class PostgresStore implements Store {
        FROM unnest($1::int[], $2::int[]) AS u(id, cluster_id) WHERE i.id = u.id`,
       [valid.map((a) => a.itemId), valid.map((a) => a.clusterId)],
     );
+  }
+
+  async markAlerted(ids: number[]): Promise<void> {
+    const valid = ids.filter(isRowId);
+    if (!valid.length) return;
+    await this.pool.query('UPDATE items SET alerted = true WHERE id = ANY($1::int[]) AND NOT alerted', [
+      valid,
+    ]);
   }
 
   async countItems(): Promise<number> {
@@ -489,6 +524,21 @@ export class PostgresStore implements Store {
   async unlock(name: string, owner: string): Promise<void> {
     await this.pool.query('DELETE FROM locks WHERE name = $1 AND owner = $2', [name, owner]);
   }
+
+  async releaseOwner(owner: string): Promise<void> {
+    const now = this.now().toISOString();
+    await this.tx(async (c) => {
+      await c.query('DELETE FROM locks WHERE owner = $1', [owner]);
+      await c.query('UPDATE feeds SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = $1', [
+        owner,
+      ]);
+      await c.query(
+        `UPDATE outbox SET status = 'pending', next_attempt_at = $2, claimed_by = NULL, claimed_until = NULL
+         WHERE status = 'sending' AND claimed_by = $1`,
+        [owner, now],
+      );
+    });
+  }
 }
 
 const ITEM_FROM = 'items i JOIN feeds f ON f.id = i.feed_id';
@@ -507,14 +557,17 @@ export interface ItemInsert {
 }
 
 /**
- * One multi-row INSERT … ON CONFLICT DO NOTHING RETURNING; duplicates on (feed_id, guid) or
- * (url, feed_id) are skipped by the unique indexes, also between replicas racing on a feed.
- * Returns the 1-based position in `rows` of each inserted row.
+ * One multi-row INSERT … ON CONFLICT DO NOTHING RETURNING; duplicates on (feed_id, guid) are
+ * skipped by the unique index, also between replicas racing on a feed. With `urlIsIdentity`,
+ * rows whose (url, feed_id) is already stored are skipped too (addItems holds the feed row's
+ * lock, so no other writer of this feed commits meanwhile). Returns the 1-based position in
+ * `rows` of each inserted row.
  */
 export async function insertItemRows(
   c: Queryable,
   feedId: string,
   rows: ItemInsert[],
+  opts: { urlIsIdentity?: boolean } = {},
 ): Promise<Array<{ id: number; ord: number }>> {
   if (!rows.length) return [];
   const withIds = rows.some((r) => r.id !== undefined);
@@ -537,6 +590,7 @@ export async function insertItemRows(
                  $16::bool[], $17::text[], $18::text[])
        WITH ORDINALITY AS u(feed_id, id, cluster_id, guid, url, title, author, summary, published, published_estimated,
                             lang, themes, regions, why, first_seen, alertable, tags, search, ord)
+     ${opts.urlIsIdentity ? 'WHERE u.url IS NULL OR NOT EXISTS (SELECT 1 FROM items x WHERE x.url = u.url AND x.feed_id = u.feed_id)' : ''}
      ORDER BY u.ord
      ON CONFLICT DO NOTHING
      RETURNING id, feed_id, guid, url`,

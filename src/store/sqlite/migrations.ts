@@ -151,6 +151,33 @@ export const MIGRATIONS: Migration[] = [
     `,
   },
   {
+    version: 85,
+    name: 'alerted marker',
+    up: `
+      -- Set once an item's alerts are in the outbox; alertable items still at 0 after a crash
+      -- between storing and alerting are alerted by the recovery pass. Existing items count
+      -- as alerted.
+      ALTER TABLE items ADD COLUMN alerted INTEGER NOT NULL DEFAULT 0;
+      UPDATE items SET alerted = 1;
+      CREATE INDEX items_unalerted ON items (id) WHERE alertable = 1 AND alerted = 0;
+    `,
+  },
+  {
+    version: 90,
+    name: 'story index',
+    up: `
+      -- Story features computed once when an item is stored (src/digest/story-index.ts),
+      -- and index keys to find candidate stories by lookup. Both are kept for the recent
+      -- window only (pruned by the clustering); older archives are backfilled lazily.
+      CREATE TABLE story_features (
+        item_id INTEGER PRIMARY KEY REFERENCES items(id) ON DELETE CASCADE,
+        features TEXT NOT NULL
+      );
+      CREATE TABLE story_keys (key INTEGER NOT NULL, item_id INTEGER NOT NULL);
+      CREATE INDEX story_keys_key ON story_keys(key, item_id);
+    `,
+  },
+  {
     version: 110,
     name: 'tracked processes and their follows',
     up: `
@@ -182,6 +209,53 @@ export const MIGRATIONS: Migration[] = [
         PRIMARY KEY (process_id, target_key)
       );
       CREATE INDEX tracker_follows_target ON tracker_follows(target_key);
+    `,
+  },
+  {
+    version: 120,
+    name: 'evidence cache',
+    up: `
+      -- What an evidence API (OONI, IODA, Cloudflare Radar) answered, per source, query,
+      -- country and UTC day: many stories about one country and day cost one request.
+      -- (IF NOT EXISTS: an archive rewound to an older schema version keeps its tables.)
+      CREATE TABLE IF NOT EXISTS evidence_days (
+        source TEXT NOT NULL,
+        query TEXT NOT NULL,
+        country TEXT NOT NULL,
+        day TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        fetched_at TEXT NOT NULL,
+        PRIMARY KEY (source, query, country, day)
+      );
+    `,
+  },
+  {
+    version: 130,
+    name: 'private feed tokens',
+    up: `
+      -- /subscribe … mode:feed: a saved search served as a feed at a secret URL. Only the
+      -- token's SHA-256 is kept.
+      CREATE TABLE feed_tokens (
+        id INTEGER PRIMARY KEY,
+        token_hash TEXT NOT NULL UNIQUE,
+        target_key TEXT NOT NULL,
+        target TEXT NOT NULL,
+        filter TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      );
+      CREATE INDEX feed_tokens_target ON feed_tokens(target_key);
+    `,
+  },
+  {
+    version: 140,
+    name: 'a shared link is not identity when guids are trusted',
+    up: `
+      -- Distinct items of one feed may share a link (a ministry pointing every item at its
+      -- press page). The URL stays indexed for lookups; addItems skips a known URL only when
+      -- the feed's guids are missing or unstable. Existing rows are unique already: nothing moves.
+      DROP INDEX items_url_feed;
+      CREATE INDEX items_url_feed ON items(url, feed_id) WHERE url IS NOT NULL;
     `,
   },
 ];

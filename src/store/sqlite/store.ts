@@ -18,6 +18,7 @@ import {
 import { feedStateValues, iso, type StoreAdapterOptions } from '../rows-common.ts';
 import { indexText } from '../search-text.ts';
 import type {
+  AddItemsOptions,
   AddItemsResult,
   DigestMark,
   ListItemsQuery,
@@ -33,8 +34,15 @@ import type {
 import { fileOpenReason } from '../open-errors.ts';
 import { migrate } from './migrations.ts';
 import { sqliteSettings } from './settings.ts';
+import { sqliteStories, sqliteStoryWriter } from './stories.ts';
+import { storyRecord } from '../../digest/story-index.ts';
+import type { StoryIndexStore } from '../types-stories.ts';
 import { sqliteTrackers } from './trackers.ts';
 import type { TrackerStore } from '../../trackers/types.ts';
+import type { FeedTokenStore } from '../types-feed-tokens.ts';
+import { sqliteFeedTokens } from './feed-tokens.ts';
+import { sqliteEvidence } from './evidence.ts';
+import type { EvidenceStore } from '../types-evidence.ts';
 import type { SettingsStore } from '../types-settings.ts';
 import {
   feedFromRow,
@@ -61,10 +69,15 @@ function placeholders(n: number): string {
 export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
   readonly settings: SettingsStore;
+  readonly stories: StoryIndexStore;
   readonly trackers: TrackerStore;
+  readonly feedTokens: FeedTokenStore;
+  readonly evidence: EvidenceStore;
   private readonly now: () => Date;
+  private readonly writeStories: ReturnType<typeof sqliteStoryWriter>;
   private readonly insertItem: Database.Statement;
   private readonly insertFts: Database.Statement;
+  private readonly hasUrl: Database.Statement;
 
   constructor(
     readonly db: Database.Database,
@@ -72,12 +85,17 @@ export class SqliteStore implements Store {
   ) {
     this.now = opts.now ?? (() => new Date());
     this.settings = sqliteSettings(db);
+    this.stories = sqliteStories(db);
+    this.writeStories = sqliteStoryWriter(db);
     this.trackers = sqliteTrackers(db, this.now);
+    this.feedTokens = sqliteFeedTokens(db, this.now);
+    this.evidence = sqliteEvidence(db);
     this.insertItem = db.prepare(`INSERT INTO items
       (feed_id, guid, url, title, author, summary, published, published_estimated, lang, themes, regions, why,
        first_seen, alertable)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`);
     this.insertFts = db.prepare('INSERT INTO item_fts (rowid, title, body, tags) VALUES (?, ?, ?, ?)');
+    this.hasUrl = db.prepare('SELECT 1 FROM items WHERE url = ? AND feed_id = ? LIMIT 1');
   }
 
   async close(): Promise<void> {
@@ -177,11 +195,7 @@ export class SqliteStore implements Store {
 
   // Items ------------------------------------------------------------------------------
 
-  async addItems(
-    feedId: string,
-    items: TaggedItem[],
-    opts: { alertable: (item: TaggedItem, index: number) => boolean },
-  ): Promise<AddItemsResult> {
+  async addItems(feedId: string, items: TaggedItem[], opts: AddItemsOptions): Promise<AddItemsResult> {
     const feed = this.db.prepare('SELECT name FROM feeds WHERE id = ?').get(feedId) as
       { name: string } | undefined;
     if (!feed) throw new Error(`addItems: unknown feed ${feedId}`);
@@ -189,9 +203,20 @@ export class SqliteStore implements Store {
     return this.db.transaction((): AddItemsResult => {
       const added: StoredItem[] = [];
       let duplicates = 0;
+      const urlIsIdentity = opts.urlIsIdentity !== false;
+      // URLs met earlier in this batch: the first item with a URL wins, as in PostgreSQL.
+      const batchUrls = new Set<string>();
       items.forEach((it, index) => {
         const published = iso(it.published) ?? firstSeen;
         const url = it.url ? it.url : null;
+        if (urlIsIdentity && url !== null) {
+          const seen = batchUrls.has(url) || this.hasUrl.get(url, feedId) !== undefined;
+          batchUrls.add(url);
+          if (seen) {
+            duplicates += 1;
+            return;
+          }
+        }
         const alertable = opts.alertable(it, index);
         const res = this.insertItem.run(
           feedId,
@@ -232,6 +257,8 @@ export class SqliteStore implements Store {
           clusterId: null,
         });
       });
+      // Story features once, in the storing transaction: clustering then only looks them up.
+      this.writeStories(added.map(storyRecord));
       return { added, duplicates };
     })();
   }
@@ -284,7 +311,13 @@ export class SqliteStore implements Store {
       where.push(`items.feed_id IN (${placeholders(q.sources.length)})`);
       args.push(...q.sources);
     }
+    const publishedSince = iso(q.publishedSince);
+    if (publishedSince) {
+      where.push('items.published >= ?');
+      args.push(publishedSince);
+    }
     if (q.alertableOnly) where.push('items.alertable = 1');
+    if (q.unalertedOnly) where.push('items.alertable = 1 AND items.alerted = 0');
     const order = q.order === 'id-desc' ? 'DESC' : 'ASC';
     const limit = q.limit !== undefined ? Math.max(0, Math.floor(q.limit)) : -1;
     const sql = `${ITEM_SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
@@ -302,6 +335,13 @@ export class SqliteStore implements Store {
     const stmt = this.db.prepare('UPDATE items SET cluster_id = ? WHERE id = ?');
     this.db.transaction(() => {
       for (const a of assignments) stmt.run(a.clusterId, a.itemId);
+    })();
+  }
+
+  async markAlerted(ids: number[]): Promise<void> {
+    const stmt = this.db.prepare('UPDATE items SET alerted = 1 WHERE id = ? AND alerted = 0');
+    this.db.transaction(() => {
+      for (const id of ids) stmt.run(id);
     })();
   }
 
@@ -488,6 +528,22 @@ export class SqliteStore implements Store {
 
   async unlock(name: string, owner: string): Promise<void> {
     this.db.prepare('DELETE FROM locks WHERE name = ? AND owner = ?').run(name, owner);
+  }
+
+  async releaseOwner(owner: string): Promise<void> {
+    const now = this.now().toISOString();
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM locks WHERE owner = ?').run(owner);
+      this.db
+        .prepare('UPDATE feeds SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = ?')
+        .run(owner);
+      this.db
+        .prepare(
+          `UPDATE outbox SET status = 'pending', next_attempt_at = ?, claimed_by = NULL, claimed_until = NULL
+           WHERE status = 'sending' AND claimed_by = ?`,
+        )
+        .run(now, owner);
+    })();
   }
 }
 

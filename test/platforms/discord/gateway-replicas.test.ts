@@ -49,6 +49,7 @@ describe('Discord gateway with several replicas', () => {
       DISCORD_APP_ID: standin.appId,
       DISCORD_API_URL: standin.apiUrl,
       GOVWATCH_DB: join(dir, 'shared.sqlite'),
+      GOVWATCH_TRACKERS: 'off',
       GOVWATCH_REPLICA_ID: id,
     });
     const store = await openStore(config);

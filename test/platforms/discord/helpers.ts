@@ -105,6 +105,7 @@ export async function startBotOnStandin(opts: {
     DISCORD_APP_ID: standin.appId,
     DISCORD_API_URL: standin.apiUrl,
     GOVWATCH_DB: join(dir, 'db.sqlite'),
+    GOVWATCH_TRACKERS: 'off',
   });
   const store = await openStore(config);
   await store.upsertFeeds(opts.feeds);

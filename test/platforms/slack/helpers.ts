@@ -32,6 +32,7 @@ export function standinWorkspace(opts: StandinOptions = {}): Promise<SlackStandi
 export function slackConfig(s: SlackStandin, mode: 'socket' | 'http'): Config {
   return loadConfig({
     GOVWATCH_DB: ':memory:',
+    GOVWATCH_TRACKERS: 'off',
     SLACK_BOT_TOKEN: s.botToken,
     SLACK_API_URL: s.apiUrl,
     SLACK_PORT: '0',

@@ -1,0 +1,47 @@
+// An item's story record, computed once when the item is stored: its features (as JSON, for
+// comparisons) and its index keys (for finding candidates). Parsed features are kept in a
+// bounded cache keyed by item id and checked against the stored JSON, so the items of a busy
+// window are parsed once per process, not once per poll.
+import type { StoredItem } from '../model.ts';
+import { featuresFromJson, featuresToJson, storyFeatures, type StoryFeatures } from './story-features.ts';
+import { storyKeys } from './story-keys.ts';
+
+export interface StoryRecord {
+  itemId: number;
+  features: string;
+  keys: number[];
+}
+
+const CACHE_MAX = 50_000;
+const cache = new Map<number, { json: string; features: StoryFeatures }>();
+
+function remember(id: number, json: string, features: StoryFeatures): void {
+  cache.delete(id);
+  cache.set(id, { json, features });
+  if (cache.size > CACHE_MAX) {
+    const oldest = cache.keys().next().value;
+    if (oldest !== undefined) cache.delete(oldest);
+  }
+}
+
+/** Features and keys of a stored item (its id is known). */
+export function storyRecord(item: StoredItem): StoryRecord {
+  const features = storyFeatures(item);
+  const json = featuresToJson(features);
+  remember(item.id, json, features);
+  return { itemId: item.id, features: json, keys: storyKeys(features) };
+}
+
+/** Features of item `id` from their stored JSON (cached). */
+export function featuresOfRecord(id: number, json: string): StoryFeatures | null {
+  const hit = cache.get(id);
+  if (hit && hit.json === json) return hit.features;
+  const features = featuresFromJson(id, json);
+  if (features) remember(id, json, features);
+  return features;
+}
+
+/** Forget cached features (benchmarks measure a cold start with it). */
+export function clearStoryCache(): void {
+  cache.clear();
+}
