@@ -51,6 +51,8 @@ import { postgresTrackers } from './trackers.ts';
 import type { TrackerStore } from '../../trackers/types.ts';
 import type { FeedTokenStore } from '../types-feed-tokens.ts';
 import { postgresFeedTokens } from './feed-tokens.ts';
+import type { TrendStore } from '../types-trends.ts';
+import { postgresTrends } from './trends.ts';
 import type { SettingsStore } from '../types-settings.ts';
 import { filterTags, searchVector } from './search-index.ts';
 
@@ -73,6 +75,7 @@ export class PostgresStore implements Store {
   readonly stories: StoryIndexStore;
   readonly trackers: TrackerStore;
   readonly feedTokens: FeedTokenStore;
+  readonly trends: TrendStore;
   private readonly now: () => Date;
   private common: { at: number; loaded: Promise<ColumnStats> } | null = null;
 
@@ -85,6 +88,7 @@ export class PostgresStore implements Store {
     this.stories = postgresStories(pool);
     this.trackers = postgresTrackers(pool, this.now);
     this.feedTokens = postgresFeedTokens(pool, this.now);
+    this.trends = postgresTrends(pool);
   }
 
   async close(): Promise<void> {
