@@ -1,6 +1,6 @@
 import type { CommandContext, CommandDef } from '../src/chat/types.ts';
-import { prepareDigest } from '../src/digest/build.ts';
-import { runDigest } from '../src/digest/run.ts';
+import { digestPeriodStart } from '../src/digest/period.ts';
+import { prepareTargetDigest, runDigest } from '../src/digest/run.ts';
 import { UserError, targetKey } from '../src/model.ts';
 import type { SubscriptionFilter } from '../src/model.ts';
 import { digestBlocks } from './lib/blocks.ts';
@@ -15,10 +15,28 @@ import {
 
 const EVERYTHING: SubscriptionFilter = { themes: [], regions: [], sources: [], keywords: [] };
 
-/** The filters of this place's digest subscriptions; none means the digest shows everything. */
-async function digestFilters(ctx: CommandContext): Promise<SubscriptionFilter[]> {
+/**
+ * The filters of this place's digest subscriptions (none means the digest shows everything)
+ * and where its first digest starts: one period of its schedule (the oldest subscription's,
+ * as the scheduler uses) before now.
+ */
+async function digestScope(
+  ctx: CommandContext,
+): Promise<{ filters: SubscriptionFilter[]; firstSince: string }> {
   const subs = await ctx.store.listSubscriptions({ target: ctx.where, mode: 'digest' });
-  return subs.map((s) => s.filter);
+  const first = [...subs].sort((a, b) => a.id - b.id)[0];
+  const cron = first?.cron ?? ctx.config.digestCron;
+  const zone = first?.timezone || ctx.config.timezone;
+  return {
+    filters: subs.map((s) => s.filter),
+    firstSince: digestPeriodStart(cron, zone, ctx.now).toISOString(),
+  };
+}
+
+/** A place whose digests are weekly (a day-of-week in the cron) sees the month ahead. */
+async function isWeekly(ctx: CommandContext): Promise<boolean> {
+  const subs = await ctx.store.listSubscriptions({ target: ctx.where, mode: 'digest' });
+  return subs.some((s) => (s.cron ?? ctx.config.digestCron).trim().split(/\s+/)[4] !== '*');
 }
 
 function requireAdminInChannel(ctx: CommandContext, what: string): void {
@@ -52,15 +70,13 @@ export const digest: CommandDef = {
   async run(ctx) {
     switch (ctx.subcommand) {
       case 'preview': {
-        const mark = await ctx.store.getDigestMark(targetKey(ctx.where));
-        const { digest } = await prepareDigest(ctx.store, {
+        const { digest } = await prepareTargetDigest(ctx.store, {
           target: ctx.where,
-          filters: await digestFilters(ctx),
+          ...(await digestScope(ctx)),
+          previous: await ctx.store.getDigestMark(targetKey(ctx.where)),
           now: ctx.now,
-          ...(mark
-            ? { afterId: mark.lastItemId, since: mark.lastSlot }
-            : { seenSince: new Date(ctx.now.getTime() - 86_400_000).toISOString() }),
           title: 'Preview of the next digest',
+          agendaDays: (await isWeekly(ctx)) ? 31 : 14,
         });
         return { ephemeral: true, blocks: digestBlocks(digest) };
       }
@@ -80,7 +96,7 @@ export const digest: CommandDef = {
         try {
           result = await runDigest(ctx.store, {
             target: ctx.where,
-            filters: await digestFilters(ctx),
+            ...(await digestScope(ctx)),
             slot: ctx.now,
             now: ctx.now,
             timeZone: ctx.config.timezone,

@@ -190,6 +190,18 @@ export const feeds: CommandDef = {
             ),
           });
         }
+        // Trackers whose source failed or whose page no longer parses ("page changed: …").
+        const trackerErrors = (await ctx.store.trackers.list()).filter((p) => p.fetch.lastError);
+        if (trackerErrors.length) {
+          blocks.push({ type: 'heading', text: `Trackers failing: ${trackerErrors.length}` });
+          blocks.push({
+            type: 'list',
+            items: trackerErrors.map(
+              (p) =>
+                `${p.id}: ${p.fetch.lastError} (×${p.fetch.consecutiveFailures}, next try ${p.fetch.nextCheckAt ?? 'soon'})`,
+            ),
+          });
+        }
         blocks.push({ type: 'heading', text: `Failed deliveries: ${failed.length}` });
         if (failed.length) {
           blocks.push({

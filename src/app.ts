@@ -1,8 +1,8 @@
 // Composition root of the bot: config → archive → poller, scheduler, outbox worker →
 // Discord / Slack / the terminal. Everything else receives what it needs from here.
-import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { allCommands } from '../commands/index.ts';
+import { RECOVERY_GRACE_MS, recoverUnalertedItems } from './alerts.ts';
 import { describeSync, openArchive } from './archive.ts';
 import type { Config } from './config.ts';
 import type { ChatSender } from './delivery/types.ts';
@@ -16,7 +16,12 @@ import {
   TERMINAL_SUBSCRIPTION_REMOVED,
   createConsoleSender,
 } from './platforms/console/index.ts';
+import { firstTerminalDigest } from './platforms/console/first-digest.ts';
+import { defaultOwner } from './owner.ts';
 import { createScheduler, type Scheduler } from './scheduler.ts';
+import { withEvidence } from './evidence/attach.ts';
+import { evidenceServiceFor } from './evidence/service.ts';
+import { createEvidenceWorker, type EvidenceWorker } from './evidence/worker.ts';
 import type { Store } from './store/types.ts';
 import { createTrackerDeps, runTrackerRound } from './trackers/wiring.ts';
 import type { HttpServer } from './http/server.ts';
@@ -33,6 +38,8 @@ export interface Bot {
   worker: DeliveryWorker;
   /** Slack HTTP mode: the port Bolt listens on (SLACK_PORT=0 picks one); otherwise null. */
   slackPort: number | null;
+  /** Background evidence fetching (GOVWATCH_EVIDENCE=on); null when off. */
+  evidence: EvidenceWorker | null;
   /** GOVWATCH_HTTP_PORT set: the port the HTTP server listens on (0 picks one); otherwise null. */
   httpPort: number | null;
   /** Stop scheduling, finish in-flight work, disconnect platforms, close the archive. */
@@ -71,12 +78,16 @@ export interface StartBotOptions {
 }
 
 export async function startBot(config: Config, logger: Logger, options: StartBotOptions = {}): Promise<Bot> {
-  const owner = config.replicaId ?? `${hostname()}:${process.pid}`;
+  const { owner, stable } = defaultOwner(config);
   const startedAt = (options.now ?? (() => new Date()))().getTime();
   const { store, sync } = await openArchive(config, logger);
   for (const line of describeSync(sync, config.sourcesPath)) {
     logger.warn({ paused: sync.paused, resumed: sync.resumed }, line);
   }
+  // What this owner held before a crash or kill is stale: take it back now rather than
+  // waiting out the leases (deliveries go again with their idempotency keys).
+  if (stable) await store.releaseOwner(owner);
+  const terminalOnly = !config.discord && !config.slack;
   const senders = new Map<Target['platform'], ChatSender>();
   const stops: Array<() => Promise<void>> = [];
   const connections: Array<() => { platform: string; ok: boolean; detail: string }> = [];
@@ -100,6 +111,7 @@ export async function startBot(config: Config, logger: Logger, options: StartBot
         store: chatStore,
         commands: allCommands,
         logger,
+        owner,
         globalRequestsPerSecond: config.discord.globalRequestsPerSecond,
       });
       senders.set('discord', discord.sender);
@@ -120,18 +132,23 @@ export async function startBot(config: Config, logger: Logger, options: StartBot
       stops.push(() => slack.stop());
       connections.push(() => ({ platform: 'slack', ...slack.connection() }));
     }
-    if (!config.discord && !config.slack) await ensureConsoleSubscription(store);
+    if (terminalOnly) await ensureConsoleSubscription(store);
   } catch (err) {
     for (const stop of stops.reverse()) await stop().catch(() => {});
     await store.close();
     throw err;
   }
 
+  // Evidence beside shutdown/censorship stories: fetched in the background after a poll,
+  // shown under the stories when an alert or digest is sent.
+  const evidenceService = config.evidence.attach ? evidenceServiceFor(store, config.evidence, logger) : null;
+  const evidence = evidenceService ? createEvidenceWorker(evidenceService, logger, options.now) : null;
   const worker = createDeliveryWorker({
     store,
     senders: prom ? new Map([...senders].map(([p, s]) => [p, instrumentSender(s, metrics)])) : senders,
     owner,
     logger,
+    ...(evidenceService ? { prepare: (m) => withEvidence(m, evidenceService, logger) } : {}),
   });
   const pollDeps = createPollDeps({
     store,
@@ -139,18 +156,36 @@ export async function startBot(config: Config, logger: Logger, options: StartBot
     logger,
     owner,
     ...(options.now ? { now: options.now } : {}),
+    ...(evidence ? { afterStored: (items) => evidence.enqueue(items) } : {}),
   });
   if (prom) pollDeps.tagger = instrumentTagger(pollDeps.tagger, metrics);
   const trackerDeps = createTrackerDeps(config, store, logger, options.now);
+  const clock = options.now ?? (() => new Date());
+  let passes = 0;
   const scheduler = createScheduler({
     store,
     poll: async () => {
+      // Items stored by a process that died before alerting them: all at start, then those
+      // older than the grace (younger ones may still be on their way to the outbox).
+      const recovered = await recoverUnalertedItems(store, {
+        ...(passes > 0 ? { seenBefore: new Date(clock().getTime() - RECOVERY_GRACE_MS) } : {}),
+      });
+      if (recovered) logger.warn({ items: recovered }, 'alerted items stored before a crash');
       const t0 = performance.now();
       try {
         recordPoll(metrics, await pollFeeds(pollDeps), (performance.now() - t0) / 1000);
       } catch (err) {
         metrics.pollDone('failed', (performance.now() - t0) / 1000);
         throw err;
+      }
+      if (passes++ === 0 && terminalOnly) {
+        const first = await firstTerminalDigest(store, {
+          owner,
+          now: clock(),
+          defaultCron: config.digestCron,
+          defaultTimeZone: config.timezone,
+        });
+        if (first) logger.info({ outcome: first.status }, 'first terminal digest');
       }
       // After the feeds, and never in their way: a tracker failure is logged and recorded.
       if (trackerDeps) await runTrackerRound(trackerDeps, owner);
@@ -204,12 +239,14 @@ export async function startBot(config: Config, logger: Logger, options: StartBot
     scheduler,
     worker,
     slackPort,
+    evidence,
     httpPort: http?.port ?? null,
     stop: () =>
       (stopping ??= (async () => {
         schedulerRunning = false;
         await http?.close();
         await scheduler.stop();
+        await evidence?.stop();
         await worker.stop();
         for (const stop of stops.reverse())
           await stop().catch((err: unknown) => logger.error({ err: String(err) }, 'platform stop failed'));

@@ -53,9 +53,11 @@ export function buildProgram(): Command {
 
   program
     .command('poll')
-    .description('poll the sources into the archive')
-    .option('--once', 'run one poll cycle and exit (the default for this command)')
-    .option('--force', 'poll every feed now, ignoring next-check times and backoff')
+    .description(
+      'poll the sources into the archive once, then exit: by default only the feeds due (next check reached); paused feeds never',
+    )
+    .option('--once', 'poll every feed once now, due or not, except feeds backing off after failures')
+    .option('--force', 'poll every feed now, also those backing off after failures')
     .action(async (opts: { once?: boolean; force?: boolean }) => {
       const { runPoll } = await import('./cli/poll.ts');
       await runPoll(await configOf(program), opts);
@@ -105,6 +107,21 @@ export function buildProgram(): Command {
     .action(async (opts) => {
       const { runDigestCommand } = await import('./cli/digest.ts');
       await runDigestCommand(await configOf(program), { ...opts, sources: opts.source });
+    });
+
+  program
+    .command('evidence')
+    .description(
+      'what OONI, IODA (and Cloudflare Radar with GOVWATCH_CLOUDFLARE_TOKEN) measured in a country, or for one story',
+    )
+    .option('--country <CC>', 'two-letter country code, e.g. IQ')
+    .option('--from <YYYY-MM-DD>', 'first day (UTC; default: 6 days before --until)')
+    .option('--until <YYYY-MM-DD>', 'last day, included (UTC; default: today)')
+    .option('--item <id>', "an archived story's number: evidence for its countries around its date")
+    .option('--json', 'print JSON: [{source, country, from, until, kind, summary, figures, url}]')
+    .action(async (opts) => {
+      const { runEvidence } = await import('./cli/evidence.ts');
+      await runEvidence(await configOf(program), opts);
     });
 
   const feeds = program.command('feeds').description('manage sources (feeds/sources.yaml and the archive)');
@@ -187,6 +204,58 @@ export function buildProgram(): Command {
     .action(async (id: number) => {
       const { subscriptionsRemove } = await import('./cli/subscriptions.ts');
       await subscriptionsRemove(await configOf(program), id);
+    });
+
+  const trackCmd = program
+    .command('track')
+    .description('processes the terminal follows: IETF drafts, treaties, consultations, meetings');
+  trackCmd
+    .command('add')
+    .description('follow a draft name, wg:<acronym>, a treaty (XVIII-16), a page URL or event:<id>')
+    .argument('<what>', 'what to track')
+    .option(
+      '--reminders <days>',
+      'days before a deadline to remind (default GOVWATCH_REMINDER_DAYS, e.g. 7,1)',
+    )
+    .action(async (what: string, opts: { reminders?: string }) => {
+      const { trackAdd } = await import('./cli/track.ts');
+      await trackAdd(await configOf(program), what, opts);
+    });
+  trackCmd
+    .command('remove')
+    .description('stop following a process (its id from `track list`)')
+    .argument('<what>', 'process id or what was given to `track add`')
+    .action(async (what: string) => {
+      const { trackRemove } = await import('./cli/track.ts');
+      await trackRemove(await configOf(program), what);
+    });
+  trackCmd
+    .command('list')
+    .description('every followed process with its state, next deadline, tracker error and followers')
+    .option('--json', 'print JSON')
+    .action(async (opts: { json?: boolean }) => {
+      const { trackList } = await import('./cli/track.ts');
+      await trackList(await configOf(program), opts);
+    });
+
+  program
+    .command('deadlines')
+    .description('what closes or opens soon, soonest first')
+    .option('--within <duration>', 'how far ahead, e.g. 30d (default) or 12w')
+    .option('--json', 'print JSON: [{id, kind, title, url, state, deadline, source}]')
+    .action(async (opts: { within?: string; json?: boolean }) => {
+      const { runDeadlines } = await import('./cli/track.ts');
+      await runDeadlines(await configOf(program), opts);
+    });
+
+  program
+    .command('trackers')
+    .description('tracked processes')
+    .command('poll')
+    .description('check every tracked process now and queue changes and reminders')
+    .action(async () => {
+      const { runTrackersPoll } = await import('./cli/track.ts');
+      await runTrackersPoll(await configOf(program));
     });
 
   program

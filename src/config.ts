@@ -112,6 +112,21 @@ const EnvSchema = z.object({
   GOVWATCH_EU_HAVEYOURSAY_URL: z._default(httpBase, 'https://ec.europa.eu/info/law/better-regulation'),
   GOVWATCH_EVENTS: z._default(text, SHIPPED_EVENTS_FILE),
   GOVWATCH_TRACKER_POLL_MINUTES: wholeNumber(15, 10_080, 360),
+  GOVWATCH_CONSULTATION_KEYWORDS: z.pipe(
+    z.optional(text),
+    z.transform((v) =>
+      v
+        ? [
+            ...new Set(
+              v
+                .split(',')
+                .map((s) => s.trim().toLowerCase())
+                .filter(Boolean),
+            ),
+          ]
+        : [],
+    ),
+  ),
   GOVWATCH_REMINDER_DAYS: z._default(
     z.pipe(
       text,
@@ -173,6 +188,16 @@ const EnvSchema = z.object({
   SLACK_APP_TOKEN: z.optional(text),
   SLACK_API_URL: optionalUrl,
   SLACK_PORT: wholeNumber(0, 65535, 3000),
+  /** Evidence beside shutdown and censorship stories (docs/evidence.md): off unless `on`. */
+  GOVWATCH_EVIDENCE: z._default(
+    z.enum(['on', 'off', '1', '0', 'true', 'false'], { error: 'must be on or off' }),
+    'off',
+  ),
+  GOVWATCH_EVIDENCE_HOURLY_BUDGET: wholeNumber(1, 100_000, 60),
+  GOVWATCH_OONI_API_URL: optionalUrl,
+  GOVWATCH_IODA_API_URL: optionalUrl,
+  GOVWATCH_RADAR_API_URL: optionalUrl,
+  GOVWATCH_CLOUDFLARE_TOKEN: z.optional(text),
   /** https://no-color.org: any value turns colours off. */
   NO_COLOR: z.optional(text),
 });
@@ -200,6 +225,8 @@ export interface Config {
     intervalMs: number;
     /** Default reminder days for a new follow, largest first (GOVWATCH_REMINDER_DAYS). */
     reminderDays: number[];
+    /** Open consultations (ICANN, Have your say) matching these are added; empty: none. */
+    consultationKeywords: string[];
   } | null;
   /** null: no HTTP server. publicUrl has no trailing slash. */
   http: { port: number; host: string; publicUrl: string | undefined } | null;
@@ -211,6 +238,8 @@ export interface Config {
     guildId: string | undefined;
     globalRequestsPerSecond: number;
   } | null;
+  /** Measurements beside stories (src/evidence/). */
+  evidence: EvidenceConfig;
   slack: {
     botToken: string;
     signingSecret: string | undefined;
@@ -220,6 +249,28 @@ export interface Config {
     admins: string[];
   } | null;
 }
+
+export interface EvidenceConfig {
+  /**
+   * GOVWATCH_EVIDENCE=on: fetch evidence for new shutdown/censorship stories in the background
+   * and show it under them in alerts and digests. The explicit commands (CLI `evidence`, chat
+   * `/evidence`, `/country`) query the sources whatever this says.
+   */
+  attach: boolean;
+  /** HTTP requests to the evidence APIs per hour, all sources together. */
+  hourlyBudget: number;
+  ooniUrl: string;
+  iodaUrl: string;
+  radarUrl: string;
+  /** Cloudflare Radar is used only with a token. */
+  cloudflareToken: string | undefined;
+}
+
+export const EVIDENCE_DEFAULT_URLS = {
+  ooni: 'https://api.ooni.io',
+  ioda: 'https://api.ioda.inetintel.cc.gatech.edu',
+  radar: 'https://api.cloudflare.com',
+} as const;
 
 export interface ConfigOverrides {
   db?: string;
@@ -289,6 +340,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = 
             eventsPath: e.GOVWATCH_EVENTS,
             intervalMs: e.GOVWATCH_TRACKER_POLL_MINUTES * 60_000,
             reminderDays: e.GOVWATCH_REMINDER_DAYS,
+            consultationKeywords: e.GOVWATCH_CONSULTATION_KEYWORDS,
           }
         : null,
     http:
@@ -308,6 +360,14 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = 
           globalRequestsPerSecond: e.DISCORD_GLOBAL_RPS,
         }
       : null,
+    evidence: {
+      attach: ['on', '1', 'true'].includes(e.GOVWATCH_EVIDENCE),
+      hourlyBudget: e.GOVWATCH_EVIDENCE_HOURLY_BUDGET,
+      ooniUrl: e.GOVWATCH_OONI_API_URL ?? EVIDENCE_DEFAULT_URLS.ooni,
+      iodaUrl: e.GOVWATCH_IODA_API_URL ?? EVIDENCE_DEFAULT_URLS.ioda,
+      radarUrl: e.GOVWATCH_RADAR_API_URL ?? EVIDENCE_DEFAULT_URLS.radar,
+      cloudflareToken: e.GOVWATCH_CLOUDFLARE_TOKEN,
+    },
     slack: e.SLACK_BOT_TOKEN
       ? {
           botToken: e.SLACK_BOT_TOKEN,

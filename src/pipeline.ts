@@ -9,6 +9,7 @@ import { parseFeedBytes } from './ingest/parse.ts';
 import type { PollDeps } from './ingest/poll.ts';
 import type { Logger } from './log.ts';
 import { THEMES_FILE } from './paths.ts';
+import type { StoredItem } from './model.ts';
 import type { Store } from './store/types.ts';
 import { loadTagger } from './tagging/tagger.ts';
 import type { Tagger } from './tagging/tagger.ts';
@@ -20,6 +21,8 @@ export interface PipelineOptions {
   owner: string;
   tagger?: Tagger;
   now?: () => Date;
+  /** Called (not awaited) with new items once they are stored and alerted: evidence fetching. */
+  afterStored?: (items: StoredItem[]) => void;
 }
 
 export function createPollDeps(opts: PipelineOptions): PollDeps {
@@ -59,6 +62,7 @@ export function createPollDeps(opts: PipelineOptions): PollDeps {
         );
       }
       await enqueueAlerts(store, items);
+      opts.afterStored?.(items);
     },
   };
 }

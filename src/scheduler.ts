@@ -231,6 +231,8 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
         now: at,
         timeZone: plan.timezone,
         ...(periodStart ? { firstSince: periodStart.toISOString() } : {}),
+        // A digest more than two days apart from the last (weekly) shows the month ahead.
+        agendaDays: periodStart && slot.getTime() - periodStart.getTime() > 2 * 86_400_000 ? 31 : 14,
         ...(opts.digestCap !== undefined ? { cap: opts.digestCap } : {}),
         ...(opts.postEmptyDigests ? { postEmpty: true } : {}),
       });

@@ -51,6 +51,15 @@ describe('loadConfig', () => {
       'invalid configuration: DATABASE_URL: must start with postgres:// or postgresql://',
     ],
     [{ DISCORD_API_URL: 'nope' }, /^invalid configuration: DISCORD_API_URL: must be a URL/],
+    [{ GOVWATCH_TRACKERS: 'yes' }, 'invalid configuration: GOVWATCH_TRACKERS: must be on or off'],
+    [
+      { GOVWATCH_REMINDER_DAYS: '7,soon' },
+      'invalid configuration: GOVWATCH_REMINDER_DAYS: must be whole days between 0 and 365, comma-separated, like 7,1',
+    ],
+    [
+      { GOVWATCH_UNTC_URL: 'treaties.un.org' },
+      /^invalid configuration: GOVWATCH_UNTC_URL: must be an http\(s\) base URL/,
+    ],
   ])('refuses %j in one line naming the variable', (env, message) => {
     const text = problem(env);
     expect(text.split('\n')).toHaveLength(1);
@@ -99,5 +108,55 @@ describe('loadConfig', () => {
     });
     expect(config).toMatchObject({ digestCron: '30 7 * * mon-fri', timezone: 'Europe/Berlin', color: false });
     expect(config.discord).toMatchObject({ token: 't', appId: '1' });
+  });
+});
+
+describe('tracker settings', () => {
+  it('are on by default with the public sources, and off with GOVWATCH_TRACKERS=off', () => {
+    const on = loadConfig({});
+    expect(on.trackers).toMatchObject({
+      urls: { datatracker: 'https://datatracker.ietf.org', untc: 'https://treaties.un.org' },
+      reminderDays: [7, 1],
+      intervalMs: 360 * 60_000,
+    });
+    expect(loadConfig({ GOVWATCH_REMINDER_DAYS: '1, 14,3' }).trackers?.reminderDays).toEqual([14, 3, 1]);
+    expect(loadConfig({ GOVWATCH_TRACKERS: 'off' }).trackers).toBeNull();
+  });
+});
+
+describe('evidence settings', () => {
+  it('are off by default with the public APIs, on with GOVWATCH_EVIDENCE=on, Radar only with a token', () => {
+    expect(loadConfig({}).evidence).toEqual({
+      attach: false,
+      hourlyBudget: 60,
+      ooniUrl: 'https://api.ooni.io',
+      iodaUrl: 'https://api.ioda.inetintel.cc.gatech.edu',
+      radarUrl: 'https://api.cloudflare.com',
+      cloudflareToken: undefined,
+    });
+    expect(
+      loadConfig({
+        GOVWATCH_EVIDENCE: 'on',
+        GOVWATCH_EVIDENCE_HOURLY_BUDGET: '10',
+        GOVWATCH_OONI_API_URL: 'http://127.0.0.1:9000',
+        GOVWATCH_CLOUDFLARE_TOKEN: 't',
+      }).evidence,
+    ).toMatchObject({
+      attach: true,
+      hourlyBudget: 10,
+      ooniUrl: 'http://127.0.0.1:9000',
+      cloudflareToken: 't',
+    });
+  });
+
+  it('names each wrong evidence variable', () => {
+    const text = problem({
+      GOVWATCH_EVIDENCE: 'maybe',
+      GOVWATCH_EVIDENCE_HOURLY_BUDGET: '0',
+      GOVWATCH_IODA_API_URL: 'not a url',
+    });
+    expect(text).toMatch(/GOVWATCH_EVIDENCE: must be on or off/);
+    expect(text).toMatch(/GOVWATCH_EVIDENCE_HOURLY_BUDGET: must be between 1 and 100000/);
+    expect(text).toMatch(/GOVWATCH_IODA_API_URL: must be a URL/);
   });
 });

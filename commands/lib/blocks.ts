@@ -1,6 +1,6 @@
 // Turning archive items and digests into platform-neutral reply blocks.
 import type { ReplyBlock } from '../../src/chat/types.ts';
-import type { Digest } from '../../src/digest/types.ts';
+import { agendaLine, type Digest } from '../../src/digest/types.ts';
 import type { StoredItem } from '../../src/model.ts';
 import type { Snippet } from '../../src/store/types.ts';
 
@@ -21,6 +21,10 @@ export function itemBlock(item: StoredItem, snippet?: Snippet, alsoReportedBy?: 
 
 export function digestBlocks(digest: Digest): ReplyBlock[] {
   const blocks: ReplyBlock[] = [{ type: 'heading', text: digest.title }];
+  if (digest.agenda?.length) {
+    blocks.push({ type: 'heading', text: 'Deadlines and meetings' });
+    blocks.push({ type: 'list', items: digest.agenda.map((a) => `${agendaLine(a)} ${a.url}`) });
+  }
   if (!digest.sections.length) {
     blocks.push({ type: 'paragraph', text: 'Nothing new since the last digest.' });
     return blocks;

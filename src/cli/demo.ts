@@ -5,12 +5,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { syncSources } from '../archive.ts';
 import type { Config } from '../config.ts';
+import { readFileSync } from 'node:fs';
+import { startEvidenceStandin, type EvidenceFixture } from '../demo/evidence-server.ts';
 import { startSampleServer } from '../demo/sample-server.ts';
+import { withEvidence } from '../evidence/attach.ts';
+import { EvidenceService } from '../evidence/service.ts';
+import { runTrackerDemo } from '../demo/trackers.ts';
 import { buildDigest } from '../digest/build.ts';
 import { renderText } from '../digest/render.ts';
 import { pollFeeds } from '../ingest/poll.ts';
 import { silentLogger } from '../log.ts';
-import { SAMPLES_DIR } from '../paths.ts';
+import { SAMPLES_DIR, SHIPPED_EVENTS_FILE } from '../paths.ts';
 import { createPollDeps } from '../pipeline.ts';
 import { loadSampleIndex, sampleSources } from '../sources/samples.ts';
 import { openStore } from '../store/index.ts';
@@ -22,6 +27,16 @@ const DEMO_SEARCHES = [
   { text: 'блокировка' },
   { text: '审查' },
 ];
+
+function emptyTrackers(): NonNullable<Config['trackers']> {
+  return {
+    urls: { datatracker: '', untc: '', icann: '', eu: '' },
+    eventsPath: '',
+    intervalMs: 3_600_000,
+    reminderDays: [7, 1],
+    consultationKeywords: [],
+  };
+}
 
 export async function runDemo(config: Config, opts: { keep?: string }): Promise<void> {
   const tmp = opts.keep ? null : mkdtempSync(join(tmpdir(), 'govwatch-demo-'));
@@ -77,6 +92,16 @@ export async function runDemo(config: Config, opts: { keep?: string }): Promise<
     }
 
     const now = new Date();
+    // Trackers run on the demo's own stand-in whatever GOVWATCH_TRACKERS says: nothing leaves 127.0.0.1.
+    await runTrackerDemo(
+      store,
+      {
+        ...demoConfig,
+        trackers: { ...(config.trackers ?? emptyTrackers()), eventsPath: SHIPPED_EVENTS_FILE },
+      },
+      now,
+      out,
+    );
     const digest = await buildDigest(store, {
       target: null,
       filters: [],
@@ -84,9 +109,33 @@ export async function runDemo(config: Config, opts: { keep?: string }): Promise<
       now,
       cap: 12,
       title: 'govwatch demo digest',
+      agendaDays: 14,
     });
+    // Evidence under the shutdown story, from recorded OONI and IODA answers served on
+    // 127.0.0.1 (whatever GOVWATCH_EVIDENCE says: nothing leaves this machine).
+    const fixture = JSON.parse(readFileSync(join(SAMPLES_DIR, 'evidence.json'), 'utf8')) as EvidenceFixture;
+    const evidenceServer = await startEvidenceStandin(fixture);
+    let shown = digest;
+    try {
+      const service = new EvidenceService({
+        store,
+        config: {
+          attach: true,
+          hourlyBudget: 60,
+          ooniUrl: evidenceServer.baseUrl,
+          iodaUrl: evidenceServer.baseUrl,
+          radarUrl: evidenceServer.baseUrl,
+          cloudflareToken: undefined,
+        },
+      });
+      const sent = await withEvidence({ kind: 'digest', digest }, service);
+      if (sent.kind === 'digest') shown = sent.digest;
+      out(`\n== Evidence: recorded OONI and IODA answers served at ${evidenceServer.baseUrl}`);
+    } finally {
+      await evidenceServer.close();
+    }
     out('\n== Digest');
-    out(renderText(digest, { timeZone: config.timezone }));
+    out(renderText(shown, { timeZone: config.timezone }));
     out('\nNext: `node bin/govwatch.js poll` polls the real sources in feeds/sources.yaml; see README.md.');
   } finally {
     await store.close();

@@ -53,6 +53,8 @@ export async function runDigestCommand(config: Config, opts: DigestCommandOption
       cap: opts.limit,
       includeBacklog: true,
       title: `govwatch digest since ${since.slice(0, 16).replace('T', ' ')} UTC`,
+      // A window of a week or more reads like a weekly digest: the month ahead.
+      agendaDays: now.getTime() - Date.parse(since) >= 7 * 86_400_000 - 60_000 ? 31 : 14,
     });
     const render =
       opts.format === 'json' ? renderJson : opts.format === 'markdown' ? renderMarkdown : renderText;

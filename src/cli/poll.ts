@@ -1,5 +1,7 @@
-// `govwatch poll`: one poll cycle into the archive, with a progress bar on a terminal and a
-// summary line per failing feed.
+// `govwatch poll`: one pass into the archive, then exit, with a progress bar on a terminal
+// and a summary line per failing feed. Which feeds: without options those due (their next
+// check reached: interval, server hints, backoff); --once every feed except those backing
+// off after failures; --force every feed. Paused feeds never.
 //
 // On a terminal nothing may write to stderr while the bar is drawn (a line in the middle
 // tears it), so log entries are held until the bar is done and then printed as human
@@ -59,10 +61,12 @@ export async function runPoll(
       logger,
       owner: config.replicaId ?? `${hostname()}:${process.pid}`,
     });
-    const total = opts.force ? (await store.listFeeds()).filter((f) => !f.paused).length : undefined;
+    const all = Boolean(opts.force || opts.once);
+    const total = all ? (await store.listFeeds()).filter((f) => !f.paused).length : undefined;
     bar?.start(total ?? 0, 0, { added });
     const summary = await pollFeeds(deps, {
-      all: opts.force,
+      all,
+      spareBackingOff: !opts.force,
       onFeedDone: (result, done, count) => {
         added += result.added;
         bar?.setTotal(count);
@@ -77,6 +81,11 @@ export async function runPoll(
     out(
       `polled ${summary.feeds.length} feed(s): ${summary.added} new item(s), ${unchanged} unchanged, ${summary.failed} failed`,
     );
+    if (summary.backingOff?.length) {
+      process.stderr.write(
+        `not polled, backing off after failures (--force polls them): ${summary.backingOff.join(', ')}\n`,
+      );
+    }
     if (summary.failed && summary.failed === summary.feeds.length) process.exitCode = 1;
     return summary;
   } finally {

@@ -1,11 +1,12 @@
 // What the outbox worker needs from a chat platform. Implemented under src/platforms/*.
 import type { Digest } from '../digest/types.ts';
+import type { StoryEvidence } from '../evidence/types.ts';
 import type { StoredItem, Target } from '../model.ts';
 
 /** The content of one outbox entry; stored as JSON in the outbox. */
 export type OutboundMessage =
   | { kind: 'digest'; digest: Digest }
-  | { kind: 'alert'; item: StoredItem; subscriptionId: number }
+  | { kind: 'alert'; item: StoredItem; subscriptionId: number; evidence?: StoryEvidence[] }
   | { kind: 'text'; text: string };
 
 export interface SendOptions {

@@ -40,6 +40,11 @@ export interface DeliveryWorkerOptions {
   concurrency?: number;
   /** Pause between rounds in start() when nothing was due. */
   idleMs?: number;
+  /**
+   * Last touches to a message before it is sent (evidence lines under stories). A failure
+   * here sends the message as it was stored.
+   */
+  prepare?: (message: OutboundMessage) => Promise<OutboundMessage>;
 }
 
 export interface RoundResult {
@@ -128,7 +133,13 @@ export function createDeliveryWorker(opts: DeliveryWorkerOptions): DeliveryWorke
       return 'failed';
     }
     try {
-      const refs = await sender.send(entry.target, message, { idempotencyKey: entry.key, attempt });
+      const ready = opts.prepare
+        ? await opts.prepare(message).catch((err: unknown) => {
+            log.warn({ ...base, error: String(err) }, 'preparing a message failed; sending it as stored');
+            return message;
+          })
+        : message;
+      const refs = await sender.send(entry.target, ready, { idempotencyKey: entry.key, attempt });
       await complete(entry, { ok: true, sentRefs: refs });
       log.debug({ ...base, refs }, 'delivered');
       tally.sent++;

@@ -151,3 +151,23 @@ export function euInitiative(i: { id: number; shortTitle: string; endDate: strin
     ],
   });
 }
+
+/** Datatracker /api/v1/meeting/meeting/?type=ietf (Tastypie list of MeetingResource). */
+export function datatrackerMeetings(
+  meetings: Array<{ number: string; date: string; city: string; country: string; timeZone: string }>,
+): string {
+  return JSON.stringify({
+    meta: { limit: 20, next: null, offset: 0, previous: null, total_count: meetings.length },
+    objects: meetings.map((m, i) => ({
+      id: 1000 + i,
+      number: m.number,
+      date: m.date,
+      days: 7,
+      city: m.city,
+      country: m.country,
+      time_zone: m.timeZone,
+      type: '/api/v1/name/meetingtypename/ietf/',
+      resource_uri: `/api/v1/meeting/meeting/${1000 + i}/`,
+    })),
+  });
+}

@@ -1,10 +1,12 @@
 // Build a platform-neutral Digest from the archive.
 //
 // What goes in: items stored after the target's digest mark (`afterId`), or, for a target
-// that never had a digest, items first seen since `since`. Only alertable items: a new feed's
-// backlog is archived and searchable but never fills a posted digest (`includeBacklog` lets
-// `govwatch digest`, a reader looking back, see it). Of those, the items matching
-// the target's subscriptions (see filter.ts), one entry per story cluster.
+// that never had a digest, items first seen or published in its period (`seenSince`,
+// `publishedSince`). A new feed's backlog (items stored without alerting) counts only when
+// published in the period (`backlogSince`), so a first digest shows the news and a feed
+// added yesterday brings its recent items, never its years of archive (`includeBacklog`
+// lets `govwatch digest`, a reader looking back, see all of it). Of those, the items
+// matching the target's subscriptions (see filter.ts), one entry per story cluster.
 //
 // Order: the most-reported stories first (sources in the cluster), then the newest; the cap
 // (default 25) keeps the top stories and the rest is counted in `omitted` with a search
@@ -12,6 +14,8 @@
 // sections with more stories come first, `other` last.
 import { THEME_IDS, type StoredItem, type SubscriptionFilter, type Target, type ThemeId } from '../model.ts';
 import type { Store } from '../store/types.ts';
+import { digestAgenda } from '../trackers/deadlines.ts';
+import { deadlineVerb } from '../trackers/notices.ts';
 import { matchesAnyFilter, primaryTheme } from './filter.ts';
 import type { Digest, DigestEntry, DigestSection } from './types.ts';
 
@@ -31,6 +35,8 @@ export interface ComposeDigestOptions {
   since?: string;
   /** Also show a new feed's backlog (items stored without alerting); for `govwatch digest`. */
   includeBacklog?: boolean;
+  /** Show backlog items published at or after this ISO time (the digest's period). */
+  backlogSince?: string;
 }
 
 export interface BuildDigestOptions extends Omit<ComposeDigestOptions, 'filters'> {
@@ -41,8 +47,15 @@ export interface BuildDigestOptions extends Omit<ComposeDigestOptions, 'filters'
   afterId?: number;
   /** With no mark: only items first seen at or after this ISO time. */
   seenSince?: string;
+  /** With no mark: also the items published at or after this ISO time (whenever seen). */
+  publishedSince?: string;
   /** Upper bound on items read (the rest waits for the next digest). Default 20,000. */
   maxItems?: number;
+  /**
+   * Days ahead of "Deadlines and meetings" shown first (14 for a daily digest, 31 for a
+   * weekly one); absent: no such section.
+   */
+  agendaDays?: number;
 }
 
 export interface PreparedDigest {
@@ -70,7 +83,10 @@ interface RankedEntry extends DigestEntry {
 /** Pure: items (any order) → Digest. */
 export function composeDigest(items: StoredItem[], opts: ComposeDigestOptions): Digest {
   const cap = Math.max(1, opts.cap ?? DEFAULT_DIGEST_CAP);
-  const candidates = items.filter((i) => opts.includeBacklog || i.alertable).sort((a, b) => a.id - b.id);
+  const backlogFrom = opts.backlogSince ? timeOf(opts.backlogSince) : Infinity;
+  const candidates = items
+    .filter((i) => opts.includeBacklog || i.alertable || timeOf(i.published) >= backlogFrom)
+    .sort((a, b) => a.id - b.id);
   const clusters = new Map<number, StoredItem[]>();
   for (const item of candidates) {
     const key = item.clusterId ?? item.id;
@@ -153,25 +169,52 @@ export function moreQueryFor(filters: SubscriptionFilter[], since: string): stri
 /** Read the items after the mark (or since a time) and compose the digest. */
 export async function prepareDigest(store: Store, opts: BuildDigestOptions): Promise<PreparedDigest> {
   const maxItems = opts.maxItems ?? 20_000;
-  const items: StoredItem[] = [];
-  let cursor = opts.afterId;
+  const byId = new Map<number, StoredItem>();
   let lastItemId = opts.afterId ?? 0;
-  for (;;) {
-    const page = await store.listItems({
-      ...(cursor !== undefined ? { afterId: cursor } : {}),
-      ...(opts.afterId === undefined && opts.seenSince ? { seenSince: opts.seenSince } : {}),
-      order: 'id-asc',
-      limit: Math.min(PAGE, maxItems - items.length),
-    });
-    items.push(...page);
-    const last = page[page.length - 1];
-    if (last) {
-      lastItemId = Math.max(lastItemId, last.id);
-      cursor = last.id;
+  const collect = async (bound: { seenSince?: string; publishedSince?: string }): Promise<void> => {
+    let cursor = opts.afterId;
+    let read = 0;
+    for (;;) {
+      const page = await store.listItems({
+        ...(cursor !== undefined ? { afterId: cursor } : {}),
+        ...bound,
+        order: 'id-asc',
+        limit: Math.min(PAGE, maxItems - read),
+      });
+      read += page.length;
+      for (const item of page) byId.set(item.id, item);
+      const last = page[page.length - 1];
+      if (last) {
+        lastItemId = Math.max(lastItemId, last.id);
+        cursor = last.id;
+      }
+      if (page.length < PAGE || read >= maxItems) break;
     }
-    if (page.length < PAGE || items.length >= maxItems) break;
+  };
+  if (opts.afterId !== undefined) await collect({});
+  else {
+    await collect(opts.seenSince ? { seenSince: opts.seenSince } : {});
+    if (opts.publishedSince) await collect({ publishedSince: opts.publishedSince });
   }
+  const items = [...byId.values()];
   const digest = composeDigest(items, { ...opts, filters: filtersOf(opts) });
+  if (opts.agendaDays) {
+    const agenda = await digestAgenda(store, {
+      target: opts.target,
+      themes: [...new Set(filtersOf(opts).flatMap((f) => f.themes))],
+      now: opts.now,
+      days: opts.agendaDays,
+    });
+    if (agenda.length)
+      digest.agenda = agenda.map((p) => ({
+        id: p.id,
+        title: p.title,
+        url: p.url,
+        state: p.state,
+        deadline: p.deadline!,
+        verb: deadlineVerb(p),
+      }));
+  }
   return { digest, lastItemId, considered: items.length };
 }
 

@@ -2,9 +2,10 @@
 // src/platforms/, which may reuse the helpers here). Feed text is untrusted: every title,
 // summary and source name goes through `plainText` (terminal) or `escapeMarkdown`, and the
 // only links are the items' own http(s) URLs.
+import type { StoryEvidence } from '../evidence/types.ts';
 import type { ThemeId } from '../model.ts';
 import { markdownLinkUrl } from '../util/safe-url.ts';
-import type { Digest, DigestEntry } from './types.ts';
+import { agendaLine, type Digest, type DigestEntry } from './types.ts';
 
 export const THEME_LABELS: Record<ThemeId | 'other', string> = {
   censorship: 'Censorship',
@@ -99,6 +100,13 @@ function header(d: Digest, tz: string): string {
 export function renderText(digest: Digest, opts: RenderOptions = {}): string {
   const tz = opts.timeZone ?? 'UTC';
   const lines: string[] = [plainText(digest.title), header(digest, tz)];
+  if (digest.agenda?.length) {
+    lines.push('', '== Deadlines and meetings ==');
+    for (const a of digest.agenda) {
+      const url = safeLinkUrl(a.url);
+      lines.push(`* ${plainText(agendaLine(a))}${url ? `\n  ${url}` : ''}`);
+    }
+  }
   if (digest.totalStories === 0) lines.push('', 'Nothing new.');
   for (const section of digest.sections) {
     lines.push('', `== ${THEME_LABELS[section.theme]} (${section.entries.length}) ==`);
@@ -125,12 +133,39 @@ function textEntry(e: DigestEntry, tz: string, opts: RenderOptions): string[] {
   if (opts.summaries !== false && e.item.summary.trim()) {
     out.push(`  ${excerpt(e.item.summary, opts.summaryChars ?? 200)}`);
   }
+  out.push(...evidenceTextLines(e.evidence));
   return out;
+}
+
+/** Evidence under a story for a terminal: "Evidence: OONI: … · IODA: …", then the links. */
+export function evidenceTextLines(evidence: StoryEvidence[] | undefined): string[] {
+  const out: string[] = [];
+  for (const story of evidence ?? []) {
+    const parts = story.segments.map((s) => `${plainText(s.label)}: ${plainText(s.text)}`);
+    out.push(`  Evidence: ${parts.length ? parts.join(' · ') : 'no evidence'}`);
+    const urls = story.segments.map((s) => safeLinkUrl(s.url)).filter((u): u is string => !!u);
+    if (urls.length) out.push(`    ${urls.join(' ')}`);
+  }
+  return out;
+}
+
+/** Evidence under a story in Markdown: each source's label links to its explorer page. */
+export function evidenceMarkdownLines(evidence: StoryEvidence[] | undefined): string[] {
+  return (evidence ?? []).map((story) => {
+    const parts = story.segments.map(
+      (s) => `${markdownLink(escapeMarkdown(s.label), s.url)}: ${escapeMarkdown(s.text)}`,
+    );
+    return `  evidence: ${parts.length ? parts.join(' · ') : 'no evidence'}`;
+  });
 }
 
 export function renderMarkdown(digest: Digest, opts: RenderOptions = {}): string {
   const tz = opts.timeZone ?? 'UTC';
   const lines: string[] = [`## ${escapeMarkdown(digest.title)}`, escapeMarkdown(header(digest, tz))];
+  if (digest.agenda?.length) {
+    lines.push('', '### Deadlines and meetings');
+    for (const a of digest.agenda) lines.push(`- ${markdownLink(escapeMarkdown(agendaLine(a)), a.url)}`);
+  }
   if (digest.totalStories === 0) lines.push('', 'Nothing new.');
   for (const section of digest.sections) {
     lines.push('', `### ${THEME_LABELS[section.theme]} (${section.entries.length})`);
@@ -161,6 +196,7 @@ function markdownEntry(e: DigestEntry, tz: string, opts: RenderOptions): string[
   if (opts.summaries !== false && e.item.summary.trim()) {
     out.push(`  ${escapeMarkdown(excerpt(e.item.summary, opts.summaryChars ?? 200))}`);
   }
+  out.push(...evidenceMarkdownLines(e.evidence));
   return out;
 }
 

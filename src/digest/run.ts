@@ -1,7 +1,8 @@
 // One digest for one target and slot, recorded exactly once.
 //
-// The digest covers items stored after the target's mark (or, for a target's first digest,
-// items first seen since `firstSince`). The outbox entry (key `digest:<targetKey>:<slotISO>`)
+// The digest covers items stored after the target's mark (plus a new feed's backlog
+// published since the last slot), or, for a target's first digest, its period: items first
+// seen or published since `firstSince`, a new feed's backlog included (see build.ts). The outbox entry (key `digest:<targetKey>:<slotISO>`)
 // and the new mark are written in one transaction (`store.enqueue`), so:
 // - a crash before the write repeats nothing (nothing was recorded) and skips nothing (the
 //   mark did not move); the next run builds the same digest;
@@ -15,7 +16,7 @@
 import { targetKey, type SubscriptionFilter, type Target } from '../model.ts';
 import type { DigestMark, Store } from '../store/types.ts';
 import type { OutboundMessage } from '../delivery/types.ts';
-import { prepareDigest } from './build.ts';
+import { prepareDigest, type PreparedDigest } from './build.ts';
 import type { Digest } from './types.ts';
 
 export interface RunDigestOptions {
@@ -32,6 +33,8 @@ export interface RunDigestOptions {
   title?: string;
   cap?: number;
   postEmpty?: boolean;
+  /** Days of "Deadlines and meetings" at the top; default 14 (a weekly digest passes 31). */
+  agendaDays?: number;
 }
 
 export type RunDigestResult =
@@ -58,6 +61,43 @@ export function defaultDigestTitle(slot: Date, timeZone = 'UTC'): string {
   return `govwatch digest, ${day}`;
 }
 
+/**
+ * What the target's next digest holds: after its mark, or (first digest) its period since
+ * `firstSince`. `/digest preview` shows exactly this, so a preview is what will be posted.
+ */
+export async function prepareTargetDigest(
+  store: Store,
+  opts: {
+    target: Target;
+    filters: SubscriptionFilter[];
+    previous: DigestMark | null;
+    firstSince: string;
+    now: Date;
+    title: string;
+    cap?: number;
+    /** Days of "Deadlines and meetings" at the top (14 daily, 31 weekly). */
+    agendaDays?: number;
+  },
+): Promise<PreparedDigest> {
+  const { previous } = opts;
+  return prepareDigest(store, {
+    target: opts.target,
+    filters: opts.filters,
+    now: opts.now,
+    ...(previous
+      ? { afterId: previous.lastItemId, since: previous.lastSlot, backlogSince: previous.lastSlot }
+      : {
+          seenSince: opts.firstSince,
+          publishedSince: opts.firstSince,
+          since: opts.firstSince,
+          backlogSince: opts.firstSince,
+        }),
+    title: opts.title,
+    ...(opts.cap !== undefined ? { cap: opts.cap } : {}),
+    ...(opts.agendaDays ? { agendaDays: opts.agendaDays } : {}),
+  });
+}
+
 export async function runDigest(store: Store, opts: RunDigestOptions): Promise<RunDigestResult> {
   const key = targetKey(opts.target);
   const slotIso = opts.slot.toISOString();
@@ -69,14 +109,15 @@ export async function runDigest(store: Store, opts: RunDigestOptions): Promise<R
   // A first digest must still leave a mark past the whole archive, even when it reads
   // nothing; otherwise the next digest would start from item 0.
   const archiveTop = previous ? 0 : ((await store.listItems({ order: 'id-desc', limit: 1 }))[0]?.id ?? 0);
-  const prepared = await prepareDigest(store, {
+  const prepared = await prepareTargetDigest(store, {
     target: opts.target,
     filters: opts.filters,
+    previous,
+    firstSince,
     now: opts.now,
-    ...(previous ? { afterId: previous.lastItemId, since: previous.lastSlot } : { seenSince: firstSince }),
-    ...(!previous ? { since: firstSince } : {}),
     title: opts.title ?? defaultDigestTitle(opts.slot, opts.timeZone),
     ...(opts.cap !== undefined ? { cap: opts.cap } : {}),
+    agendaDays: opts.agendaDays ?? 14,
   });
   const mark: DigestMark = {
     lastItemId: Math.max(previous?.lastItemId ?? 0, archiveTop, prepared.lastItemId),

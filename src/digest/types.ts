@@ -1,5 +1,6 @@
 // A platform-neutral digest: built once from the archive, rendered by text/markdown here and
 // by the chat renderers under src/platforms/.
+import type { StoryEvidence } from '../evidence/types.ts';
 import type { StoredItem, Target, ThemeId } from '../model.ts';
 
 export interface DigestEntry {
@@ -10,6 +11,8 @@ export interface DigestEntry {
    * whether or not their report matched the subscription.
    */
   alsoReportedBy: Array<{ itemId: number; source: string; url: string | null }>;
+  /** Measurements for the story's countries (shutdowns/censorship), added when it is sent. */
+  evidence?: StoryEvidence[];
 }
 
 export interface DigestSection {
@@ -31,4 +34,25 @@ export interface Digest {
   omitted: number;
   /** A search the reader can run for the rest, e.g. `/search theme:censorship since:1d`. */
   moreQuery: string | null;
+  /** "Deadlines and meetings" shown first (src/trackers): absent or empty when there is none. */
+  agenda?: AgendaEntry[];
+}
+
+/** A deadline or meeting in a digest; `when` is the plain text line's date part. */
+export interface AgendaEntry {
+  id: string;
+  title: string;
+  url: string;
+  state: string;
+  /** ISO UTC. */
+  deadline: string;
+  /** `closes`, `opens`, `enters into force`. */
+  verb: string;
+}
+
+/** One plain line for an agenda entry (renderers escape it). */
+export function agendaLine(a: AgendaEntry): string {
+  const d = new Date(a.deadline);
+  const day = d.toUTCString().slice(0, 16).replace(',', '');
+  return `${day} ${a.deadline.slice(11, 16)} UTC: ${a.title} ${a.verb} (${a.state})`;
 }

@@ -66,6 +66,8 @@ export interface PollSummary {
   feeds: FeedPollResult[];
   added: number;
   failed: number;
+  /** With `all` and `spareBackingOff`: ids of the feeds left alone because they are backing off. */
+  backingOff?: string[];
 }
 
 function tagItems(feed: FeedRecord, items: NormalizedItem[], tagger: TaggerLike): TaggedItem[] {
@@ -190,8 +192,13 @@ export async function pollFeed(feed: FeedRecord, deps: PollDeps): Promise<FeedPo
 }
 
 export interface PollOptions {
-  /** Poll every feed now, ignoring next-check times (`govwatch poll --once`, the demo). */
+  /** Poll every unpaused feed now, ignoring next-check times (`govwatch poll --once/--force`, the demo). */
   all?: boolean;
+  /**
+   * With `all`: leave out feeds backing off after failures (or told to wait by Retry-After)
+   * until their next check, so a dead or rate-limiting site is not hit again (`poll --once`).
+   */
+  spareBackingOff?: boolean;
   /** How many feeds are in flight at once (the fetcher also limits per host). */
   concurrency?: number;
   /** How long a claimed feed stays leased to this replica. Default 5 minutes. */
@@ -220,7 +227,13 @@ export async function pollFeeds(deps: PollDeps, opts: PollOptions = {}): Promise
   const leaseMs = opts.leaseMs ?? LEASE_MS;
   const batch = Math.max(1, opts.claimBatch ?? concurrency);
   // Paused feeds are never polled, not even by --force.
-  const queue: FeedRecord[] = opts.all ? (await deps.store.listFeeds()).filter((f) => !f.paused) : [];
+  const listed = opts.all ? (await deps.store.listFeeds()).filter((f) => !f.paused) : [];
+  const backingOff = (f: FeedRecord): boolean =>
+    f.state.consecutiveFailures > 0 &&
+    f.state.nextCheckAt !== null &&
+    Date.parse(f.state.nextCheckAt) > passStart.getTime();
+  const spared = opts.spareBackingOff ? listed.filter(backingOff) : [];
+  const queue: FeedRecord[] = opts.spareBackingOff ? listed.filter((f) => !backingOff(f)) : listed;
   let claimed = queue.length;
   let exhausted = Boolean(opts.all);
   let claiming: Promise<void> | null = null;
@@ -267,5 +280,6 @@ export async function pollFeeds(deps: PollDeps, opts: PollOptions = {}): Promise
     feeds: results,
     added: results.reduce((n, r) => n + r.added, 0),
     failed: results.filter((r) => r.status === 'failed').length,
+    ...(opts.spareBackingOff ? { backingOff: spared.map((f) => f.id) } : {}),
   };
 }

@@ -46,7 +46,8 @@ export type CopiedTable =
   | 'settings'
   | 'tracked_processes'
   | 'tracker_follows'
-  | 'feed_tokens';
+  | 'feed_tokens'
+  | 'evidence_days';
 const TABLES: CopiedTable[] = [
   'feeds',
   'items',
@@ -57,12 +58,13 @@ const TABLES: CopiedTable[] = [
   'tracked_processes',
   'tracker_follows',
   'feed_tokens',
+  'evidence_days',
 ];
 
 /** The SQLite schema versions this mapping was written for. */
 // 90 (story index) holds derived data only: not copied, rebuilt lazily for the recent window.
 // 131 (item_tags) is derived from items by triggers: not copied (PostgreSQL reads items).
-const KNOWN_SQLITE_VERSIONS = [1, 2, 80, 81, 82, 90, 110, 130, 131, 140];
+const KNOWN_SQLITE_VERSIONS = [1, 2, 80, 81, 82, 85, 90, 110, 120, 130, 131, 140];
 
 /** A SQLite archive: a file path, or an open SQLite store (anything with its better-sqlite3 handle). */
 export type CopySource = string | { kind: 'sqlite'; db: Database.Database };
@@ -94,7 +96,8 @@ export async function copyStore(
           `SELECT (SELECT count(*) FROM feeds) + (SELECT count(*) FROM items) + (SELECT count(*) FROM subscriptions)
              + (SELECT count(*) FROM outbox) + (SELECT count(*) FROM digest_marks) + (SELECT count(*) FROM settings)
              + (SELECT count(*) FROM tracked_processes) + (SELECT count(*) FROM tracker_follows)
-             + (SELECT count(*) FROM feed_tokens) AS n`,
+             + (SELECT count(*) FROM feed_tokens)
+             + (SELECT count(*) FROM evidence_days) AS n`,
         );
         if (Number(existing.rows[0]?.n ?? 0) > 0) {
           throw new UserError(
@@ -151,6 +154,16 @@ export async function copyStore(
           const rows = (batch as SqliteItemRow[]).map(itemInsert);
           await insertItemRows(c, '', rows);
           progress(rows.length);
+        }
+        // Copied items keep their alerted marker (new PostgreSQL rows default to unalerted).
+        await c.query('UPDATE items SET alerted = true');
+        const unalerted = (
+          src.prepare('SELECT id FROM items WHERE alertable = 1 AND alerted = 0').all() as Array<{
+            id: number;
+          }>
+        ).map((r) => r.id);
+        if (unalerted.length) {
+          await c.query('UPDATE items SET alerted = false WHERE id = ANY($1::int[])', [unalerted]);
         }
         await c.query(`SET LOCAL maintenance_work_mem = '256MB'`);
         for (const ix of secondary.rows) await c.query(ix.def);
@@ -271,6 +284,31 @@ export async function copyStore(
             ['id', 'token_hash', 'target_key', 'target', 'filter', 'created_by', 'created_at'].map((name) =>
               col(rows, (r) => r[name]),
             ),
+          );
+          progress(rows.length);
+        }
+
+        // The evidence cache: what the evidence APIs answered, kept so it is not asked again.
+        for (const batch of batches(src.prepare('SELECT * FROM evidence_days').iterate(), batchSize)) {
+          const rows = batch as Array<{
+            source: string;
+            query: string;
+            country: string;
+            day: string;
+            payload: string;
+            fetched_at: string;
+          }>;
+          await c.query(
+            `INSERT INTO evidence_days (source, query, country, day, payload, fetched_at)
+             SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::text[])`,
+            [
+              col(rows, (r) => r.source),
+              col(rows, (r) => r.query),
+              col(rows, (r) => r.country),
+              col(rows, (r) => r.day),
+              col(rows, (r) => stripNul(r.payload)),
+              col(rows, (r) => r.fetched_at),
+            ],
           );
           progress(rows.length);
         }

@@ -1,5 +1,6 @@
 // The archive's contract. SQLite (default) and PostgreSQL adapters both implement it and
 // both pass test/store/contract.ts. Methods are async so either adapter fits.
+import type { EvidenceStore } from './types-evidence.ts';
 import type { SettingsStore } from './types-settings.ts';
 import type { StoryIndexStore } from './types-stories.ts';
 import type { TrackerStore } from '../trackers/types.ts';
@@ -54,6 +55,10 @@ export interface ListItemsQuery {
   /** ISO bound on firstSeen. */
   seenSince?: string;
   seenUntil?: string;
+  /** ISO bound on `published` (a first digest covers its period by publication date). */
+  publishedSince?: string;
+  /** Only alertable items whose alerts were never enqueued (recovery after a crash). */
+  unalertedOnly?: boolean;
   themes?: ThemeId[];
   regions?: RegionCode[];
   sources?: string[];
@@ -132,6 +137,8 @@ export interface Store {
   readonly feedTokens: FeedTokenStore;
   /** Trend counts for charts, src/store/types-trends.ts. */
   readonly trends: TrendStore;
+  /** What the evidence APIs answered, per source, query, country and day (src/evidence/). */
+  readonly evidence: EvidenceStore;
 
   // Feeds ------------------------------------------------------------------------------
   /** Insert or update sources (name, url, kind, …), keeping each feed's polling state. */
@@ -161,6 +168,8 @@ export interface Store {
   findItemsByUrl(url: string): Promise<StoredItem[]>;
   setClusters(assignments: Array<{ itemId: number; clusterId: number }>): Promise<void>;
   countItems(): Promise<number>;
+  /** Record that these items' alerts are in the outbox (recovery skips them from now on). */
+  markAlerted(ids: number[]): Promise<void>;
   search(q: SearchQuery): Promise<SearchResult>;
 
   // Subscriptions ----------------------------------------------------------------------
@@ -187,4 +196,10 @@ export interface Store {
   /** A named lease (e.g. a digest slot run) held by `owner` until now+ttlMs; false if held by another. */
   tryLock(name: string, owner: string, ttlMs: number): Promise<boolean>;
   unlock(name: string, owner: string): Promise<void>;
+  /**
+   * Hand back everything `owner` holds: named locks, feed leases, and outbox claims (those
+   * entries become pending again, to be re-sent with their idempotency key). A restarted
+   * process with a stable owner calls it at start, so it does not wait out its own leases.
+   */
+  releaseOwner(owner: string): Promise<void>;
 }

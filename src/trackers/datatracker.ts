@@ -128,13 +128,22 @@ export const groupTracker: TrackerModule = {
   },
 };
 
-/** IETF meetings from /api/v1/meeting/meeting/?type=ietf (documented API; Meeting model: number, city, country, date, days). */
+/**
+ * IETF meetings from /api/v1/meeting/meeting/?type=ietf&date__gte=<day> (MeetingResource in
+ * ietf/meeting/resources.py: `number`, `date`, `city`, `country`, `time_zone`, `type`
+ * filterable with relations, so `type=ietf` and `date__gte` are accepted filters).
+ */
 export interface DatatrackerMeeting {
   number: string;
   city: string;
   country: string;
   date: string;
   days: number;
+  timeZone: string;
+}
+
+export function meetingsUrl(base: string, today: string): string {
+  return `${trimSlash(base)}/api/v1/meeting/meeting/?type=ietf&date__gte=${today}&format=json`;
 }
 
 export function parseMeetings(text: string): DatatrackerMeeting[] {
@@ -151,6 +160,7 @@ export function parseMeetings(text: string): DatatrackerMeeting[] {
       country: typeof m.country === 'string' ? m.country : '',
       date: m.date.slice(0, 10),
       days: typeof m.days === 'number' ? m.days : 7,
+      timeZone: typeof m.time_zone === 'string' && m.time_zone ? m.time_zone : 'UTC',
     });
   }
   return out;

@@ -22,10 +22,13 @@ export function icannPageUrl(base: string, slug: string): string {
   return `${base.replace(/\/+$/, '')}/en/public-comment/proceeding/${slug}`;
 }
 
-/** The date after a label in the page's text, e.g. "Close Date Monday, 15 December 2025". */
+/** The date right after the first label that has one, e.g. "Close Date Monday, 15 December 2025". */
 function dateAfter(text: string, labels: RegExp): string | null {
-  const m = labels.exec(text);
-  return m ? findDate(text.slice(m.index + m[0].length, m.index + m[0].length + 60)) : null;
+  for (const m of text.matchAll(labels)) {
+    const date = findDate(text.slice(m.index + m[0].length, m.index + m[0].length + 40));
+    if (date) return date;
+  }
+  return null;
 }
 
 export const icannTracker: TrackerModule = {
@@ -36,8 +39,8 @@ export const icannTracker: TrackerModule = {
     if (html === null) return null;
     const h1 = /<h1\b[^>]*>([\s\S]*?)<\/h1>/i.exec(html);
     const text = htmlToText(html.replace(/<\/(div|p|li|dd|dt|span|h\d)>/gi, ' $&'));
-    const closes = dateAfter(text, /\b(close date|closes|closing date)\b:?/i);
-    const opens = dateAfter(text, /\b(open date|opened|opens)\b:?/i);
+    const closes = dateAfter(text, /\b(close date|closes|closing date)\b:?/gi);
+    const opens = dateAfter(text, /\b(open date|opened|opens)\b:?/gi);
     if (!closes) throw new PageChangedError('no close date on the proceeding page');
     const deadline = `${closes}T23:59:00.000Z`;
     const open = io.now.getTime() <= Date.parse(deadline);

@@ -8,11 +8,14 @@ import type { FetchFeedOptions } from '../ingest/fetch.ts';
 import { nextCheckAfterFailure, nextCheckAfterSuccess } from '../ingest/next-check.ts';
 import type { Logger } from '../log.ts';
 import type { Store } from '../store/types.ts';
+import { assertTimeZone } from '../schedule/cron.ts';
+import { meetingsUrl, parseMeetings } from './datatracker.ts';
+import { discoverConsultations } from './discover.ts';
 import { eventProcess, loadEvents } from './events.ts';
 import { createTrackerIO, PageChangedError, type TrackerUrls } from './io.ts';
 import { enqueueChangeNotices, enqueueReminders } from './notices.ts';
 import { moduleFor } from './registry.ts';
-import type { TrackedProcess } from './types.ts';
+import { emptyFetchState, type TrackedProcess } from './types.ts';
 
 export interface TrackerPollDeps {
   store: Store;
@@ -22,6 +25,10 @@ export interface TrackerPollDeps {
   fetch: Omit<FetchFeedOptions, 'etag' | 'lastModified' | 'now'>;
   /** feeds/events.yaml (GOVWATCH_EVENTS); null: none. */
   eventsPath: string | null;
+  /** Also read upcoming IETF meetings from the Datatracker (once per interval). */
+  ietfMeetings?: boolean;
+  /** Find open ICANN and "Have your say" consultations matching these (GOVWATCH_CONSULTATION_KEYWORDS). */
+  consultationKeywords?: string[];
   logger: Logger;
   now: () => Date;
 }
@@ -32,6 +39,54 @@ export interface TrackerPollSummary {
   errors: Array<{ id: string; error: string }>;
   notices: number;
   reminders: number;
+}
+
+const MEETINGS_NEXT = 'trackers.ietf-meetings.next-check';
+
+/** Upcoming IETF meetings from the Datatracker become meetings (`event:ietf-<number>`), at most once per interval. */
+export async function syncIetfMeetings(deps: TrackerPollDeps): Promise<number> {
+  const now = deps.now();
+  const next = await deps.store.settings.get(MEETINGS_NEXT);
+  if (next && Date.parse(next) > now.getTime()) return 0;
+  await deps.store.settings.set(MEETINGS_NEXT, new Date(now.getTime() + deps.intervalMs).toISOString());
+  const { io } = createTrackerIO(emptyFetchState(), deps.urls, now, { ...deps.fetch, now: deps.now });
+  const meetings = parseMeetings(
+    await io.get(meetingsUrl(deps.urls.datatracker, now.toISOString().slice(0, 10))),
+  );
+  let n = 0;
+  for (const m of meetings) {
+    let timezone = m.timeZone;
+    try {
+      assertTimeZone(timezone);
+    } catch {
+      timezone = 'UTC';
+    }
+    const end = new Date(Date.parse(`${m.date}T00:00:00Z`) + Math.max(0, m.days - 1) * 86_400_000)
+      .toISOString()
+      .slice(0, 10);
+    const id = `ietf-${m.number}`;
+    const existing = await deps.store.trackers.get(`event:${id}`);
+    const p = eventProcess(
+      {
+        id,
+        name: `IETF ${m.number}`,
+        organiser: 'IETF',
+        start: m.date,
+        end,
+        timezone,
+        place: [m.city, m.country].filter(Boolean).join(', '),
+        url: `https://datatracker.ietf.org/meeting/${m.number}/`,
+        themes: ['standards'],
+        regions: /^[A-Z]{2}$/.test(m.country) ? [m.country] : [],
+      },
+      now,
+      existing,
+    );
+    if (existing && JSON.stringify(existing) === JSON.stringify(p)) continue;
+    await deps.store.trackers.upsert(p);
+    n++;
+  }
+  return n;
 }
 
 export async function syncEvents(store: Store, path: string, now: Date): Promise<number> {
@@ -137,6 +192,22 @@ export async function pollTrackers(
     } catch (err) {
       summary.errors.push({ id: 'events', error: (err as Error).message });
       deps.logger.error({ err: (err as Error).message }, 'events file not loaded');
+    }
+  }
+  if (deps.ietfMeetings) {
+    try {
+      await syncIetfMeetings(deps);
+    } catch (err) {
+      const error = err instanceof Error ? err.message : String(err);
+      summary.errors.push({ id: 'ietf-meetings', error });
+      deps.logger.warn({ err: error }, 'IETF meetings not read from the Datatracker');
+    }
+  }
+  if (deps.consultationKeywords?.length) {
+    const found = await discoverConsultations(deps, deps.consultationKeywords);
+    for (const e of found.errors) {
+      summary.errors.push(e);
+      deps.logger.warn({ tracker: e.id, err: e.error }, 'consultation search failed');
     }
   }
   const now = deps.now().getTime();

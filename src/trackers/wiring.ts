@@ -18,6 +18,8 @@ export function createTrackerDeps(
     urls: config.trackers.urls,
     intervalMs: config.trackers.intervalMs,
     eventsPath: config.trackers.eventsPath,
+    ietfMeetings: true,
+    consultationKeywords: config.trackers.consultationKeywords,
     // One request at a time per host: these are public services, not feeds built for polling.
     fetch: {
       timeoutMs: config.fetch.timeoutMs,

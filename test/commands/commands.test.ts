@@ -12,6 +12,8 @@ import { THEME_IDS, UserError, targetKey } from '../../src/model.ts';
 import type { FeedSource, TaggedItem, Target, ThemeId } from '../../src/model.ts';
 import { digestPlans } from '../../src/scheduler.ts';
 import { openStore } from '../../src/store/index.ts';
+import { resolveReference } from '../../src/trackers/registry.ts';
+import { emptyFetchState } from '../../src/trackers/types.ts';
 import type { Store } from '../../src/store/types.ts';
 import { HOSTILE_QUERIES } from '../store/hostile-queries.ts';
 import { rssRoute, startFeedServer } from '../support/feed-server.ts';
@@ -585,8 +587,22 @@ describe('/feeds', () => {
     for (const e of claimed.filter((c) => c.key !== 'status-test'))
       await store.completeOutbox(e.id, 'status-test-owner', { ok: true, sentRefs: [] });
 
+    // A tracked page that changed shape is listed as a tracker error.
+    await store.trackers.upsert({
+      ...resolveReference('XVIII-16', { datatracker: '', untc: '', icann: '', eu: '' }, NOW),
+      fetch: {
+        ...emptyFetchState(),
+        lastError: 'page changed: no table of participants, signatures and ratifications',
+        consecutiveFailures: 2,
+      },
+    });
+
     const reply = await ctxFor('feeds', { subcommand: 'status', caller: ADMIN });
     const text = textOf(reply);
+    expect(text).toContain('Trackers failing: 1');
+    expect(text).toContain(
+      'untc:XVIII-16: page changed: no table of participants, signatures and ratifications (×2',
+    );
     expect(text).toMatch(/Feeds: \d+ ok, 1 failing/);
     expect(text).toContain('alpha: fetch https://alpha.example/feed.xml: HTTP 503 Service Unavailable (×3');
     expect(text).toMatch(/Failed deliveries: 1/);

@@ -22,10 +22,11 @@ async function poll(
   feedId: string,
   titles: string[],
   themes: ['censorship'] | [] = ['censorship'],
+  published?: string,
 ) {
   const { added } = await store.addItems(
     feedId,
-    titles.map((title) => tagged({ title, themes })),
+    titles.map((title) => tagged({ title, themes, ...(published ? { published } : {}) })),
     { alertable: () => true },
   );
   await clusterNewItems(store, added, archive!.clock.now);
@@ -138,7 +139,7 @@ describe('runDigest across restarts', () => {
     archive = tempArchive('2026-11-01T09:00:00Z');
     const store = archive.open();
     await store.upsertFeeds([feed('eff')]);
-    const old = await poll(store, 'eff', ['Old story']);
+    const old = await poll(store, 'eff', ['Old story'], ['censorship'], '2026-11-01T08:00:00Z');
     archive.clock.now = new Date('2026-11-25T20:00:00Z');
     const recent = await poll(store, 'eff', ['Recent story']);
     const slot = new Date('2026-11-26T08:00:00Z');

@@ -27,6 +27,7 @@ import { activeMarkup, isEphemeral, textOf, visibleText } from '../platforms/dis
 import type { FeedWorld } from './support.ts';
 import {
   BASE_ITEMS,
+  ENTRY_INTO_FORCE,
   EXTRA_PATH,
   FEED_ID,
   FEED_PATH,
@@ -38,6 +39,7 @@ import {
   nextUtcHour,
   pollOnce,
   publishHostileAndNews,
+  publishTreaty,
   runLiveBotWithAlertSubscription,
   startFeedWorld,
   until,
@@ -53,6 +55,7 @@ const GENERAL = '300000000000000001';
 const ALERTS = '300000000000000002';
 const DIGESTS = '300000000000000003';
 const TOKYO = '300000000000000004';
+const TREATIES = '300000000000000005';
 const ADMIN: InteractOptions = {
   userId: '500000000000000009',
   userName: 'ada',
@@ -97,6 +100,7 @@ beforeAll(async () => {
           { id: ALERTS, name: 'alerts' },
           { id: DIGESTS, name: 'digests' },
           { id: TOKYO, name: 'tokyo-desk' },
+          { id: TREATIES, name: 'treaties' },
         ],
       },
     ],
@@ -131,6 +135,28 @@ const posted = (channel: string): StoredMessage[] =>
 describe('govwatch on Discord, end to end', () => {
   it('the first poll archives the operator feed served on 127.0.0.1', async () => {
     await expectFirstPollArchivesFeed(bot, clock, 'discord');
+  });
+
+  it('/deadlines, /track and /tracked follow a treaty; its 40th ratification is posted once', async () => {
+    const ahead = await run('deadlines', [str('within', '60d')], { channelId: TREATIES });
+    expect(textOf(ahead)).toContain('World Test Assembly opens (scheduled)');
+    const refused = await run('track', [str('what', 'cybercrime')], {
+      userId: MEMBER_ID,
+      channelId: TREATIES,
+    });
+    expect(textOf(refused)).toContain('needs an admin');
+    const made = await run('track', [str('what', 'cybercrime')], { ...ADMIN, channelId: TREATIES });
+    expect(textOf(made)).toContain('Tracking United Nations Convention against Cybercrime for this channel');
+    await pollOnce(bot, clock);
+    const listed = textOf(await run('tracked', [], { channelId: TREATIES }));
+    expect(listed).toContain('72 signatories, 39 parties of 40 needed for entry into force');
+    expect(posted(TREATIES)).toHaveLength(0);
+
+    publishTreaty(world, 40);
+    await pollOnce(bot, clock);
+    expect(posted(TREATIES).map(visibleText)).toEqual([expect.stringContaining(ENTRY_INTO_FORCE)]);
+    await pollOnce(bot, clock);
+    expect(posted(TREATIES)).toHaveLength(1);
   });
 
   it('/themes lists the theme ids with descriptions', async () => {

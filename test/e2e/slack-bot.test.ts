@@ -23,6 +23,7 @@ import {
   FEED_ID,
   FEED_PATH,
   GUARDED_FEED_URLS,
+  ENTRY_INTO_FORCE,
   TestClock,
   deliverAll,
   expectFirstPollArchivesFeed,
@@ -30,6 +31,7 @@ import {
   nextUtcHour,
   pollOnce,
   publishHostileAndNews,
+  publishTreaty,
   runLiveBotWithAlertSubscription,
   startFeedWorld,
   until,
@@ -41,6 +43,7 @@ const MEMBER = 'UMEMBER001';
 const GENERAL = 'CGENERAL01';
 const ALERTS = 'CALERTS001';
 const DIGESTS = 'CDIGESTS01';
+const TREATIES = 'CTREATIES1';
 const HOSTILE = 'Alert <!channel> <@U123> <!here> *bold* internet shutdown ordered';
 
 let dir: string;
@@ -69,7 +72,8 @@ beforeAll(async () => {
     .addUser({ id: MEMBER, name: 'mo' })
     .addChannel({ id: GENERAL, name: 'general', botIsMember: true })
     .addChannel({ id: ALERTS, name: 'alerts', botIsMember: true })
-    .addChannel({ id: DIGESTS, name: 'digests', botIsMember: true });
+    .addChannel({ id: DIGESTS, name: 'digests', botIsMember: true })
+    .addChannel({ id: TREATIES, name: 'treaties', botIsMember: true });
   clock = new TestClock();
   bot = await startBot(configFor('socket'), silentLogger(), { now: clock.now, autoStart: false });
   await standin.waitForSocket();
@@ -127,6 +131,27 @@ const visibleOf = (m: PostedMessage): string =>
 describe('govwatch on Slack, end to end', () => {
   it('the first poll archives the operator feed served on 127.0.0.1', async () => {
     await expectFirstPollArchivesFeed(bot, clock, 'slack');
+  });
+
+  it('/govwatch-deadlines, -track and -tracked follow a treaty; its 40th ratification is posted once', async () => {
+    expect(shown(await run('/govwatch-deadlines', 'within:60d', MEMBER, TREATIES))).toContain(
+      'World Test Assembly opens (scheduled)',
+    );
+    expect(shown(await run('/govwatch-track', 'cybercrime', MEMBER, TREATIES))).toContain('needs an admin');
+    expect(shown(await run('/govwatch-track', 'cybercrime', ADMIN, TREATIES))).toContain(
+      'Tracking United Nations Convention against Cybercrime for this channel',
+    );
+    await pollOnce(bot, clock);
+    expect(shown(await run('/govwatch-tracked', '', MEMBER, TREATIES))).toContain(
+      '72 signatories, 39 parties of 40 needed for entry into force',
+    );
+    expect(standin.messagesIn(TREATIES)).toHaveLength(0);
+
+    publishTreaty(world, 40);
+    await pollOnce(bot, clock);
+    expect(standin.messagesIn(TREATIES).map(visibleOf)).toEqual([expect.stringContaining(ENTRY_INTO_FORCE)]);
+    await pollOnce(bot, clock);
+    expect(standin.messagesIn(TREATIES)).toHaveLength(1);
   });
 
   it('/govwatch-themes lists the theme ids with descriptions', async () => {

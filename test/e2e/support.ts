@@ -13,6 +13,7 @@ import { openStore } from '../../src/store/index.ts';
 import type { RssItem } from '../support/feed-server.ts';
 import { rssRoute, startFeedServer } from '../support/feed-server.ts';
 import type { FeedServer } from '../support/feed-server.ts';
+import { treatyPage, treatyRows } from '../../src/demo/tracker-fixtures.ts';
 
 export const FEED_ID = 'watch';
 export const FEED_PATH = '/watch.xml';
@@ -53,6 +54,8 @@ export function newItem(guid: string, title: string): RssItem {
 export interface FeedWorld {
   server: FeedServer;
   sourcesPath: string;
+  /** feeds/events.yaml of this world: one meeting 40 days ahead (outside every digest's agenda). */
+  eventsPath: string;
   /** Publish these items (newest first) in the watched feed. */
   publish(items: RssItem[]): void;
 }
@@ -68,12 +71,36 @@ export async function startFeedWorld(dir: string): Promise<FeedWorld> {
     sourcesPath,
     `sources:\n  - id: ${FEED_ID}\n    name: Watch Feed\n    url: ${server.url(FEED_PATH)}\n    kind: rights\n    language: en\n`,
   );
+  const eventsPath = join(dir, 'events.yaml');
+  const start = new Date(Date.now() + 40 * 86_400_000).toISOString().slice(0, 10);
+  writeFileSync(
+    eventsPath,
+    `events:\n  - {id: wta, name: World Test Assembly, organiser: ITU, start: ${start}, end: ${start}, ` +
+      `timezone: Europe/Zurich, place: Geneva, url: "https://itu.example/wta", themes: [standards]}\n`,
+  );
+  publishTreaty({ server }, 39);
   return {
     server,
     sourcesPath,
+    eventsPath,
     publish: (items) => server.set(FEED_PATH, rssRoute('Watch Feed', items)),
   };
 }
+
+/** The UN Treaty Collection status page of the Convention against Cybercrime, served by the world. */
+export const TREATY_PATH = '/Pages/ViewDetails.aspx';
+
+/** 72 signatories, `parties` of them ratified on consecutive days from 5 January 2026 (the 40th: 13 February). */
+export function publishTreaty(world: Pick<FeedWorld, 'server'>, parties: number): void {
+  world.server.set(TREATY_PATH, {
+    headers: { 'content-type': 'text/html; charset=utf-8' },
+    body: treatyPage(treatyRows(72, parties, '2026-01-05')),
+    etag: true,
+  });
+}
+
+/** What the 40th ratification notice says (40th on 2026-02-13, in force 90 days later). */
+export const ENTRY_INTO_FORCE = '40th ratification (Country 40, 2026-02-13): enters into force on 2026-05-14';
 
 /** The bot's clock: starts at real time and only moves forward. */
 export class TestClock {
@@ -140,8 +167,15 @@ export function worldEnv(dir: string, world: FeedWorld, replicaId: string): Reco
     GOVWATCH_DB: join(dir, 'govwatch.db'),
     GOVWATCH_SOURCES: world.sourcesPath,
     GOVWATCH_REPLICA_ID: replicaId,
-    // No tracker may reach a real source; the suites that track point these at stand-ins.
-    GOVWATCH_TRACKERS: 'off',
+    // Trackers on, every source pointed at the world's server: nothing reaches a real host.
+    GOVWATCH_TRACKERS: 'on',
+    GOVWATCH_DATATRACKER_API_URL: world.server.baseUrl,
+    GOVWATCH_UNTC_URL: world.server.baseUrl,
+    GOVWATCH_ICANN_URL: world.server.baseUrl,
+    GOVWATCH_EU_HAVEYOURSAY_URL: world.server.baseUrl,
+    GOVWATCH_EVENTS: world.eventsPath,
+    // A tracked process is checked again at the next feed poll.
+    GOVWATCH_TRACKER_POLL_MINUTES: '15',
     // The feed's first poll counts as news (not only backlog), so digests have something to show.
     GOVWATCH_NEW_ON_FIRST_POLL: String(BASE_ITEMS.length),
   };

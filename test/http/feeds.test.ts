@@ -80,6 +80,7 @@ beforeAll(async () => {
     GOVWATCH_DB: join(dir, 'bot.db'),
     GOVWATCH_SOURCES: sources,
     GOVWATCH_HTTP_PORT: '0',
+    GOVWATCH_TRACKERS: 'off',
     GOVWATCH_PUBLIC_URL: 'https://news.example.org/gw/',
   });
   bot = await startBot(config, silentLogger());

@@ -110,6 +110,37 @@ describe('startBot in terminal mode', () => {
     expect(server.requests.length).toBe(seen);
   }, 30_000);
 
+  it('prints a first digest of the last day soon after the first poll, not at the next 08:00', async () => {
+    const sourcesPath = join(dir, 'first-digest-sources.yaml');
+    writeFileSync(
+      sourcesPath,
+      `sources:\n  - id: bot-feed\n    name: Bot Feed\n    url: ${server.url('/bot.xml')}\n    kind: media\n    language: en\n`,
+    );
+    // The default configuration: the first poll is backlog, the digest is daily at 08:00 UTC.
+    const config = loadConfig({ GOVWATCH_DB: join(dir, 'first-digest.db'), GOVWATCH_SOURCES: sourcesPath });
+    const printed: string[] = [];
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      printed.push(String(chunk));
+      return true;
+    });
+    const bot = await startBot(config, silentLogger());
+    try {
+      const digest = await until('a digest on the terminal', async () =>
+        printed.find((p) => p.includes('govwatch digest')),
+      );
+      expect(digest).toContain('Quokka filtering law passes');
+      // Published 30 hours ago: outside a daily digest's period.
+      expect(digest).not.toContain('wombat');
+      // No alert for a backlog, whatever the digest shows.
+      expect(printed.some((p) => p.startsWith('ALERT '))).toBe(false);
+      const mark = await bot.store.getDigestMark(targetKey(CONSOLE_TARGET));
+      expect(mark).not.toBeNull();
+    } finally {
+      await bot.stop();
+      spy.mockRestore();
+    }
+  }, 30_000);
+
   it('gives the terminal a digest that follows the configured schedule, also after it changes, keeping chat schedules', async () => {
     const sourcesPath = join(dir, 'empty-sources.yaml');
     writeFileSync(sourcesPath, 'sources:\n');

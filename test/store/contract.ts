@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FeedSource, FeedState, TaggedItem, Target, ThemeId } from '../../src/model.ts';
 import { emptyFeedState, targetKey } from '../../src/model.ts';
 import type { NewOutboxEntry, SearchQuery, Snippet, Store } from '../../src/store/types.ts';
+import { runEvidenceContract } from './contract-evidence.ts';
 import { runSettingsContract } from './contract-settings.ts';
 import { runStoriesContract } from './contract-stories.ts';
 import { runTrackersContract } from './contract-trackers.ts';
@@ -372,6 +373,35 @@ export function runStoreContract(
       });
     });
 
+    describe('alert recovery and publication dates', () => {
+      it('lists alertable items whose alerts were never enqueued until they are marked', async () => {
+        await store.upsertFeeds([feed('fa')]);
+        const { added } = await store.addItems('fa', [item('u1'), item('u2'), item('u3')], {
+          alertable: (_i, index) => index < 2,
+        });
+        const ids = added.map((i) => i.id);
+        expect((await store.listItems({ unalertedOnly: true })).map((i) => i.id)).toEqual(ids.slice(0, 2));
+        await store.markAlerted([ids[0]!]);
+        expect((await store.listItems({ unalertedOnly: true })).map((i) => i.id)).toEqual([ids[1]]);
+        await store.markAlerted([ids[1]!, ids[2]!]);
+        expect(await store.listItems({ unalertedOnly: true })).toEqual([]);
+      });
+
+      it('filters items by publication date', async () => {
+        await store.upsertFeeds([feed('fa')]);
+        await store.addItems(
+          'fa',
+          [
+            item('old', { published: '2025-01-01T00:00:00.000Z' }),
+            item('new', { published: '2025-03-01T00:00:00.000Z' }),
+          ],
+          always,
+        );
+        const recent = await store.listItems({ publishedSince: '2025-02-01T00:00:00Z' });
+        expect(recent.map((i) => i.guid)).toEqual(['new']);
+      });
+    });
+
     describe('search', () => {
       let ids: Map<string, number>;
       beforeEach(async () => {
@@ -628,6 +658,29 @@ export function runStoreContract(
         expect(await store.tryLock('digest:slot', 'B', 60_000)).toBe(true);
       });
 
+      it('releaseOwner hands back locks, feed leases and outbox claims of that owner only', async () => {
+        expect(await store.tryLock('digest-run:x', 'A', 600_000)).toBe(true);
+        expect(await store.tryLock('digest-run:y', 'B', 600_000)).toBe(true);
+        await store.upsertFeeds([feed('fa')]);
+        expect((await store.claimDueFeeds('A', new Date(), 10, 600_000)).map((f) => f.id)).toEqual(['fa']);
+        await store.enqueue([outboxEntry('r1'), outboxEntry('r2', otherChannel)]);
+        const [claimedA] = await store.claimOutbox('A', new Date(), 1, 600_000);
+        const [claimedB] = await store.claimOutbox('B', new Date(), 1, 600_000);
+        await store.releaseOwner('A');
+        expect(await store.tryLock('digest-run:x', 'C', 600_000)).toBe(true);
+        expect(await store.tryLock('digest-run:y', 'C', 600_000)).toBe(false);
+        expect((await store.claimDueFeeds('C', new Date(), 10, 600_000)).map((f) => f.id)).toEqual(['fa']);
+        const again = await store.claimOutbox('C', new Date(), 10, 600_000);
+        expect(again.map((e) => e.id)).toEqual([claimedA!.id]);
+        expect(again[0]!.attempts).toBe(2);
+        expect((await store.listOutbox({ status: 'sending' })).map((e) => [e.id, e.claimedBy])).toEqual(
+          expect.arrayContaining([
+            [claimedA!.id, 'C'],
+            [claimedB!.id, 'B'],
+          ]),
+        );
+      });
+
       it('an expired lock can be taken by another owner', async () => {
         expect(await store.tryLock('slot', 'A', 1)).toBe(true);
         await new Promise((r) => setTimeout(r, 15));
@@ -640,5 +693,6 @@ export function runStoreContract(
     runStoriesContract(() => store);
     runTrackersContract(() => store);
     runFeedTokensContract(() => store);
+    runEvidenceContract(() => store);
   });
 }

@@ -114,6 +114,16 @@ async function seedSqlite(path: string): Promise<void> {
     filter: { themes: ['censorship'], regions: ['RU'], sources: [], keywords: ['vpn'] },
     createdBy: 'U1',
   });
+  await s.evidence.putDays(
+    ['2025-05-30', '2025-05-31'].map((day, i) => ({
+      source: 'ooni',
+      query: 'web_connectivity',
+      country: 'IQ',
+      day,
+      payload: { measurement_count: 10 + i, note: 'ünïcode ✓' },
+      fetchedAt: '2025-06-01T09:00:00.000Z',
+    })),
+  );
   await s.close();
 }
 
@@ -182,6 +192,13 @@ describe.skipIf(!PG_URL)(
       const all = await source.listItems({});
       expect(await target.listItems({})).toEqual(all);
       expect((await target.getItem(6))?.clusterId).toBe(3);
+    });
+
+    it('keeps the evidence cache', async () => {
+      const days = (st: Store) =>
+        st.evidence.getDays('ooni', 'web_connectivity', 'IQ', '2025-05-01', '2025-06-30');
+      expect(await days(target)).toHaveLength(2);
+      expect(await days(target)).toEqual(await days(source));
     });
 
     it('keeps subscriptions, the outbox with its statuses, and digest marks', async () => {

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   datatrackerDocument,
+  datatrackerMeetings,
   datatrackerState,
   euInitiative,
   icannPage,
@@ -116,6 +117,42 @@ describe('IETF draft', () => {
   });
 });
 
+describe('IETF working group', () => {
+  const atom = (entries: Array<[string, string]>): string =>
+    `<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom"><title>Changes for tls</title>` +
+    `<id>https://datatracker.ietf.org/group/tls/</id><updated>2026-12-01T00:00:00Z</updated>` +
+    entries
+      .map(
+        ([title, at], i) =>
+          `<entry><title>${title}</title><id>urn:x:${i}:${at}</id><updated>${at}</updated>` +
+          `<link href="https://datatracker.ietf.org/group/tls/history/"/></entry>`,
+      )
+      .join('') +
+    `</feed>`;
+
+  it("follows the group's newest change and tells a new one once", async () => {
+    const store = openSqliteStore(':memory:');
+    const clock = { t: Date.parse('2026-12-01T00:00:00Z') };
+    const deps = depsFor(store, clock);
+    server.set('/feed/group-changes/tls/', { body: atom([['Milestone added', '2026-11-20T10:00:00Z']]) });
+    const id = await track(store, 'wg:tls', new Date(clock.t));
+    await pollTrackers(deps);
+    expect((await store.trackers.get(id))!.state).toBe('Milestone added (2026-11-20)');
+    server.set('/feed/group-changes/tls/', {
+      body: atom([
+        ['Charter updated', '2026-12-01T09:00:00Z'],
+        ['Milestone added', '2026-11-20T10:00:00Z'],
+      ]),
+    });
+    clock.t += 2 * 60 * 60_000;
+    expect((await pollTrackers(deps)).notices).toBe(1);
+    clock.t += 2 * 60 * 60_000;
+    expect((await pollTrackers(deps)).notices).toBe(0);
+    expect((await texts(store))[0]).toContain('Milestone added (2026-11-20) → Charter updated (2026-12-01)');
+    await store.close();
+  });
+});
+
 describe('reminders', () => {
   it('sends each reminder once, also after a restart, and only the nearest one', async () => {
     const path = join(dir, 'reminders.db');
@@ -208,7 +245,11 @@ describe('deadline time zones', () => {
     const store = openSqliteStore(':memory:');
     const clock = { t: Date.parse('2026-12-01T00:00:00Z') };
     server.set('/en/public-comment/proceeding/root-zone-labels-01-12-2026', {
-      body: icannPage({ title: 'Root Zone Labels', opens: '2026-11-20', closes: '2027-01-12' }),
+      // Navigation text that says "closes" before the labelled dates must not confuse the parser.
+      body: icannPage({ title: 'Root Zone Labels', opens: '2026-11-20', closes: '2027-01-12' }).replace(
+        '<main>',
+        '<nav>What opens and closes this month</nav><main>',
+      ),
     });
     const id = await track(
       store,
@@ -250,6 +291,74 @@ describe('deadline time zones', () => {
   it('a meeting opens at midnight in its own zone', () => {
     expect(zonedMidnight('2026-11-09', 'Asia/Qatar')).toBe('2026-11-08T21:00:00.000Z');
     expect(zonedMidnight('2026-11-14', 'America/Los_Angeles')).toBe('2026-11-14T08:00:00.000Z');
+  });
+});
+
+describe('IETF meetings from the Datatracker', () => {
+  it('become meetings opening at midnight in their zone, read at most once per interval', async () => {
+    const store = openSqliteStore(':memory:');
+    const clock = { t: Date.parse('2026-12-01T00:00:00Z') };
+    server.set('/api/v1/meeting/meeting/', {
+      body: datatrackerMeetings([
+        { number: '128', date: '2027-03-20', city: 'Example City', country: 'JP', timeZone: 'Asia/Tokyo' },
+      ]),
+    });
+    const before = server.requests.filter((r) => r.startsWith('/api/v1/meeting/')).length;
+    const deps = { ...depsFor(store, clock), ietfMeetings: true };
+    await pollTrackers(deps);
+    await pollTrackers(deps);
+    expect(server.requests.filter((r) => r.startsWith('/api/v1/meeting/')).length - before).toBe(1);
+    expect(await store.trackers.get('event:ietf-128')).toMatchObject({
+      title: 'IETF 128',
+      kind: 'event',
+      state: 'scheduled',
+      deadline: '2027-03-19T15:00:00.000Z',
+      details: { place: 'Example City, JP', start: '2027-03-20', end: '2027-03-26' },
+    });
+    await store.close();
+  });
+});
+
+describe("consultations matching the operator's keywords", () => {
+  it('are found in "Have your say" and ICANN once per interval and then polled like any process', async () => {
+    const store = openSqliteStore(':memory:');
+    const clock = { t: Date.parse('2026-12-01T00:00:00Z') };
+    server.set('/brpapi/searchInitiatives', {
+      body: JSON.stringify({
+        initiativeResultDtoPage: {
+          content: [{ id: 15001.0, shortTitle: 'Encryption and lawful access' }],
+          totalElements: 1,
+          last: true,
+        },
+      }),
+    });
+    server.set('/brpapi/groupInitiatives/15001', {
+      body: euInitiative({
+        id: 15001,
+        shortTitle: 'Encryption and lawful access',
+        endDate: '2027/02/10 23:59:59',
+      }),
+    });
+    server.set('/en/public-comment', {
+      body:
+        '<ul><li><a href="/en/public-comment/proceeding/dns-encryption-study-10-01-2027">DNS Encryption Study</a></li>' +
+        '<li><a href="/en/public-comment/proceeding/budget-fy28">Draft FY28 Budget</a></li></ul>',
+    });
+    server.set('/en/public-comment/proceeding/dns-encryption-study-10-01-2027', {
+      body: icannPage({ title: 'DNS Encryption Study', opens: '2026-11-25', closes: '2027-01-10' }),
+    });
+    const deps = { ...depsFor(store, clock), consultationKeywords: ['encryption'] };
+    const round = await pollTrackers(deps);
+    expect(round.errors).toEqual([]);
+    expect((await store.trackers.list()).map((p) => [p.id, p.deadline])).toEqual([
+      ['icann:dns-encryption-study-10-01-2027', '2027-01-10T23:59:00.000Z'],
+      ['eu:15001', '2027-02-10T22:59:59.000Z'],
+    ]);
+    const asked = server.requests.filter((r) => r === '/en/public-comment').length;
+    clock.t += 60_000;
+    await pollTrackers(deps);
+    expect(server.requests.filter((r) => r === '/en/public-comment').length).toBe(asked);
+    await store.close();
   });
 });
 

@@ -1,7 +1,7 @@
 // The terminal as a chat platform: digests and alerts are printed, so `govwatch start`
 // is useful before Discord or Slack are connected.
 import type { ChatSender, OutboundMessage } from '../../delivery/types.ts';
-import { plainText, renderText } from '../../digest/render.ts';
+import { evidenceTextLines, plainText, renderText } from '../../digest/render.ts';
 import type { Target } from '../../model.ts';
 
 export const CONSOLE_TARGET: Target = {
@@ -34,7 +34,11 @@ function render(message: OutboundMessage, timeZone: string): string {
     case 'alert': {
       const item = message.item;
       const tags = [...item.themes, ...item.regions].join(', ');
-      return `ALERT [${plainText(item.sourceName)}] ${plainText(item.title)}${tags ? ` (${tags})` : ''}\n  ${item.url ?? ''}`;
+      return [
+        `ALERT [${plainText(item.sourceName)}] ${plainText(item.title)}${tags ? ` (${tags})` : ''}`,
+        `  ${item.url ?? ''}`,
+        ...evidenceTextLines(message.evidence),
+      ].join('\n');
     }
     case 'text':
       return plainText(message.text);

@@ -1,6 +1,7 @@
 // Platform-neutral content (Digest, alert item, Reply) → Discord message bodies within
 // Discord's limits. Long content is split across embeds and messages; nothing is dropped.
-import type { Digest, DigestEntry } from '../../digest/types.ts';
+import { agendaLine, type Digest, type DigestEntry } from '../../digest/types.ts';
+import type { StoryEvidence } from '../../evidence/types.ts';
 import type { ReplyBlock } from '../../chat/types.ts';
 import type { StoredItem } from '../../model.ts';
 import { cut, inert, plain, safeUrl } from './escape.ts';
@@ -68,6 +69,21 @@ function linked(title: string, url: string | null, max: number): string {
   return href ? `[${text}](${href})` : text;
 }
 
+/**
+ * The evidence lines under a story: each source's label links to its explorer page; the
+ * text is escaped like feed text (it is ours, but nothing in a post may ping or format).
+ */
+export function evidenceLines(evidence: StoryEvidence[] | undefined): string[] {
+  return (evidence ?? []).map((story) => {
+    const parts = story.segments.map((s) => {
+      const href = safeUrl(s.url);
+      const label = inert(s.label);
+      return `${href ? `[${label}](<${href}>)` : label}: ${inert(s.text)}`;
+    });
+    return `  ↳ evidence: ${parts.length ? parts.join(' · ') : 'no evidence'}`;
+  });
+}
+
 function digestLine(entry: DigestEntry): string {
   const it = entry.item;
   let line = `• ${linked(it.title, it.url, 300)} — *${inert(it.sourceName)}* · ${day(it.published)}`;
@@ -75,6 +91,7 @@ function digestLine(entry: DigestEntry): string {
     const others = entry.alsoReportedBy.map((o) => linked(o.source, o.url, 80)).join(', ');
     line += `\n  ↳ also: ${others}`;
   }
+  for (const ev of evidenceLines(entry.evidence)) line += `\n${ev}`;
   // A single line never exceeds a description; cut only in the pathological case.
   return cut(line, DISCORD_LIMITS.embedDescription);
 }
@@ -160,6 +177,11 @@ export function renderDigest(digest: Digest): MessageJson[] {
     `${day(digest.since)} → ${day(digest.until)} · ${digest.totalStories} stor${digest.totalStories === 1 ? 'y' : 'ies'}`,
   ].join('\n');
   const embeds: EmbedJson[] = [];
+  if (digest.agenda?.length) {
+    const lines = digest.agenda.map((a) => `• ${linked(agendaLine(a), a.url, 300)}`);
+    for (const description of chunkLines(lines, DISCORD_LIMITS.embedDescription))
+      embeds.push({ title: 'Deadlines and meetings', description, color: COLOR });
+  }
   for (const section of digest.sections) {
     const chunks = chunkLines(section.entries.map(digestLine), DISCORD_LIMITS.embedDescription);
     chunks.forEach((description, i) => {
@@ -192,10 +214,13 @@ function itemFooter(it: {
   return cut(parts.filter(Boolean).join(' · '), DISCORD_LIMITS.embedFooter);
 }
 
-export function renderAlert(item: StoredItem): MessageJson[] {
+export function renderAlert(item: StoredItem, evidence?: StoryEvidence[]): MessageJson[] {
+  const description = [inert(item.summary), ...evidenceLines(evidence).map((l) => l.trim())]
+    .filter(Boolean)
+    .join('\n');
   const embed: EmbedJson = {
     title: cut(inert(item.title.trim() || '(untitled)'), DISCORD_LIMITS.embedTitle),
-    description: cut(inert(item.summary), DISCORD_LIMITS.embedDescription) || undefined,
+    description: cut(description, DISCORD_LIMITS.embedDescription) || undefined,
     color: COLOR,
     footer: { text: itemFooter(item) },
     timestamp: item.published,

@@ -57,7 +57,7 @@ export function renderOutbound(message: OutboundMessage): MessageJson[] {
     case 'digest':
       return renderDigest(message.digest);
     case 'alert':
-      return renderAlert(message.item);
+      return renderAlert(message.item, message.evidence);
     case 'text':
       return renderText(message.text);
   }

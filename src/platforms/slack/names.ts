@@ -13,7 +13,13 @@ export const MANIFEST_COMMANDS = [
   'digest',
   'feeds',
   'themes',
+  'track',
+  'untrack',
+  'tracked',
+  'deadlines',
   'why',
+  'evidence',
+  'country',
 ] as const;
 
 /** `/govwatch-search` for the platform-neutral command `search`. */

@@ -2,8 +2,9 @@
 // at most 50 blocks per message and 3,000 characters per section text. Anything larger is
 // split across messages; no item is ever dropped to fit.
 import type { ReplyAction, ReplyBlock, Reply, OptionValues } from '../../chat/types.ts';
-import type { Digest, DigestEntry } from '../../digest/types.ts';
+import { agendaLine, type Digest, type DigestEntry } from '../../digest/types.ts';
 import type { StoredItem } from '../../model.ts';
+import type { StoryEvidence } from '../../evidence/types.ts';
 import { bold, cut, escapeControl, inert, link } from './mrkdwn.ts';
 import { slackifyCommandHint, slackifyCommandMentions } from './names.ts';
 
@@ -106,6 +107,15 @@ interface ItemView {
   regions: string[];
   snippet: Array<{ text: string; hit: boolean }>;
   alsoReportedBy: Array<{ source: string; url: string | null }>;
+  evidence?: StoryEvidence[];
+}
+
+/** Evidence lines: each source's label links to its explorer page; all text inert. */
+export function evidenceLines(evidence: StoryEvidence[] | undefined): string[] {
+  return (evidence ?? []).map((story) => {
+    const parts = story.segments.map((s) => `${link(s.url, s.label)}: ${inert(s.text)}`);
+    return `Evidence: ${parts.length ? parts.join(' · ') : 'no evidence'}`;
+  });
 }
 
 function itemText(v: ItemView, titleMax: number, snippetMax: number, alsoMax: number): string {
@@ -132,6 +142,7 @@ function itemText(v: ItemView, titleMax: number, snippetMax: number, alsoMax: nu
     const rest = v.alsoReportedBy.length - shown.length;
     lines.push(`Also reported by: ${shown.join(', ')}${rest > 0 ? ` and ${rest} more` : ''}`);
   }
+  lines.push(...evidenceLines(v.evidence));
   return lines.join('\n');
 }
 
@@ -150,8 +161,13 @@ function itemBlock(v: ItemView): SlackBlock {
   return section(text);
 }
 
-function viewOfStored(item: StoredItem, also: DigestEntry['alsoReportedBy'] = []): ItemView {
+function viewOfStored(
+  item: StoredItem,
+  also: DigestEntry['alsoReportedBy'] = [],
+  evidence?: StoryEvidence[],
+): ItemView {
   return {
+    ...(evidence ? { evidence } : {}),
     itemId: item.id,
     title: item.title,
     url: item.url,
@@ -231,9 +247,20 @@ export function renderDigest(digest: Digest): SlackMessage[] {
       context(`${digest.totalStories} ${digest.totalStories === 1 ? 'story' : 'stories'} · ${inert(range)}`),
     ],
   });
+  if (digest.agenda?.length) {
+    units.push({
+      blocks: [
+        section(bold('Deadlines and meetings')),
+        ...sectionsFromLines(digest.agenda.map((a) => `• ${link(a.url, agendaLine(a))}`)),
+      ],
+    });
+  }
   for (const sec of digest.sections) {
     for (const entry of sec.entries) {
-      units.push({ blocks: [itemBlock(viewOfStored(entry.item, entry.alsoReportedBy))], group: sec.theme });
+      units.push({
+        blocks: [itemBlock(viewOfStored(entry.item, entry.alsoReportedBy, entry.evidence))],
+        group: sec.theme,
+      });
     }
   }
   if (digest.totalStories === 0) units.push({ blocks: [context('Nothing new matched this digest.')] });
@@ -252,11 +279,18 @@ export function renderDigest(digest: Digest): SlackMessage[] {
   );
 }
 
-export function renderAlert(item: StoredItem, subscriptionId: number): SlackMessage[] {
+export function renderAlert(
+  item: StoredItem,
+  subscriptionId: number,
+  evidence?: StoryEvidence[],
+): SlackMessage[] {
   return [
     {
       text: cut(`govwatch alert from ${inert(item.sourceName)}`, 150),
-      blocks: [itemBlock(viewOfStored(item)), context(`Alert for subscription #${subscriptionId}`)],
+      blocks: [
+        itemBlock(viewOfStored(item, [], evidence)),
+        context(`Alert for subscription #${subscriptionId}`),
+      ],
     },
   ];
 }

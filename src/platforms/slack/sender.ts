@@ -117,7 +117,7 @@ export function renderOutbound(message: OutboundMessage): SlackMessage[] {
     case 'digest':
       return renderDigest(message.digest);
     case 'alert':
-      return renderAlert(message.item, message.subscriptionId);
+      return renderAlert(message.item, message.subscriptionId, message.evidence);
     case 'text':
       return renderText(message.text);
   }

@@ -151,6 +151,16 @@ CREATE TABLE settings (key text PRIMARY KEY, value text NOT NULL);
 `,
   },
   {
+    version: 85,
+    name: 'alerted marker',
+    sql: `
+-- See the SQLite migration 85. Existing rows take true (no table rewrite); new rows false.
+ALTER TABLE items ADD COLUMN alerted boolean NOT NULL DEFAULT true;
+ALTER TABLE items ALTER COLUMN alerted SET DEFAULT false;
+CREATE INDEX items_unalerted ON items (id) WHERE alertable AND NOT alerted;
+`,
+  },
+  {
     version: 90,
     name: 'story index',
     sql: `
@@ -195,6 +205,22 @@ CREATE TABLE tracker_follows (
   PRIMARY KEY (process_id, target_key)
 );
 CREATE INDEX tracker_follows_target ON tracker_follows (target_key);
+`,
+  },
+  {
+    version: 120,
+    name: 'evidence cache',
+    sql: `
+-- What an evidence API answered, per source, query, country and UTC day (see SQLite 120).
+CREATE TABLE evidence_days (
+  source text COLLATE "C" NOT NULL,
+  query text COLLATE "C" NOT NULL,
+  country text COLLATE "C" NOT NULL,
+  day text COLLATE "C" NOT NULL,
+  payload jsonb NOT NULL,
+  fetched_at text NOT NULL,
+  PRIMARY KEY (source, query, country, day)
+);
 `,
   },
   {

@@ -53,6 +53,8 @@ import type { FeedTokenStore } from '../types-feed-tokens.ts';
 import { postgresFeedTokens } from './feed-tokens.ts';
 import type { TrendStore } from '../types-trends.ts';
 import { postgresTrends } from './trends.ts';
+import { postgresEvidence } from './evidence.ts';
+import type { EvidenceStore } from '../types-evidence.ts';
 import type { SettingsStore } from '../types-settings.ts';
 import { filterTags, searchVector } from './search-index.ts';
 
@@ -76,6 +78,7 @@ export class PostgresStore implements Store {
   readonly trackers: TrackerStore;
   readonly feedTokens: FeedTokenStore;
   readonly trends: TrendStore;
+  readonly evidence: EvidenceStore;
   private readonly now: () => Date;
   private common: { at: number; loaded: Promise<ColumnStats> } | null = null;
 
@@ -89,6 +92,7 @@ export class PostgresStore implements Store {
     this.trackers = postgresTrackers(pool, this.now);
     this.feedTokens = postgresFeedTokens(pool, this.now);
     this.trends = postgresTrends(pool);
+    this.evidence = postgresEvidence(pool);
   }
 
   async close(): Promise<void> {
@@ -277,7 +281,10 @@ export class PostgresStore implements Store {
       where.push(`i.tags && ${p(q.regions.map((r) => `rg:${r.toLowerCase()}`))}::text[]`);
     }
     if (q.sources?.length) where.push(`i.feed_id = ANY(${p(q.sources)}::text[])`);
+    const publishedSince = iso(q.publishedSince);
+    if (publishedSince) where.push(`i.published >= ${p(publishedSince)}`);
     if (q.alertableOnly) where.push('i.alertable');
+    if (q.unalertedOnly) where.push('i.alertable AND NOT i.alerted');
     const order = q.order === 'id-desc' ? 'DESC' : 'ASC';
     const limit = q.limit !== undefined ? ` LIMIT ${p(Math.max(0, Math.floor(q.limit)))}` : '';
     const r = await this.pool.query<ItemRow>(
@@ -304,6 +311,14 @@ export class PostgresStore implements Store {
        FROM unnest($1::int[], $2::int[]) AS u(id, cluster_id) WHERE i.id = u.id`,
       [valid.map((a) => a.itemId), valid.map((a) => a.clusterId)],
     );
+  }
+
+  async markAlerted(ids: number[]): Promise<void> {
+    const valid = ids.filter(isRowId);
+    if (!valid.length) return;
+    await this.pool.query('UPDATE items SET alerted = true WHERE id = ANY($1::int[]) AND NOT alerted', [
+      valid,
+    ]);
   }
 
   async countItems(): Promise<number> {
@@ -512,6 +527,21 @@ export class PostgresStore implements Store {
 
   async unlock(name: string, owner: string): Promise<void> {
     await this.pool.query('DELETE FROM locks WHERE name = $1 AND owner = $2', [name, owner]);
+  }
+
+  async releaseOwner(owner: string): Promise<void> {
+    const now = this.now().toISOString();
+    await this.tx(async (c) => {
+      await c.query('DELETE FROM locks WHERE owner = $1', [owner]);
+      await c.query('UPDATE feeds SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = $1', [
+        owner,
+      ]);
+      await c.query(
+        `UPDATE outbox SET status = 'pending', next_attempt_at = $2, claimed_by = NULL, claimed_until = NULL
+         WHERE status = 'sending' AND claimed_by = $1`,
+        [owner, now],
+      );
+    });
   }
 }
 

@@ -151,6 +151,18 @@ export const MIGRATIONS: Migration[] = [
     `,
   },
   {
+    version: 85,
+    name: 'alerted marker',
+    up: `
+      -- Set once an item's alerts are in the outbox; alertable items still at 0 after a crash
+      -- between storing and alerting are alerted by the recovery pass. Existing items count
+      -- as alerted.
+      ALTER TABLE items ADD COLUMN alerted INTEGER NOT NULL DEFAULT 0;
+      UPDATE items SET alerted = 1;
+      CREATE INDEX items_unalerted ON items (id) WHERE alertable = 1 AND alerted = 0;
+    `,
+  },
+  {
     version: 90,
     name: 'story index',
     up: `
@@ -197,6 +209,24 @@ export const MIGRATIONS: Migration[] = [
         PRIMARY KEY (process_id, target_key)
       );
       CREATE INDEX tracker_follows_target ON tracker_follows(target_key);
+    `,
+  },
+  {
+    version: 120,
+    name: 'evidence cache',
+    up: `
+      -- What an evidence API (OONI, IODA, Cloudflare Radar) answered, per source, query,
+      -- country and UTC day: many stories about one country and day cost one request.
+      -- (IF NOT EXISTS: an archive rewound to an older schema version keeps its tables.)
+      CREATE TABLE IF NOT EXISTS evidence_days (
+        source TEXT NOT NULL,
+        query TEXT NOT NULL,
+        country TEXT NOT NULL,
+        day TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        fetched_at TEXT NOT NULL,
+        PRIMARY KEY (source, query, country, day)
+      );
     `,
   },
   {

@@ -43,6 +43,8 @@ import type { FeedTokenStore } from '../types-feed-tokens.ts';
 import { sqliteFeedTokens } from './feed-tokens.ts';
 import type { TrendStore } from '../types-trends.ts';
 import { sqliteTrends } from './trends.ts';
+import { sqliteEvidence } from './evidence.ts';
+import type { EvidenceStore } from '../types-evidence.ts';
 import type { SettingsStore } from '../types-settings.ts';
 import {
   feedFromRow,
@@ -73,6 +75,7 @@ export class SqliteStore implements Store {
   readonly trackers: TrackerStore;
   readonly feedTokens: FeedTokenStore;
   readonly trends: TrendStore;
+  readonly evidence: EvidenceStore;
   private readonly now: () => Date;
   private readonly writeStories: ReturnType<typeof sqliteStoryWriter>;
   private readonly insertItem: Database.Statement;
@@ -90,6 +93,7 @@ export class SqliteStore implements Store {
     this.trackers = sqliteTrackers(db, this.now);
     this.feedTokens = sqliteFeedTokens(db, this.now);
     this.trends = sqliteTrends(db);
+    this.evidence = sqliteEvidence(db);
     this.insertItem = db.prepare(`INSERT INTO items
       (feed_id, guid, url, title, author, summary, published, published_estimated, lang, themes, regions, why,
        first_seen, alertable)
@@ -311,7 +315,13 @@ export class SqliteStore implements Store {
       where.push(`items.feed_id IN (${placeholders(q.sources.length)})`);
       args.push(...q.sources);
     }
+    const publishedSince = iso(q.publishedSince);
+    if (publishedSince) {
+      where.push('items.published >= ?');
+      args.push(publishedSince);
+    }
     if (q.alertableOnly) where.push('items.alertable = 1');
+    if (q.unalertedOnly) where.push('items.alertable = 1 AND items.alerted = 0');
     const order = q.order === 'id-desc' ? 'DESC' : 'ASC';
     const limit = q.limit !== undefined ? Math.max(0, Math.floor(q.limit)) : -1;
     const sql = `${ITEM_SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
@@ -329,6 +339,13 @@ export class SqliteStore implements Store {
     const stmt = this.db.prepare('UPDATE items SET cluster_id = ? WHERE id = ?');
     this.db.transaction(() => {
       for (const a of assignments) stmt.run(a.clusterId, a.itemId);
+    })();
+  }
+
+  async markAlerted(ids: number[]): Promise<void> {
+    const stmt = this.db.prepare('UPDATE items SET alerted = 1 WHERE id = ? AND alerted = 0');
+    this.db.transaction(() => {
+      for (const id of ids) stmt.run(id);
     })();
   }
 
@@ -515,6 +532,22 @@ export class SqliteStore implements Store {
 
   async unlock(name: string, owner: string): Promise<void> {
     this.db.prepare('DELETE FROM locks WHERE name = ? AND owner = ?').run(name, owner);
+  }
+
+  async releaseOwner(owner: string): Promise<void> {
+    const now = this.now().toISOString();
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM locks WHERE owner = ?').run(owner);
+      this.db
+        .prepare('UPDATE feeds SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = ?')
+        .run(owner);
+      this.db
+        .prepare(
+          `UPDATE outbox SET status = 'pending', next_attempt_at = ?, claimed_by = NULL, claimed_until = NULL
+           WHERE status = 'sending' AND claimed_by = ?`,
+        )
+        .run(now, owner);
+    })();
   }
 }
 
