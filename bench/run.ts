@@ -12,6 +12,7 @@ const BENCHES = [
   'cluster-bench',
   'discord-delivery-bench',
   'pg-search-bench',
+  'poll-bench',
   'poll-replicas-bench',
   'startup-bench',
 ];
@@ -20,7 +21,10 @@ async function main(argv: string[]): Promise<void> {
   const quick = argv.includes('--quick');
   const only = argv.filter((a) => !a.startsWith('--'));
   for (const name of BENCHES) {
-    if (only.length && !only.some((o) => name.startsWith(o))) continue;
+    // `poll` is poll-bench (an exact name wins), `poll-r` poll-replicas-bench.
+    const picked = (o: string) =>
+      BENCHES.includes(`${o}-bench`) ? name === `${o}-bench` : name.startsWith(o);
+    if (only.length && !only.some(picked)) continue;
     const file = fileURLToPath(new URL(`./${name}.ts`, import.meta.url));
     if (!existsSync(file)) continue;
     const mod = (await import(file)) as { run: (opts: { quick: boolean }) => Promise<BenchReport> };

@@ -214,9 +214,15 @@ function termsOf(f: StoryFeatures): Set<string> {
 }
 
 /** An index key shared by more recent items than this names no story (a feed's boilerplate). */
-const MAX_KEY_ITEMS = 200;
-/** Items compared per pass before yielding to the event loop (chat commands wait meanwhile). */
-const YIELD_EVERY = 100;
+const MAX_KEY_ITEMS = 100;
+/** Such keys are remembered (per archive, bounded) and not looked up again for a while. */
+const COMMON_KEY_TTL_MS = 3_600_000;
+const COMMON_KEYS_MAX = 100_000;
+const commonKeys = new WeakMap<Store, Map<number, number>>();
+/** Candidates compared with one new item: the ones sharing the most keys with it. */
+const MAX_CANDIDATES = 64;
+/** Comparisons between two yields to the event loop (chat commands wait meanwhile). */
+const YIELD_EVERY = 300;
 const PRUNE_EVERY_MS = 3_600_000;
 const PRUNE_CHUNK = 20_000;
 
@@ -300,24 +306,42 @@ export async function clusterNewItems(
   }
 
   // Candidates: one lookup of every key of the batch, one of every URL.
-  const allKeys = [...new Set([...keysOf.values()].flat())];
+  let common = commonKeys.get(store);
+  if (!common) commonKeys.set(store, (common = new Map()));
+  const nowMs = Date.now();
+  const allKeys = [...new Set([...keysOf.values()].flat())].filter((k) => (common.get(k) ?? 0) < nowMs);
   const idsOfKey = new Map<number, number[]>();
-  for (const { key, itemId } of await store.stories.lookup(allKeys, minId)) {
+  for (const { key, itemId } of await store.stories.lookup(allKeys, minId, MAX_KEY_ITEMS + 1)) {
     const list = idsOfKey.get(key);
     if (list) list.push(itemId);
     else idsOfKey.set(key, [itemId]);
+  }
+  for (const [key, list] of idsOfKey) {
+    if (list.length <= MAX_KEY_ITEMS) continue;
+    common.delete(key);
+    common.set(key, nowMs + COMMON_KEY_TTL_MS);
+    if (common.size > COMMON_KEYS_MAX) common.delete(common.keys().next().value!);
   }
   const urls = [...new Set(sorted.map((i) => i.url).filter((u): u is string => u !== null))];
   const urlIds = await store.stories.idsByUrls(urls);
   const candidatesOf = new Map<number, Set<number>>();
   const wanted = new Set<number>(urlIds);
   for (const item of sorted) {
-    const ids = new Set<number>();
+    // The items sharing the most keys with this one, at most MAX_CANDIDATES of them.
+    const shared = new Map<number, number>();
     for (const key of keysOf.get(item.id)!) {
       const list = idsOfKey.get(key);
       if (!list || list.length > MAX_KEY_ITEMS) continue;
-      for (const id of list) if (id !== item.id) ids.add(id);
+      for (const id of list) if (id !== item.id) shared.set(id, (shared.get(id) ?? 0) + 1);
     }
+    const ids = new Set(
+      shared.size <= MAX_CANDIDATES
+        ? shared.keys()
+        : [...shared]
+            .sort((x, y) => y[1] - x[1] || x[0] - y[0])
+            .slice(0, MAX_CANDIDATES)
+            .map(([id]) => id),
+    );
     candidatesOf.set(item.id, ids);
     for (const id of ids) if (!addedIds.has(id)) wanted.add(id);
   }
@@ -354,7 +378,7 @@ export async function clusterNewItems(
     }
     join(item.id, bestMatch(f, cands, { windowDays }), clusterOf, out);
     compared += cands.length + 1;
-    if (compared >= YIELD_EVERY * 20) {
+    if (compared >= YIELD_EVERY) {
       compared = 0;
       await yieldToLoop();
     }

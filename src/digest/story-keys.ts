@@ -10,9 +10,9 @@
 // story pick from the same order), which bounds the keys per item.
 import type { StoryFeatures } from './story-features.ts';
 
-const MAX_TITLE_WORDS = 8;
+const MAX_TITLE_WORDS = 10;
 const MAX_ANCHORS = 8;
-const MINHASH_BANDS = 14;
+const MINHASH_BANDS = 20;
 const MINHASH_ROWS = 2;
 
 function fnv1a(s: string, seed: number): number {
@@ -36,19 +36,44 @@ function mix32(x: number, seed: number): number {
   return (h ^ (h >>> 16)) >>> 0;
 }
 
-function smallestByHash(values: Iterable<string>, max: number): string[] {
-  return [...values]
-    .map((v) => ({ v, h: fnv1a(v, 0x2545f491) }))
-    .sort((a, b) => a.h - b.h || (a.v < b.v ? -1 : 1))
-    .slice(0, max)
-    .map((x) => x.v)
-    .sort();
+interface Hashed {
+  /** Two independent 32-bit hashes of the value. */
+  a: number;
+  b: number;
 }
 
-function pairKeys(prefix: string, values: string[], out: Set<number>): void {
+function hashed(v: string): Hashed {
+  return { a: fnv1a(v, 0x811c9dc5), b: fnv1a(v, 0x9747b28c) };
+}
+
+const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
+
+/**
+ * The (at most) `max` values with the smallest hashes. CJK bigrams come last: in a Chinese
+ * title the Latin words are the names that a report in another language shares.
+ */
+function smallestByHash(values: Iterable<string>, max: number): Hashed[] {
+  const all = [...values].map((v) => ({ ...hashed(v), late: CJK.test(v) ? 1 : 0 }));
+  all.sort((x, y) => x.late - y.late || x.a - y.a || x.b - y.b);
+  return all.slice(0, max);
+}
+
+/** A 53-bit key of one or two hashed values under a family tag (order of the two ignored). */
+function combine(tag: number, x: Hashed, y: Hashed | null): number {
+  const [p, q] = y === null || x.a < y.a || (x.a === y.a && x.b <= y.b) ? [x, y] : [y, x];
+  const hi = mix32(p.a ^ mix32(q ? q.a : 0, tag), tag + 1) & 0x1fffff;
+  const lo = mix32(p.b ^ mix32(q ? q.b : 0, tag + 2), tag + 3);
+  return hi * 0x1_0000_0000 + lo;
+}
+
+const TAG_TITLE_PAIR = 0x1000;
+const TAG_TITLE_WORD = 0x2000;
+const TAG_ANCHOR_PAIR = 0x3000;
+const TAG_MINHASH = 0x4000;
+
+function pairKeys(tag: number, values: Hashed[], out: Set<number>): void {
   for (let i = 0; i < values.length; i++) {
-    for (let j = i + 1; j < values.length; j++)
-      out.add(hash53(`${prefix}\u0000${values[i]}\u0000${values[j]}`));
+    for (let j = i + 1; j < values.length; j++) out.add(combine(tag, values[i]!, values[j]!));
   }
 }
 
@@ -56,23 +81,24 @@ function pairKeys(prefix: string, values: string[], out: Set<number>): void {
 export function storyKeys(f: StoryFeatures): number[] {
   const out = new Set<number>();
   const title = smallestByHash(f.titleWords, MAX_TITLE_WORDS);
-  pairKeys('t', title, out);
-  if (f.titleWords.size <= 2) for (const w of f.titleWords) out.add(hash53(`t1\u0000${w}`));
-  pairKeys('a', smallestByHash(f.anchors, MAX_ANCHORS), out);
+  pairKeys(TAG_TITLE_PAIR, title, out);
+  if (f.titleWords.size <= 2) for (const w of title) out.add(combine(TAG_TITLE_WORD, w, null));
+  pairKeys(TAG_ANCHOR_PAIR, smallestByHash(f.anchors, MAX_ANCHORS), out);
   if (f.words.size > 0) {
     const hashes = [...f.words].map((w) => fnv1a(w, 0x5bd1e995));
     for (let band = 0; band < MINHASH_BANDS; band++) {
-      let key = `m${band}`;
+      const mins: Hashed = { a: 0, b: 0 };
       for (let row = 0; row < MINHASH_ROWS; row++) {
-        const seed = band * MINHASH_ROWS + row + 1;
+        const seed = Math.imul(band * MINHASH_ROWS + row + 1, 0x9e3779b1);
         let min = 0xffffffff;
         for (const h of hashes) {
           const v = mix32(h, seed);
           if (v < min) min = v;
         }
-        key += `:${min}`;
+        if (row === 0) mins.a = min;
+        else mins.b = (mins.b ^ min) >>> 0;
       }
-      out.add(hash53(key));
+      out.add(combine(TAG_MINHASH + band, mins, null));
     }
   }
   return [...out];

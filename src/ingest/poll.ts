@@ -1,6 +1,7 @@
 // The ingest orchestrator: for each due feed, fetch → decode/parse/normalize → tag → store,
 // then record the feed's state. One feed's failure is recorded on that feed and never
 // stops the others.
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Logger } from '../log.ts';
 import type {
   FeedRecord,
@@ -66,20 +67,39 @@ export interface PollSummary {
   feeds: FeedPollResult[];
   added: number;
   failed: number;
+  /**
+   * Event-loop delay during the pass (ms): how long a chat command arriving meanwhile could
+   * have waited before its handler ran (Discord and Slack want an answer within 3 s).
+   */
+  eventLoop: { p99Ms: number; maxMs: number };
   /** With `all` and `spareBackingOff`: ids of the feeds left alone because they are backing off. */
   backingOff?: string[];
 }
 
-function tagItems(feed: FeedRecord, items: NormalizedItem[], tagger: TaggerLike): TaggedItem[] {
-  return items.map((item) => ({
-    ...item,
-    ...tagger.tag({
-      title: item.title,
-      summary: item.summary,
-      lang: item.lang ?? feed.language,
-      sourceThemes: feed.themes ?? [],
-    }),
-  }));
+/** Items tagged between two yields to the event loop: a big feed does not hold up chat commands. */
+const TAG_CHUNK = 50;
+
+const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+async function tagItems(
+  feed: FeedRecord,
+  items: NormalizedItem[],
+  tagger: TaggerLike,
+): Promise<TaggedItem[]> {
+  const out: TaggedItem[] = [];
+  for (const [i, item] of items.entries()) {
+    if (i > 0 && i % TAG_CHUNK === 0) await yieldToLoop();
+    out.push({
+      ...item,
+      ...tagger.tag({
+        title: item.title,
+        summary: item.summary,
+        lang: item.lang ?? feed.language,
+        sourceThemes: feed.themes ?? [],
+      }),
+    });
+  }
+  return out;
 }
 
 /** Which items of this poll may raise alerts: all once the backlog is in, else the newest N. */
@@ -141,7 +161,8 @@ export async function pollFeed(feed: FeedRecord, deps: PollDeps): Promise<FeedPo
       language: feed.language,
       idMode: feed.state.idMode,
     });
-    const tagged = tagItems(feed, parsed.items, deps.tagger);
+    await yieldToLoop(); // parsing was one synchronous stretch; tagging and storing are more
+    const tagged = await tagItems(feed, parsed.items, deps.tagger);
     const result = await deps.store.addItems(feed.id, tagged, {
       alertable: alertableFor(feed, tagged, deps.newOnFirstPoll),
       // Trusted guids are the identity: distinct items may share one link (a press page).
@@ -222,6 +243,28 @@ const MAX_FEEDS_PER_PASS = 10_000;
  * its interval); each lease still runs `leaseMs` from the moment of its claim.
  */
 export async function pollFeeds(deps: PollDeps, opts: PollOptions = {}): Promise<PollSummary> {
+  const delay = monitorEventLoopDelay({ resolution: 10 });
+  delay.enable();
+  try {
+    const summary = await pollPass(deps, opts);
+    const eventLoop = { p99Ms: delay.percentile(99) / 1e6, maxMs: delay.max / 1e6 };
+    deps.logger.info(
+      {
+        feeds: summary.feeds.length,
+        added: summary.added,
+        failed: summary.failed,
+        event_loop_p99_ms: Math.round(eventLoop.p99Ms),
+        event_loop_max_ms: Math.round(eventLoop.maxMs),
+      },
+      'poll pass done',
+    );
+    return { ...summary, eventLoop };
+  } finally {
+    delay.disable();
+  }
+}
+
+async function pollPass(deps: PollDeps, opts: PollOptions): Promise<Omit<PollSummary, 'eventLoop'>> {
   const passStart = deps.now?.() ?? new Date();
   const concurrency = Math.max(1, opts.concurrency ?? 16);
   const leaseMs = opts.leaseMs ?? LEASE_MS;

@@ -17,8 +17,12 @@ export interface StoryRow {
 export interface StoryIndexStore {
   /** Id of the first item first seen at or after `since` (ISO); null when there is none. */
   firstIdSeenSince(since: string): Promise<number | null>;
-  /** (key, item id) pairs of items with id ≥ `minId` indexed under any of `keys`. */
-  lookup(keys: number[], minId: number): Promise<Array<{ key: number; itemId: number }>>;
+  /**
+   * (key, item id) pairs of items with id ≥ `minId` indexed under any of `keys`, at most
+   * `perKey` per key (a key with more names no story; reading them all would cost the most
+   * exactly where it helps the least).
+   */
+  lookup(keys: number[], minId: number, perKey: number): Promise<Array<{ key: number; itemId: number }>>;
   /** Ids of items whose canonical URL is one of `urls` (any feed, any age). */
   idsByUrls(urls: string[]): Promise<number[]>;
   /** These items' feed, URL, cluster and stored features (ids that do not exist are left out). */

@@ -60,11 +60,18 @@ export function runStoriesContract(store: () => Store): void {
       expect(row).toMatchObject({ id: added[0]!.id, feedId: 'sa', clusterId: null });
       expect(row!.features).toContain('roskomnadzor'.slice(0, 6));
       const keys = storyKeys(storyFeatures(added[0]!));
-      const hits = await s.stories.lookup(keys, 0);
+      const hits = await s.stories.lookup(keys, 0, 10);
       expect(new Set(hits.map((h) => h.itemId))).toEqual(new Set([added[0]!.id]));
       expect(new Set(hits.map((h) => h.key))).toEqual(new Set(keys));
-      expect(await s.stories.lookup(keys, added[0]!.id + 1)).toEqual([]);
+      expect(await s.stories.lookup(keys, added[0]!.id + 1, 10)).toEqual([]);
       expect(await s.stories.unindexed(0, 10)).toEqual([]);
+      // At most `perKey` items per key: a copy of the item under another guid shares every key.
+      const copy = (await s.addItems('sa', [report('x2', STORY_A[0]!, STORY_A[1]!)], always)).added;
+      const capped = await s.stories.lookup(keys, 0, 1);
+      expect(capped).toHaveLength(keys.length);
+      expect((await s.stories.lookup(keys, 0, 2)).filter((h) => h.itemId === copy[0]!.id)).toHaveLength(
+        keys.length,
+      );
       expect(await s.stories.idsByUrls([added[0]!.url!, 'https://nowhere.example/'])).toEqual([added[0]!.id]);
     });
 
@@ -97,7 +104,7 @@ export function runStoriesContract(store: () => Store): void {
       // As an archive from before the index (or a copy): no features, no keys.
       while ((await s.stories.prune(old[0]!.id + 1, 1000)) >= 1000);
       expect((await s.stories.load([old[0]!.id]))[0]!.features).toBeNull();
-      expect(await s.stories.lookup(storyKeys(storyFeatures(old[0]!)), 0)).toEqual([]);
+      expect(await s.stories.lookup(storyKeys(storyFeatures(old[0]!)), 0, 10)).toEqual([]);
       expect((await s.stories.unindexed(0, 10)).map((i) => i.id)).toEqual([old[0]!.id]);
       const fresh = (await s.addItems('sb', [report('n1', STORY_A2[0]!, STORY_A2[1]!)], always)).added;
       const out = await clusterNewItems(s, fresh, new Date());

@@ -41,11 +41,13 @@ export function postgresStories(pool: pg.Pool): StoryIndexStore {
       );
       return r.rows[0]?.id ?? null;
     },
-    async lookup(keys, minId) {
+    async lookup(keys, minId, perKey) {
       if (!keys.length) return [];
       const r = await pool.query<{ key: string; item_id: number }>(
-        'SELECT key, item_id FROM story_keys WHERE key = ANY($1::bigint[]) AND item_id >= $2',
-        [keys, minId],
+        `SELECT k.key, s.item_id FROM unnest($1::bigint[]) AS k(key)
+         CROSS JOIN LATERAL (SELECT item_id FROM story_keys
+                             WHERE story_keys.key = k.key AND item_id >= $2 LIMIT $3) AS s`,
+        [keys, minId, perKey],
       );
       return r.rows.map((row) => ({ key: Number(row.key), itemId: row.item_id }));
     },

@@ -25,12 +25,7 @@ export function sqliteStories(db: Database.Database): StoryIndexStore {
   const firstSeen = db
     .prepare('SELECT id FROM items WHERE first_seen >= ? ORDER BY first_seen, id LIMIT 1')
     .pluck();
-  const lookup = db
-    .prepare(
-      `SELECT key, item_id AS itemId FROM story_keys
-       WHERE key IN (SELECT value FROM json_each(?)) AND item_id >= ?`,
-    )
-    .safeIntegers(false);
+  const lookup = db.prepare('SELECT item_id FROM story_keys WHERE key = ? AND item_id >= ? LIMIT ?').pluck();
   const byUrls = db
     .prepare('SELECT id FROM items WHERE url IN (SELECT value FROM json_each(?)) ORDER BY id')
     .pluck();
@@ -55,9 +50,13 @@ export function sqliteStories(db: Database.Database): StoryIndexStore {
     async firstIdSeenSince(since) {
       return (firstSeen.get(since) as number | undefined) ?? null;
     },
-    async lookup(keys, minId) {
-      if (!keys.length) return [];
-      return lookup.all(JSON.stringify(keys), minId) as Array<{ key: number; itemId: number }>;
+    async lookup(keys, minId, perKey) {
+      // One indexed range read per key (no round trips in SQLite), each bounded.
+      const out: Array<{ key: number; itemId: number }> = [];
+      for (const key of keys) {
+        for (const itemId of lookup.all(key, minId, perKey) as number[]) out.push({ key, itemId });
+      }
+      return out;
     },
     async idsByUrls(urls) {
       if (!urls.length) return [];
