@@ -79,6 +79,21 @@ export function buildProgram(): Command {
     });
 
   program
+    .command('trends')
+    .description('stories per week or day by theme or region, as a PNG chart, JSON or a text table')
+    .option('--theme <ids>', 'only these themes (comma-separated); one theme: one line per region')
+    .option('--region <codes>', 'only these regions (CN, RU, EU, …)')
+    .option('--source <ids>', 'only these sources (feed ids)')
+    .option('--period <span>', 'how far back: 90d, 12w, 6m', '90d')
+    .option('--by <unit>', 'week or day', 'week')
+    .option('--png <file>', 'write the chart as a PNG (1400×700)')
+    .option('--json', 'print the counts as JSON')
+    .action(async (opts) => {
+      const { runTrends } = await import('./cli/trends.ts');
+      await runTrends(await configOf(program), opts);
+    });
+
+  program
     .command('digest')
     .description('build and print a digest (does not move any channel’s digest point)')
     .option('--since <when>', 'what arrived in this window: 24h, 7d, …', '24h')

@@ -5,6 +5,7 @@ import type { SettingsStore } from './types-settings.ts';
 import type { StoryIndexStore } from './types-stories.ts';
 import type { TrackerStore } from '../trackers/types.ts';
 import type { FeedTokenStore } from './types-feed-tokens.ts';
+import type { TrendStore } from './types-trends.ts';
 import type {
   FeedPause,
   FeedRecord,
@@ -134,6 +135,8 @@ export interface Store {
   readonly trackers: TrackerStore;
   /** Private feed tokens (`/subscribe … mode:feed`), src/store/types-feed-tokens.ts. */
   readonly feedTokens: FeedTokenStore;
+  /** Trend counts for charts, src/store/types-trends.ts. */
+  readonly trends: TrendStore;
   /** What the evidence APIs answered, per source, query, country and day (src/evidence/). */
   readonly evidence: EvidenceStore;
 

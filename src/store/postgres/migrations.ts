@@ -241,6 +241,15 @@ CREATE INDEX feed_tokens_target ON feed_tokens (target_key);
     `,
   },
   {
+    version: 131,
+    name: 'covering index for trend counts',
+    sql: `
+-- Trend charts count items per day and theme or region over a period: the period is read
+-- from this index alone (index-only scan), themes and regions unnested from it.
+CREATE INDEX items_trend ON items (published) INCLUDE (feed_id, themes, regions);
+`,
+  },
+  {
     version: 140,
     name: 'a shared link is not identity when guids are trusted',
     sql: `

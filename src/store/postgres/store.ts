@@ -51,6 +51,8 @@ import { postgresTrackers } from './trackers.ts';
 import type { TrackerStore } from '../../trackers/types.ts';
 import type { FeedTokenStore } from '../types-feed-tokens.ts';
 import { postgresFeedTokens } from './feed-tokens.ts';
+import type { TrendStore } from '../types-trends.ts';
+import { postgresTrends } from './trends.ts';
 import { postgresEvidence } from './evidence.ts';
 import type { EvidenceStore } from '../types-evidence.ts';
 import type { SettingsStore } from '../types-settings.ts';
@@ -75,6 +77,7 @@ export class PostgresStore implements Store {
   readonly stories: StoryIndexStore;
   readonly trackers: TrackerStore;
   readonly feedTokens: FeedTokenStore;
+  readonly trends: TrendStore;
   readonly evidence: EvidenceStore;
   private readonly now: () => Date;
   private common: { at: number; loaded: Promise<ColumnStats> } | null = null;
@@ -88,6 +91,7 @@ export class PostgresStore implements Store {
     this.stories = postgresStories(pool);
     this.trackers = postgresTrackers(pool, this.now);
     this.feedTokens = postgresFeedTokens(pool, this.now);
+    this.trends = postgresTrends(pool);
     this.evidence = postgresEvidence(pool);
   }
 

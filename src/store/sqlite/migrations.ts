@@ -248,6 +248,44 @@ export const MIGRATIONS: Migration[] = [
     `,
   },
   {
+    version: 131,
+    name: 'item tags for trend counts',
+    up: `
+      -- One row per item and theme or region, with the item's date and feed, so trend charts
+      -- count one covering index over a period (GROUP BY day, tag) instead of unpacking each
+      -- item's JSON. Derived from items and kept by triggers: nothing else writes it.
+      CREATE TABLE item_tags (
+        item_id INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        tag TEXT NOT NULL,
+        published TEXT NOT NULL,
+        feed_id TEXT NOT NULL,
+        PRIMARY KEY (item_id, kind, tag)
+      ) WITHOUT ROWID;
+      INSERT OR IGNORE INTO item_tags SELECT items.id, 'theme', j.value, items.published, items.feed_id
+        FROM items, json_each(items.themes) j;
+      INSERT OR IGNORE INTO item_tags SELECT items.id, 'region', upper(j.value), items.published, items.feed_id
+        FROM items, json_each(items.regions) j;
+      CREATE INDEX item_tags_trend ON item_tags(kind, published, tag, feed_id);
+      CREATE TRIGGER items_tags_insert AFTER INSERT ON items BEGIN
+        INSERT OR IGNORE INTO item_tags SELECT NEW.id, 'theme', value, NEW.published, NEW.feed_id
+          FROM json_each(NEW.themes);
+        INSERT OR IGNORE INTO item_tags SELECT NEW.id, 'region', upper(value), NEW.published, NEW.feed_id
+          FROM json_each(NEW.regions);
+      END;
+      CREATE TRIGGER items_tags_update AFTER UPDATE OF themes, regions, published, feed_id ON items BEGIN
+        DELETE FROM item_tags WHERE item_id = OLD.id;
+        INSERT OR IGNORE INTO item_tags SELECT NEW.id, 'theme', value, NEW.published, NEW.feed_id
+          FROM json_each(NEW.themes);
+        INSERT OR IGNORE INTO item_tags SELECT NEW.id, 'region', upper(value), NEW.published, NEW.feed_id
+          FROM json_each(NEW.regions);
+      END;
+      CREATE TRIGGER items_tags_delete AFTER DELETE ON items BEGIN
+        DELETE FROM item_tags WHERE item_id = OLD.id;
+      END;
+    `,
+  },
+  {
     version: 140,
     name: 'a shared link is not identity when guids are trusted',
     up: `

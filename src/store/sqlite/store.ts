@@ -41,6 +41,8 @@ import { sqliteTrackers } from './trackers.ts';
 import type { TrackerStore } from '../../trackers/types.ts';
 import type { FeedTokenStore } from '../types-feed-tokens.ts';
 import { sqliteFeedTokens } from './feed-tokens.ts';
+import type { TrendStore } from '../types-trends.ts';
+import { sqliteTrends } from './trends.ts';
 import { sqliteEvidence } from './evidence.ts';
 import type { EvidenceStore } from '../types-evidence.ts';
 import type { SettingsStore } from '../types-settings.ts';
@@ -72,6 +74,7 @@ export class SqliteStore implements Store {
   readonly stories: StoryIndexStore;
   readonly trackers: TrackerStore;
   readonly feedTokens: FeedTokenStore;
+  readonly trends: TrendStore;
   readonly evidence: EvidenceStore;
   private readonly now: () => Date;
   private readonly writeStories: ReturnType<typeof sqliteStoryWriter>;
@@ -89,6 +92,7 @@ export class SqliteStore implements Store {
     this.writeStories = sqliteStoryWriter(db);
     this.trackers = sqliteTrackers(db, this.now);
     this.feedTokens = sqliteFeedTokens(db, this.now);
+    this.trends = sqliteTrends(db);
     this.evidence = sqliteEvidence(db);
     this.insertItem = db.prepare(`INSERT INTO items
       (feed_id, guid, url, title, author, summary, published, published_estimated, lang, themes, regions, why,
