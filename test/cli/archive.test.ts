@@ -41,7 +41,9 @@ beforeAll(async () => {
         guid: 'one-3',
         title: 'Regional shutdown lifted after court order',
         link: 'https://monitor.example/lifted',
-        description: 'The shutdown ended after 40 days.',
+        // "Internet" matters: a bare "shutdown" (a factory's, a government's) is not the theme,
+        // and the learned tagger rightly leaves it untagged.
+        description: 'Mobile internet is back: the shutdown ended after 40 days.',
         date: recent(7),
       },
     ]),
