@@ -17,7 +17,9 @@ const DAY = 86_400_000;
 /** Adds the items to `TREND_FEED` (which must exist); returns how many of each theme. */
 export async function seedTrendItems(store: Store, now = new Date()): Promise<Record<string, number>> {
   const items: TaggedItem[] = [];
-  const add = (n: number, daysAgo: number, theme: string, region: string) =>
+  const counts: Record<string, number> = { censorship: 0, shutdowns: 0, privacy: 0 };
+  const add = (n: number, daysAgo: number, theme: string, region: string) => {
+    counts[theme] = (counts[theme] ?? 0) + 1;
     items.push({
       guid: `trend-${n}`,
       title: `Story ${n} about ${theme} in ${region}`,
@@ -31,13 +33,13 @@ export async function seedTrendItems(store: Store, now = new Date()): Promise<Re
       regions: [region],
       why: {},
     });
+  };
   let n = 0;
-  const counts: Record<string, number> = { censorship: 0, shutdowns: 0, privacy: 0 };
   for (let week = 0; week < 10; week++) {
     // Censorship rises: 10 − week items in week `week` ago.
-    for (let k = 0; k < 10 - week; k++) add(++n, week * 7 + (k % 7), 'censorship', 'RU'), counts.censorship!++;
-    for (let k = 0; k < 3; k++) add(++n, week * 7 + k, 'shutdowns', 'IR'), counts.shutdowns!++;
-    if (week % 3 === 0) add(++n, week * 7 + 2, 'privacy', 'EU'), counts.privacy!++;
+    for (let k = 0; k < 10 - week; k++) add(++n, week * 7 + (k % 7), 'censorship', 'RU');
+    for (let k = 0; k < 3; k++) add(++n, week * 7 + k, 'shutdowns', 'IR');
+    if (week % 3 === 0) add(++n, week * 7 + 2, 'privacy', 'EU');
   }
   await store.addItems(TREND_FEED.id, items, { alertable: () => false });
   return counts;

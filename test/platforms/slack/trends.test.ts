@@ -118,6 +118,8 @@ describe('/govwatch-trends on Slack without files:write', () => {
     for (const [theme, n] of Object.entries(counts))
       expect(text).toMatch(new RegExp(`${theme}\\s+[▁▂▃▄▅▆▇█ ]+ ${n}\\b`));
     expect(r.standin.files).toEqual([]);
-    expect(r.standin.calls.find((c) => c.method === 'files.getUploadURLExternal')?.error).toBe('missing_scope');
+    expect(r.standin.calls.find((c) => c.method === 'files.getUploadURLExternal')?.error).toBe(
+      'missing_scope',
+    );
   }, 30_000);
 });

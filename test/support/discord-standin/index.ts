@@ -522,7 +522,8 @@ export async function startDiscordStandin(opts: StandinOptions = {}): Promise<Di
     // Interaction callbacks and interaction webhooks use the interaction token, not the bot
     // token, and are not bound by the global rate limit.
     const cb = /^\/interactions\/(\d+)\/([^/]+)\/callback$/.exec(path);
-    if (cb && method === 'POST') return interactionCallback(res, cb[1]!, cb[2]!, body ?? {}, rec.query, files);
+    if (cb && method === 'POST')
+      return interactionCallback(res, cb[1]!, cb[2]!, body ?? {}, rec.query, files);
     const hook = /^\/webhooks\/(\d+)\/([^/]+)(?:\/messages\/(@original|\d+))?$/.exec(path);
     if (hook) return interactionWebhook(res, method, hook[1]!, hook[2]!, hook[3] ?? null, body ?? {}, files);
 
@@ -753,9 +754,7 @@ export async function startDiscordStandin(opts: StandinOptions = {}): Promise<Di
     const out: Partial<StoredMessage> = {};
     let attachments = current;
     if (Array.isArray(body.attachments) || added.length) {
-      const keep = new Set(
-        ((body.attachments ?? []) as Array<{ id?: unknown }>).map((a) => String(a.id)),
-      );
+      const keep = new Set(((body.attachments ?? []) as Array<{ id?: unknown }>).map((a) => String(a.id)));
       attachments = [...current.filter((a) => keep.has(a.id)), ...added];
       out.attachments = attachments;
     }
