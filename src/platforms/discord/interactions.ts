@@ -21,7 +21,7 @@ import { decodeAction, encodeAction, isOurButton } from './customid.ts';
 import { cut } from './escape.ts';
 import { checkOptions } from './options.ts';
 import type { ButtonJson, MessageJson } from './render.ts';
-import { DISCORD_LIMITS, renderReplyBlocks } from './render.ts';
+import { DISCORD_LIMITS, renderDigest, renderReplyBlocks } from './render.ts';
 
 export interface InteractionDeps {
   store: Store;
@@ -52,7 +52,8 @@ function whereOf(i: Interaction): Target {
 
 /** Text blocks of a Reply, its items and its action buttons as Discord messages. */
 export function renderReply(reply: Reply, opts: { withActions: boolean }): MessageJson[] {
-  const messages = renderReplyBlocks(reply.blocks);
+  // A digest (preview) is drawn by the same renderer as the posted digest.
+  const messages = reply.digest ? renderDigest(reply.digest) : renderReplyBlocks(reply.blocks);
   if (messages.length === 0) messages.push({ content: '(nothing to show)', allowed_mentions: { parse: [] } });
   const actions = opts.withActions ? (reply.actions ?? []) : [];
   if (actions.length) {
