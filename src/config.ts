@@ -103,6 +103,7 @@ const EnvSchema = z.object({
   GOVWATCH_NEW_ON_FIRST_POLL: wholeNumber(0, Infinity, 0),
   GOVWATCH_FETCH_TIMEOUT_MS: wholeNumber(100, Infinity, 20_000),
   GOVWATCH_FETCH_MAX_BYTES: wholeNumber(1024, Infinity, 15 * 1024 * 1024),
+  GOVWATCH_FEED_FAILURE_NOTICE_AFTER: wholeNumber(1, 1000, 3),
   GOVWATCH_REPLICA_ID: z.optional(text),
   /** Trackers (docs/trackers.md): drafts, treaties, consultations, meetings. */
   GOVWATCH_TRACKERS: z._default(z.enum(['on', 'off'], { error: 'must be on or off' }), 'on'),
@@ -217,6 +218,8 @@ export interface Config {
   timezone: string;
   newOnFirstPoll: number;
   fetch: { timeoutMs: number; maxBytes: number };
+  /** Failures in a row after which a chat-added feed's channel is told (once per spell). */
+  feedFailureNoticeAfter: number;
   replicaId: string | undefined;
   /** Trackers: null when GOVWATCH_TRACKERS=off. */
   trackers: {
@@ -327,6 +330,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = 
     timezone: e.GOVWATCH_TIMEZONE,
     newOnFirstPoll: e.GOVWATCH_NEW_ON_FIRST_POLL,
     fetch: { timeoutMs: e.GOVWATCH_FETCH_TIMEOUT_MS, maxBytes: e.GOVWATCH_FETCH_MAX_BYTES },
+    feedFailureNoticeAfter: e.GOVWATCH_FEED_FAILURE_NOTICE_AFTER,
     replicaId: e.GOVWATCH_REPLICA_ID,
     trackers:
       e.GOVWATCH_TRACKERS === 'on'

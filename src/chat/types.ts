@@ -1,6 +1,7 @@
 // The platform-neutral chat contract: commands/ implement CommandDef, src/platforms/*
 // adapt it to Discord and Slack. Nothing here knows a chat SDK.
 import type { Config } from '../config.ts';
+import type { Digest } from '../digest/types.ts';
 import type { Logger } from '../log.ts';
 import type { Target } from '../model.ts';
 import type { Store } from '../store/types.ts';
@@ -100,6 +101,11 @@ export interface Reply {
   /** Visible to the caller only. */
   ephemeral: boolean;
   blocks: ReplyBlock[];
+  /**
+   * A digest to show exactly as a posted digest looks: platforms render it with the renderer
+   * their outbox sender uses (`/digest preview`), and `blocks` only where they have none.
+   */
+  digest?: Digest;
   actions?: ReplyAction[];
   /** Posted with the reply, after `blocks`' first message (see ReplyImage). */
   image?: ReplyImage;

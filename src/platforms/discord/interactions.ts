@@ -21,7 +21,7 @@ import { decodeAction, encodeAction, isOurButton } from './customid.ts';
 import { cut } from './escape.ts';
 import { checkOptions } from './options.ts';
 import type { ButtonJson, MessageJson } from './render.ts';
-import { DISCORD_LIMITS, renderImageMessage, renderReplyBlocks } from './render.ts';
+import { DISCORD_LIMITS, renderDigest, renderImageMessage, renderReplyBlocks } from './render.ts';
 
 export interface InteractionDeps {
   store: Store;
@@ -57,7 +57,12 @@ export function renderReply(reply: Reply, opts: { withActions: boolean }): Messa
     .map((b) => ('text' in b ? b.text : ''))
     .filter(Boolean)
     .join('\n');
-  const messages = reply.image ? [renderImageMessage(reply.image, caption)] : renderReplyBlocks(reply.blocks);
+  // A digest (preview) is drawn by the same renderer as the posted digest.
+  const messages = reply.image
+    ? [renderImageMessage(reply.image, caption)]
+    : reply.digest
+      ? renderDigest(reply.digest)
+      : renderReplyBlocks(reply.blocks);
   if (messages.length === 0) messages.push({ content: '(nothing to show)', allowed_mentions: { parse: [] } });
   const actions = opts.withActions ? (reply.actions ?? []) : [];
   if (actions.length) {
