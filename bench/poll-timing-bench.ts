@@ -159,7 +159,10 @@ async function underStart(minutes: number, repo: string, log: (l: string) => voi
     sourcesFile,
     'sources:\n' +
       sourcesFor(feeds, n)
-        .map((s) => `  - id: ${s.id}\n    name: ${s.name}\n    url: ${s.url}\n    kind: standards\n    language: en\n`)
+        .map(
+          (s) =>
+            `  - id: ${s.id}\n    name: ${s.name}\n    url: ${s.url}\n    kind: standards\n    language: en\n`,
+        )
         .join(''),
   );
   const child = spawn(process.execPath, [join(repo, 'bin/govwatch.js'), 'start'], {

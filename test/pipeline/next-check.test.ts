@@ -37,14 +37,24 @@ describe('nextCheckAfterSuccess', () => {
       wait: DAY,
     },
     { name: '<ttl> longer than the interval', interval: 15 * MIN, hints: { ttlMinutes: 60 }, wait: HOUR },
-    { name: '<ttl> shorter than the interval', interval: 15 * MIN, hints: { ttlMinutes: 5 }, wait: 15 * MIN - SLACK },
+    {
+      name: '<ttl> shorter than the interval',
+      interval: 15 * MIN,
+      hints: { ttlMinutes: 5 },
+      wait: 15 * MIN - SLACK,
+    },
     {
       name: '<ttl> of a week is capped at a day',
       interval: 15 * MIN,
       hints: { ttlMinutes: 7 * 1440 },
       wait: DAY,
     },
-    { name: '<ttl> 0 or negative is ignored', interval: 15 * MIN, hints: { ttlMinutes: -5 }, wait: 15 * MIN - SLACK },
+    {
+      name: '<ttl> 0 or negative is ignored',
+      interval: 15 * MIN,
+      hints: { ttlMinutes: -5 },
+      wait: 15 * MIN - SLACK,
+    },
     {
       name: 'the larger of ttl and fresh-until',
       interval: 15 * MIN,
