@@ -104,6 +104,8 @@ const EnvSchema = z.object({
   GOVWATCH_FETCH_TIMEOUT_MS: wholeNumber(100, Infinity, 20_000),
   GOVWATCH_FETCH_MAX_BYTES: wholeNumber(1024, Infinity, 15 * 1024 * 1024),
   GOVWATCH_REPLICA_ID: z.optional(text),
+  /** `start`: how long a SIGTERM/SIGINT shutdown may take before the process gives up on it. */
+  GOVWATCH_SHUTDOWN_TIMEOUT_MS: wholeNumber(100, 600_000, 10_000),
   /** Trackers (docs/trackers.md): drafts, treaties, consultations, meetings. */
   GOVWATCH_TRACKERS: z._default(z.enum(['on', 'off'], { error: 'must be on or off' }), 'on'),
   GOVWATCH_DATATRACKER_API_URL: z._default(httpBase, 'https://datatracker.ietf.org'),
@@ -218,6 +220,8 @@ export interface Config {
   newOnFirstPoll: number;
   fetch: { timeoutMs: number; maxBytes: number };
   replicaId: string | undefined;
+  /** `start`: after SIGTERM/SIGINT, exit non-zero once this has passed, whatever is pending. */
+  shutdownTimeoutMs: number;
   /** Trackers: null when GOVWATCH_TRACKERS=off. */
   trackers: {
     urls: { datatracker: string; untc: string; icann: string; eu: string };
@@ -328,6 +332,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = 
     newOnFirstPoll: e.GOVWATCH_NEW_ON_FIRST_POLL,
     fetch: { timeoutMs: e.GOVWATCH_FETCH_TIMEOUT_MS, maxBytes: e.GOVWATCH_FETCH_MAX_BYTES },
     replicaId: e.GOVWATCH_REPLICA_ID,
+    shutdownTimeoutMs: e.GOVWATCH_SHUTDOWN_TIMEOUT_MS,
     trackers:
       e.GOVWATCH_TRACKERS === 'on'
         ? {

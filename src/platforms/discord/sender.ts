@@ -122,7 +122,10 @@ export function createDiscordSender(deps: DiscordSenderDeps): DiscordSender {
   let botId: string | null = null;
   const limiter = createGlobalLimiter({ perSecond: deps.globalRequestsPerSecond ?? 50 });
   const rest = {
-    async get(route: `/${string}`, options?: { query: URLSearchParams }): Promise<unknown> {
+    async get(
+      route: `/${string}`,
+      options?: { query?: URLSearchParams; signal?: AbortSignal | undefined },
+    ): Promise<unknown> {
       const done = await limiter.acquire();
       try {
         return await deps.rest.get(route, options);
@@ -130,7 +133,10 @@ export function createDiscordSender(deps: DiscordSenderDeps): DiscordSender {
         done();
       }
     },
-    async post(route: `/${string}`, options: { body: unknown }): Promise<unknown> {
+    async post(
+      route: `/${string}`,
+      options: { body: unknown; signal?: AbortSignal | undefined },
+    ): Promise<unknown> {
       const done = await limiter.acquire();
       try {
         return await deps.rest.post(route, options);
@@ -145,11 +151,16 @@ export function createDiscordSender(deps: DiscordSenderDeps): DiscordSender {
    * backoff) would post parts again, so from the second attempt on the channel's recent
    * history is read first and parts that are already there are not sent again.
    */
-  async function postedBefore(channelId: string, parts: MessageJson[]): Promise<Array<string | null>> {
+  async function postedBefore(
+    channelId: string,
+    parts: MessageJson[],
+    signal: AbortSignal | undefined,
+  ): Promise<Array<string | null>> {
     try {
-      botId ??= ((await rest.get(Routes.user('@me'))) as { id: string }).id;
+      botId ??= ((await rest.get(Routes.user('@me'), { signal })) as { id: string }).id;
       const recent = (await rest.get(Routes.channelMessages(channelId), {
         query: new URLSearchParams({ limit: '100' }),
+        signal,
       })) as PostedMessage[];
       const since = Date.now() - HISTORY_WINDOW_MS;
       const mine = recent.filter((m) => m.author?.id === botId && Date.parse(m.timestamp) >= since);
@@ -171,12 +182,13 @@ export function createDiscordSender(deps: DiscordSenderDeps): DiscordSender {
     }
   }
 
-  async function channelFor(target: Target): Promise<string> {
+  async function channelFor(target: Target, signal: AbortSignal | undefined): Promise<string> {
     if (target.kind === 'channel') return target.channelId;
     const cached = dmChannels.get(target.channelId);
     if (cached) return cached;
     const dm = (await rest.post(Routes.userChannels(), {
       body: { recipient_id: target.channelId },
+      signal,
     })) as {
       id: string;
     };
@@ -190,8 +202,8 @@ export function createDiscordSender(deps: DiscordSenderDeps): DiscordSender {
       const parts = renderOutbound(message);
       const ids: string[] = [];
       try {
-        const channelId = await channelFor(target);
-        const earlier = (opts.attempt ?? 1) > 1 ? await postedBefore(channelId, parts) : [];
+        const channelId = await channelFor(target, opts.signal);
+        const earlier = (opts.attempt ?? 1) > 1 ? await postedBefore(channelId, parts, opts.signal) : [];
         for (const [i, part] of parts.entries()) {
           const found = earlier[i];
           if (found) {
@@ -199,7 +211,9 @@ export function createDiscordSender(deps: DiscordSenderDeps): DiscordSender {
             continue;
           }
           const body = { ...part, nonce: nonceFor(opts.idempotencyKey, i), enforce_nonce: true };
-          const res = (await rest.post(Routes.channelMessages(channelId), { body })) as { id: string };
+          const res = (await rest.post(Routes.channelMessages(channelId), { body, signal: opts.signal })) as {
+            id: string;
+          };
           ids.push(res.id);
         }
       } catch (err) {
