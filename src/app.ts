@@ -58,6 +58,8 @@ export interface Bot {
 export interface ShutdownReport {
   /** Steps abandoned at the deadline; empty when everything settled. */
   pending: string[];
+  /** Steps that threw (e.g. releasing leases on a database that is gone). */
+  failed: string[];
   elapsedMs: number;
 }
 
@@ -257,8 +259,11 @@ export async function startBot(config: Config, logger: Logger, options: StartBot
     const started = Date.now();
     const b = (budget = shutdownBudget(deadlineMs));
     const reserveMs = Math.round(deadlineMs * STORE_RESERVE_SHARE);
-    const warn = (step: string) => (err: unknown) =>
+    const failed: string[] = [];
+    const warn = (step: string) => (err: unknown) => {
+      failed.push(step);
       logger.error({ step, err: String(err) }, 'shutdown step failed');
+    };
     schedulerRunning = false;
     // Take no more work and abort what is in flight, all at once: the scheduler aborts the
     // poll (fetches cancelled, no more feeds claimed), the outbox worker aborts its sends
@@ -280,7 +285,7 @@ export async function startBot(config: Config, logger: Logger, options: StartBot
     if (quiet.includes('timeout'))
       logger.warn({ pending: b.pending() }, 'closing the archive with work still pending');
     await b.step('closing the archive', () => store.close(), { onError: warn('close') });
-    return { pending: b.pending(), elapsedMs: Date.now() - started };
+    return { pending: b.pending(), failed, elapsedMs: Date.now() - started };
   };
   return {
     store,

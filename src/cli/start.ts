@@ -46,6 +46,9 @@ export async function runStart(config: Config): Promise<void> {
               'shutdown deadline passed; exiting',
             );
             resolve(1);
+          } else if (report.failed.length) {
+            logger.error({ failed: report.failed, elapsed_ms: report.elapsedMs }, 'stopped with failures');
+            resolve(1);
           } else {
             logger.info({ elapsed_ms: report.elapsedMs }, 'stopped');
             resolve(0);
