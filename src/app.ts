@@ -284,7 +284,8 @@ export async function startBot(config: Config, logger: Logger, options: StartBot
     await b.step('releasing leases', () => store.releaseOwner(owner), { onError: warn('release') });
     if (quiet.includes('timeout'))
       logger.warn({ pending: b.pending() }, 'closing the archive with work still pending');
-    await b.step('closing the archive', () => store.close(), { onError: warn('close') });
+    if ((await b.step('closing the archive', () => store.close(), { onError: warn('close') })) === 'done')
+      logger.info({}, 'archive closed');
     return { pending: b.pending(), failed, elapsedMs: Date.now() - started };
   };
   return {
