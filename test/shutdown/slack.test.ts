@@ -23,7 +23,7 @@ import {
   until,
 } from './harness.ts';
 
-const CHANNELS = 8;
+const CHANNELS = 5;
 const DEADLINE_MS = 10_000;
 const channelIds = Array.from({ length: CHANNELS }, (_, k) => `CSHUT${String(k).padStart(4, '0')}`);
 
@@ -58,7 +58,7 @@ describe('SIGTERM with Slack unreachable', () => {
       }));
       // Enough stories that a digest takes several messages, paced per channel: sends are
       // still going when Slack goes away.
-      await seedDueDigests(seed, targets, 120);
+      await seedDueDigests(seed, targets, 60);
       await seed.close();
       const env = {
         SLACK_BOT_TOKEN: standin.botToken,
@@ -103,6 +103,8 @@ describe('SIGTERM with Slack unreachable', () => {
         await proxy.resume();
         const second = startBotProcess(env);
         try {
+          // (A signal before this would meet Node's default handler: killed, not stopped.)
+          await second.waitForLog('govwatch started', 30_000);
           const after = openSqliteStore(db);
           await until(
             'every delivery recorded',
