@@ -14,6 +14,7 @@ const BENCHES = [
   'pg-search-bench',
   'poll-bench',
   'poll-replicas-bench',
+  'poll-timing-bench',
   'startup-bench',
 ];
 

@@ -1,6 +1,7 @@
 import type { CommandContext, CommandDef } from '../src/chat/types.ts';
 import { digestPeriodStart } from '../src/digest/period.ts';
-import { prepareTargetDigest, runDigest } from '../src/digest/run.ts';
+import { defaultDigestTitle, prepareTargetDigest, runDigest } from '../src/digest/run.ts';
+import { nextOccurrence, parseCron } from '../src/schedule/cron.ts';
 import { UserError, targetKey } from '../src/model.ts';
 import type { SubscriptionFilter } from '../src/model.ts';
 import { digestBlocks } from './lib/blocks.ts';
@@ -22,7 +23,7 @@ const EVERYTHING: SubscriptionFilter = { themes: [], regions: [], sources: [], k
  */
 async function digestScope(
   ctx: CommandContext,
-): Promise<{ filters: SubscriptionFilter[]; firstSince: string }> {
+): Promise<{ filters: SubscriptionFilter[]; firstSince: string; nextSlot: Date; zone: string }> {
   const subs = await ctx.store.listSubscriptions({ target: ctx.where, mode: 'digest' });
   const first = [...subs].sort((a, b) => a.id - b.id)[0];
   const cron = first?.cron ?? ctx.config.digestCron;
@@ -30,6 +31,8 @@ async function digestScope(
   return {
     filters: subs.map((s) => s.filter),
     firstSince: digestPeriodStart(cron, zone, ctx.now).toISOString(),
+    nextSlot: nextOccurrence(parseCron(cron), zone, ctx.now) ?? ctx.now,
+    zone,
   };
 }
 
@@ -70,15 +73,19 @@ export const digest: CommandDef = {
   async run(ctx) {
     switch (ctx.subcommand) {
       case 'preview': {
+        // Built as the scheduled digest will be, titled as it will be (with "Preview:"), and
+        // rendered by the platform's digest renderer: the preview is what will be posted.
+        const { filters, firstSince, nextSlot, zone } = await digestScope(ctx);
         const { digest } = await prepareTargetDigest(ctx.store, {
           target: ctx.where,
-          ...(await digestScope(ctx)),
+          filters,
+          firstSince,
           previous: await ctx.store.getDigestMark(targetKey(ctx.where)),
           now: ctx.now,
-          title: 'Preview of the next digest',
+          title: `Preview: ${defaultDigestTitle(nextSlot, zone)}`,
           agendaDays: (await isWeekly(ctx)) ? 31 : 14,
         });
-        return { ephemeral: true, blocks: digestBlocks(digest) };
+        return { ephemeral: true, blocks: digestBlocks(digest), digest };
       }
       case 'now': {
         requireAdminInChannel(ctx, 'posting the digest');
@@ -94,9 +101,11 @@ export const digest: CommandDef = {
         }
         let result;
         try {
+          const { filters, firstSince } = await digestScope(ctx);
           result = await runDigest(ctx.store, {
             target: ctx.where,
-            ...(await digestScope(ctx)),
+            filters,
+            firstSince,
             slot: ctx.now,
             now: ctx.now,
             timeZone: ctx.config.timezone,

@@ -1,5 +1,6 @@
 import type { CommandContext, CommandDef, CommandOption, Reply, ReplyBlock } from '../src/chat/types.ts';
 import { discoveryNote, freeId, probeFeed } from '../src/ingest/probe.ts';
+import { forgetFeedAdder, rememberFeedAdder } from '../src/ingest/feed-notices.ts';
 import { UserError } from '../src/model.ts';
 import { urlKey } from '../src/sources/schema.ts';
 import { feedHealth } from '../src/sources/status.ts';
@@ -139,6 +140,7 @@ export const feeds: CommandDef = {
             origin: 'chat',
           },
         ]);
+        await rememberFeedAdder(ctx.store, id, ctx.where);
         ctx.logger.info({ feed_id: id, url: probe.url, added_by: ctx.caller.id }, 'feed added from chat');
         const note = discoveryNote(probe);
         return {
@@ -169,6 +171,7 @@ export const feeds: CommandDef = {
         }
         if (!(await ctx.store.removeFeed(id)))
           throw new UserError('not-found', `no feed with id ${id}; see /feeds list`);
+        await forgetFeedAdder(ctx.store, id);
         return {
           ephemeral: true,
           blocks: [{ type: 'paragraph', text: `Removed ${id} and its archived items.` }],

@@ -10,6 +10,7 @@ import { subscriptions } from './subscriptions.ts';
 import { themes } from './themes.ts';
 import { trackCommand } from './track.ts';
 import { trackedCommand } from './tracked.ts';
+import { trends } from './trends.ts';
 import { unsubscribe } from './unsubscribe.ts';
 import { untrackCommand } from './untrack.ts';
 import { why } from './why.ts';
@@ -30,4 +31,5 @@ export const allCommands: CommandDef[] = [
   why,
   evidence,
   country,
+  trends,
 ];

@@ -1,5 +1,6 @@
 import type { CommandDef } from '../src/chat/types.ts';
-import { UserError } from '../src/model.ts';
+import { isEmptyFilter } from '../src/digest/filter.ts';
+import { UserError, type SubscriptionFilter } from '../src/model.ts';
 import {
   keywordsOption,
   listOption,
@@ -19,7 +20,8 @@ export const subscribe: CommandDef = {
   description: 'Follow themes, regions, sources or keywords as a digest or as alerts',
   help:
     'Subscribe this channel (admins) or yourself (scope: me, delivered by direct message) to `themes` ' +
-    '(comma-separated ids, see /themes), `regions` (CN, RU, EU, …), `sources` (feed ids) and/or `keywords`. ' +
+    '(comma-separated ids, see /themes), `regions` (CN, RU, EU, …), `sources` (feed ids) and/or `keywords` ' +
+    '(`-word` or `-"a phrase"` leaves out what mentions it). ' +
     '`mode` digest (default: daily at `time` 08:00 in `timezone`, or `frequency` weekly on `day`) or alert ' +
     '(posted as soon as a matching item arrives) or feed (a private Atom / JSON Feed address to read elsewhere). ' +
     'Give at least one filter.',
@@ -33,7 +35,11 @@ export const subscribe: CommandDef = {
       autocomplete: 'region',
     },
     { name: 'sources', description: 'Feed ids, comma-separated', type: 'string', autocomplete: 'source' },
-    { name: 'keywords', description: 'Words or "quoted phrases", comma-separated', type: 'string' },
+    {
+      name: 'keywords',
+      description: 'Words or "quoted phrases", comma-separated; -word or -"a phrase" excludes',
+      type: 'string',
+    },
     {
       name: 'mode',
       description: 'Digest, alerts, or a private feed (Atom / JSON Feed URL)',
@@ -56,18 +62,16 @@ export const subscribe: CommandDef = {
     },
   ],
   async run(ctx) {
-    const filter = {
+    const { keywords, exclude } = keywordsOption(ctx.options, 'keywords');
+    const filter: SubscriptionFilter = {
       themes: themesOption(ctx.options, 'themes'),
       regions: regionsOption(ctx.options, 'regions'),
       sources: listOption(ctx.options, 'sources'),
-      keywords: keywordsOption(ctx.options, 'keywords'),
+      keywords,
+      ...(exclude.length ? { exclude } : {}),
     };
-    if (
-      !filter.themes.length &&
-      !filter.regions.length &&
-      !filter.sources.length &&
-      !filter.keywords.length
-    ) {
+    // Exclusions alone are a filter too: "everything but football".
+    if (isEmptyFilter(filter)) {
       throw new UserError('no-filter', 'give at least one of themes, regions, sources or keywords');
     }
     if (filter.sources.length) {

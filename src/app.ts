@@ -7,6 +7,7 @@ import { describeSync, openArchive } from './archive.ts';
 import type { Config } from './config.ts';
 import type { ChatSender } from './delivery/types.ts';
 import { createDeliveryWorker, type DeliveryWorker } from './delivery/worker.ts';
+import { noticeFeedHealth } from './ingest/feed-notices.ts';
 import { pollFeeds } from './ingest/poll.ts';
 import type { Logger } from './log.ts';
 import type { Target } from './model.ts';
@@ -192,13 +193,16 @@ export async function startBot(config: Config, logger: Logger, options: StartBot
       });
       if (recovered) logger.warn({ items: recovered }, 'alerted items stored before a crash');
       const t0 = performance.now();
+      let summary;
       try {
-        recordPoll(metrics, await pollFeeds(pollDeps, { signal }), (performance.now() - t0) / 1000);
+        summary = await pollFeeds(pollDeps, { signal });
+        recordPoll(metrics, summary, (performance.now() - t0) / 1000);
       } catch (err) {
         metrics.pollDone('failed', (performance.now() - t0) / 1000);
         throw err;
       }
       if (signal.aborted) return;
+      await noticeFeedHealth(store, summary.feeds, { after: config.feedFailureNoticeAfter, logger });
       if (passes++ === 0 && terminalOnly) {
         const first = await firstTerminalDigest(store, {
           owner,

@@ -101,7 +101,7 @@ export function buildProgram(): Command {
     .option('--regions <codes>', 'comma-separated region codes')
     // Not `--sources`: that is the global sources-file option, which would swallow it.
     .option('--source <ids>', 'comma-separated source (feed) ids')
-    .option('--keywords <words>', 'comma-separated keywords')
+    .option('--keywords <words>', 'comma-separated keywords or "phrases"; -word leaves out what mentions it')
     .option('--limit <n>', 'at most this many stories', positiveInt, 25)
     .option('--format <format>', 'text, markdown or json', 'text')
     .action(async (opts) => {

@@ -103,6 +103,7 @@ const EnvSchema = z.object({
   GOVWATCH_NEW_ON_FIRST_POLL: wholeNumber(0, Infinity, 0),
   GOVWATCH_FETCH_TIMEOUT_MS: wholeNumber(100, Infinity, 20_000),
   GOVWATCH_FETCH_MAX_BYTES: wholeNumber(1024, Infinity, 15 * 1024 * 1024),
+  GOVWATCH_FEED_FAILURE_NOTICE_AFTER: wholeNumber(1, 1000, 3),
   GOVWATCH_REPLICA_ID: z.optional(text),
   /** `start`: how long a SIGTERM/SIGINT shutdown may take before the process gives up on it. */
   GOVWATCH_SHUTDOWN_TIMEOUT_MS: wholeNumber(100, 600_000, 10_000),
@@ -219,6 +220,8 @@ export interface Config {
   timezone: string;
   newOnFirstPoll: number;
   fetch: { timeoutMs: number; maxBytes: number };
+  /** Failures in a row after which a chat-added feed's channel is told (once per spell). */
+  feedFailureNoticeAfter: number;
   replicaId: string | undefined;
   /** `start`: after SIGTERM/SIGINT, exit non-zero once this has passed, whatever is pending. */
   shutdownTimeoutMs: number;
@@ -331,6 +334,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = 
     timezone: e.GOVWATCH_TIMEZONE,
     newOnFirstPoll: e.GOVWATCH_NEW_ON_FIRST_POLL,
     fetch: { timeoutMs: e.GOVWATCH_FETCH_TIMEOUT_MS, maxBytes: e.GOVWATCH_FETCH_MAX_BYTES },
+    feedFailureNoticeAfter: e.GOVWATCH_FEED_FAILURE_NOTICE_AFTER,
     replicaId: e.GOVWATCH_REPLICA_ID,
     shutdownTimeoutMs: e.GOVWATCH_SHUTDOWN_TIMEOUT_MS,
     trackers:

@@ -181,6 +181,11 @@ export interface SubscriptionFilter {
   regions: RegionCode[];
   sources: string[];
   keywords: string[];
+  /**
+   * Excluded keywords (`-word`, `-"a phrase"`): an item matching any of them is left out,
+   * whatever else matches. Absent in filters stored before exclusions existed.
+   */
+  exclude?: string[];
 }
 
 export interface Subscription {

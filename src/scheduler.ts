@@ -1,7 +1,8 @@
 // The bot's clock: a node-cron heartbeat once a minute that
 // - starts a poll every `pollMinutes` (the poll itself respects each feed's next-check time
 //   through store.claimDueFeeds), never two at once: a tick that finds the previous poll
-//   still running skips and logs it;
+//   still running skips and logs it. A polled feed's next regular check counts from its
+//   pass's start (ingest/next-check.ts), so with a 1-minute interval every heartbeat polls it;
 // - runs each digest target's due slot, at the target's own cron expression and IANA time
 //   zone (default daily 08:00). Due means: the latest slot at or before now is after the
 //   target's mark. A bot that was down for days therefore sends one digest when it comes
@@ -22,6 +23,7 @@ import { silentLogger } from './log.ts';
 import { targetKey, type Subscription, type SubscriptionFilter, type Target } from './model.ts';
 import type { Store } from './store/types.ts';
 import { runDigest, type RunDigestResult } from './digest/run.ts';
+import { intervalSlackMs } from './ingest/next-check.ts';
 import {
   assertTimeZone,
   latestDueSlot,
@@ -78,6 +80,11 @@ export interface SchedulerOptions {
   poll?: (signal: AbortSignal) => Promise<void>;
   /** Default 15. */
   pollMinutes?: number;
+  /**
+   * The heartbeat as a node-cron expression. Default `* * * * *` (each minute); benchmarks
+   * use a six-field one with a seconds field to measure poll timing in seconds, not minutes.
+   */
+  heartbeat?: string;
   /** For subscriptions without a cron. Default `0 8 * * *`. */
   defaultCron?: string;
   /** For subscriptions without a time zone. Default UTC. */
@@ -296,8 +303,8 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
     if (stopping) return;
     const work: Array<Promise<unknown>> = [];
     const t = now().getTime();
-    // A few seconds' slack so a heartbeat firing just early still counts as due.
-    if (lastPollStart === null || t - lastPollStart >= pollMs - 5_000) work.push(runPoll());
+    // The same slack as a feed's next check, so a heartbeat firing just early still counts as due.
+    if (lastPollStart === null || t - lastPollStart >= pollMs - intervalSlackMs(pollMs)) work.push(runPoll());
     work.push(runDueDigests());
     await Promise.all(work);
   }
@@ -306,7 +313,7 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
     start() {
       if (task || stopping) return;
       task = cron.createTask(
-        '* * * * *',
+        opts.heartbeat ?? '* * * * *',
         () => {
           void tick().catch((err: unknown) => log.error({ err: String(err) }, 'tick_failed'));
         },

@@ -3,6 +3,7 @@
 import { THEME_IDS, UserError, isThemeId } from '../../src/model.ts';
 import type { RegionCode, ThemeId } from '../../src/model.ts';
 import type { CommandOption, OptionValues } from '../../src/chat/types.ts';
+import { parseKeywords } from '../../src/digest/filter.ts';
 
 export function stringOption(options: OptionValues, name: string): string | undefined {
   const value = options[name];
@@ -61,16 +62,15 @@ export function listOption(options: OptionValues, name: string): string[] {
   return text ? [...new Set(splitList(text))] : [];
 }
 
-/** Keywords keep their spaces when quoted: `"data retention", pegasus`. */
-export function keywordsOption(options: OptionValues, name = 'keywords'): string[] {
-  const text = stringOption(options, name);
-  if (!text) return [];
-  const out: string[] = [];
-  for (const m of text.matchAll(/"([^"]+)"|([^,;"]+)/g)) {
-    const kw = (m[1] ?? m[2] ?? '').trim().toLowerCase();
-    if (kw) out.push(kw);
-  }
-  return [...new Set(out)];
+/**
+ * Keywords keep their spaces when quoted; a leading `-` excludes:
+ * `"data retention", pegasus, -football, -"football club"` (see parseKeywords).
+ */
+export function keywordsOption(
+  options: OptionValues,
+  name = 'keywords',
+): { keywords: string[]; exclude: string[] } {
+  return parseKeywords(stringOption(options, name));
 }
 
 export function timezoneOption(options: OptionValues, name = 'timezone', fallback = 'UTC'): string {

@@ -1,6 +1,7 @@
 import type { CommandContext } from '../../src/chat/types.ts';
 import { UserError } from '../../src/model.ts';
 import type { Subscription, Target } from '../../src/model.ts';
+import { describeFilter } from '../../src/digest/filter.ts';
 import { describeCron } from './options.ts';
 
 /** The caller's own direct-message target on this platform. */
@@ -44,14 +45,7 @@ export function describeSubscription(
   sub: Subscription,
   defaults: { cron: string; timezone: string } = { cron: '0 8 * * *', timezone: 'UTC' },
 ): string {
-  const f = sub.filter;
-  const parts = [
-    f.themes.length ? `themes ${f.themes.join(', ')}` : '',
-    f.regions.length ? `regions ${f.regions.join(', ')}` : '',
-    f.sources.length ? `sources ${f.sources.join(', ')}` : '',
-    f.keywords.length ? `keywords ${f.keywords.map((k) => `"${k}"`).join(', ')}` : '',
-  ].filter(Boolean);
-  const what = parts.length ? parts.join('; ') : 'everything';
+  const what = describeFilter(sub.filter);
   const configured = sub.cron === null && !sub.timezone;
   const how =
     sub.mode === 'alert'

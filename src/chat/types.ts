@@ -1,6 +1,7 @@
 // The platform-neutral chat contract: commands/ implement CommandDef, src/platforms/*
 // adapt it to Discord and Slack. Nothing here knows a chat SDK.
 import type { Config } from '../config.ts';
+import type { Digest } from '../digest/types.ts';
 import type { Logger } from '../log.ts';
 import type { Target } from '../model.ts';
 import type { Store } from '../store/types.ts';
@@ -81,11 +82,33 @@ export interface ReplyAction {
   share?: boolean;
 }
 
+/**
+ * A picture sent with a reply (a trend chart). Discord attaches it and shows it in an embed;
+ * Slack uploads it into the channel, or shows `fallback` (monospace) where it cannot.
+ */
+export interface ReplyImage {
+  /** File name in the message, e.g. `trends.png`. */
+  filename: string;
+  png: Uint8Array;
+  title: string;
+  /** Describes the picture for screen readers. */
+  altText: string;
+  /** The same content as text: shown where the platform cannot take the file. */
+  fallback: string;
+}
+
 export interface Reply {
   /** Visible to the caller only. */
   ephemeral: boolean;
   blocks: ReplyBlock[];
+  /**
+   * A digest to show exactly as a posted digest looks: platforms render it with the renderer
+   * their outbox sender uses (`/digest preview`), and `blocks` only where they have none.
+   */
+  digest?: Digest;
   actions?: ReplyAction[];
+  /** Posted with the reply, after `blocks`' first message (see ReplyImage). */
+  image?: ReplyImage;
 }
 
 export interface CommandDef {
@@ -96,5 +119,10 @@ export interface CommandDef {
   options: CommandOption[];
   subcommands?: Subcommand[];
   permission: Permission;
+  /**
+   * Answers are normally public and may take seconds (a rendered chart): platforms that
+   * acknowledge first (Discord's deferred reply) show the "thinking" placeholder publicly.
+   */
+  slowPublicAnswer?: boolean;
   run(ctx: CommandContext): Promise<Reply>;
 }

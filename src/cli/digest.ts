@@ -3,6 +3,7 @@
 import type { Config } from '../config.ts';
 import { openArchiveForReading } from '../archive.ts';
 import { buildDigest } from '../digest/build.ts';
+import { parseKeywords } from '../digest/filter.ts';
 import { renderJson, renderMarkdown, renderText } from '../digest/render.ts';
 import { THEME_IDS, UserError, isThemeId } from '../model.ts';
 import type { ThemeId } from '../model.ts';
@@ -45,7 +46,7 @@ export async function runDigestCommand(config: Config, opts: DigestCommandOption
         themes: themes as ThemeId[],
         regions: list(opts.regions).map((r) => r.toUpperCase()),
         sources: list(opts.sources),
-        keywords: list(opts.keywords).map((k) => k.toLowerCase()),
+        ...parseKeywords(opts.keywords),
       },
       seenSince: since,
       since,

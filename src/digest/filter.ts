@@ -12,12 +12,69 @@
 //   at word boundaries ("AI" does not match "said"; a trailing `*` allows any ending:
 //   "block*" matches "blocked"); next to Chinese/Japanese/Thai characters, where words have
 //   no spaces, any position is a boundary.
+// - Excluded keywords (`-word`, `-"a phrase"`) match by the same rules and leave an item out
+//   whatever else matches; a filter of exclusions alone selects everything else.
 import type { StoredItem, SubscriptionFilter, ThemeId } from '../model.ts';
 
 export const EMPTY_FILTER: SubscriptionFilter = { themes: [], regions: [], sources: [], keywords: [] };
 
 export function isEmptyFilter(f: SubscriptionFilter): boolean {
-  return !f.themes.length && !f.regions.length && !f.sources.length && !f.keywords.length;
+  return (
+    !f.themes.length && !f.regions.length && !f.sources.length && !f.keywords.length && !f.exclude?.length
+  );
+}
+
+/**
+ * A keywords option as people type it: comma- or semicolon-separated words and "quoted
+ * phrases", each excluded when it starts with `-` (`pegasus, "data retention", -football,
+ * -"football club"`). Lower-cased, duplicates dropped. A hyphen inside a word is kept
+ * (`e-government`); a word that should start with one can be quoted (`"-x"`).
+ */
+export function parseKeywords(text: string | undefined): { keywords: string[]; exclude: string[] } {
+  const keywords = new Set<string>();
+  const exclude = new Set<string>();
+  const s = text ?? '';
+  let i = 0;
+  while (i < s.length) {
+    while (i < s.length && /[\s,;]/.test(s[i]!)) i++;
+    if (i >= s.length) break;
+    const excluded = s[i] === '-';
+    if (excluded) while (++i < s.length && /\s/.test(s[i]!));
+    let word: string;
+    if (s[i] === '"') {
+      const close = s.indexOf('"', i + 1);
+      const end = close < 0 ? s.length : close;
+      word = s.slice(i + 1, end);
+      i = end + 1;
+    } else {
+      let end = i;
+      while (end < s.length && !/[,;"]/.test(s[end]!)) end++;
+      word = s.slice(i, end);
+      // `a -"b"`: the hyphen belongs to the quoted phrase that follows.
+      const dangling = s[end] === '"' ? /\s-\s*$/.exec(word) : null;
+      if (dangling) {
+        word = word.slice(0, dangling.index);
+        end = i + dangling.index + 1;
+      }
+      i = end;
+    }
+    word = word.trim().replace(/\s+/g, ' ').toLowerCase();
+    if (word) (excluded ? exclude : keywords).add(word);
+  }
+  return { keywords: [...keywords], exclude: [...exclude] };
+}
+
+/** A filter in words, for lists and feed titles: `themes censorship; excluding "football"`. */
+export function describeFilter(f: SubscriptionFilter): string {
+  const quoted = (words: string[]): string => words.map((k) => `"${k}"`).join(', ');
+  const parts = [
+    f.themes.length ? `themes ${f.themes.join(', ')}` : '',
+    f.regions.length ? `regions ${f.regions.join(', ')}` : '',
+    f.sources.length ? `sources ${f.sources.join(', ')}` : '',
+    f.keywords.length ? `keywords ${quoted(f.keywords)}` : '',
+    f.exclude?.length ? `excluding ${quoted(f.exclude)}` : '',
+  ].filter(Boolean);
+  return parts.length ? parts.join('; ') : 'everything';
 }
 
 const WORD_CHAR = /[\p{L}\p{N}]/u;
@@ -61,9 +118,10 @@ export function matchesFilter(item: StoredItem, f: SubscriptionFilter): boolean 
     const name = item.sourceName.toLowerCase();
     if (!f.sources.some((s) => s.toLowerCase() === feed || s.toLowerCase() === name)) return false;
   }
-  if (f.keywords.length) {
+  if (f.keywords.length || f.exclude?.length) {
     const text = `${item.title}\n${item.summary}`;
-    if (!f.keywords.some((k) => keywordMatches(text, k))) return false;
+    if (f.keywords.length && !f.keywords.some((k) => keywordMatches(text, k))) return false;
+    if (f.exclude?.some((k) => keywordMatches(text, k))) return false;
   }
   return true;
 }

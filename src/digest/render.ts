@@ -113,12 +113,31 @@ export function renderText(digest: Digest, opts: RenderOptions = {}): string {
     for (const e of section.entries) lines.push(...textEntry(e, tz, opts));
   }
   if (digest.omitted > 0) {
-    lines.push(
-      '',
-      `And ${digest.omitted} more${digest.moreQuery ? `: ${plainText(digest.moreQuery)}` : '.'}`,
-    );
+    const more = digest.moreQuery ? terminalMoreCommand(digest.moreQuery, digest.totalStories) : null;
+    lines.push('', `And ${digest.omitted} more${more ? `: ${plainText(more)}` : '.'}`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * The chat hint for the stories beyond the cap (`/search "kw" theme:a,b region:X source:s
+ * since:YYYY-MM-DD`, see moreQueryFor) as the command that shows them in a terminal:
+ * `govwatch digest --since … --themes … --limit <all>`. Null when the hint is not that shape.
+ */
+export function terminalMoreCommand(moreQuery: string, total: number): string | null {
+  const m = /^\/search((?: "(?:[^"\\]|\\.)*")?)((?: [a-z]+:\S+)*)$/.exec(moreQuery);
+  if (!m) return null;
+  const flags: Record<string, string> = { theme: '--themes', region: '--regions', source: '--source' };
+  const parts = ['govwatch digest'];
+  for (const opt of (m[2] ?? '').trim().split(' ').filter(Boolean)) {
+    const [key, value] = [opt.slice(0, opt.indexOf(':')), opt.slice(opt.indexOf(':') + 1)];
+    if (key === 'since') parts.push(`--since ${value}`);
+    else if (flags[key]) parts.push(`${flags[key]} ${value}`);
+    else return null;
+  }
+  if (m[1]) parts.push(`--keywords '${(JSON.parse(m[1].trim()) as string).replace(/'/g, `'\\''`)}'`);
+  parts.push(`--limit ${total}`);
+  return parts.join(' ');
 }
 
 function textEntry(e: DigestEntry, tz: string, opts: RenderOptions): string[] {

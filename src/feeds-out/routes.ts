@@ -8,6 +8,7 @@ import type { Metrics } from '../metrics/types.ts';
 import type { Store } from '../store/types.ts';
 import { sendText, type Route } from '../http/server.ts';
 import { feedTagUri, renderAtom, renderJsonFeed, type FeedMeta } from './render.ts';
+import { describeFilter } from '../digest/filter.ts';
 import { selectFeedItems } from './select.ts';
 import { hashFeedToken, TOKEN_PATTERN } from './tokens.ts';
 
@@ -74,17 +75,11 @@ async function resolve(store: Store, kind: string, name: string): Promise<Resolv
       const token = await store.feedTokens.findByHash(hashFeedToken(name));
       if (!token) return null;
       const f = token.filter;
-      const parts = [
-        f.themes.length ? `themes ${f.themes.join(', ')}` : '',
-        f.regions.length ? `regions ${f.regions.join(', ')}` : '',
-        f.sources.length ? `sources ${f.sources.join(', ')}` : '',
-        f.keywords.length ? `keywords ${f.keywords.join(', ')}` : '',
-      ].filter(Boolean);
       return {
         route: 'private',
         id: feedTagUri(`saved/${token.id}`),
         title: `govwatch: saved search #${token.id}`,
-        description: `Saved search: ${parts.join('; ') || 'everything'}`,
+        description: `Saved search: ${describeFilter(f)}`,
         filter: f,
         private: true,
       };

@@ -1,5 +1,5 @@
 // Which items a served feed carries: newest first, at most FEED_SIZE. Themes, regions and
-// sources narrow in the store's query; keywords (saved searches) are matched like digests
+// sources narrow in the store's query; keywords and exclusions (saved searches) are matched like digests
 // match them, over a bounded window of the newest candidates.
 import { matchesFilter } from '../digest/filter.ts';
 import type { StoredItem, SubscriptionFilter } from '../model.ts';
@@ -27,7 +27,8 @@ async function newestMatching(store: Store, filter: SubscriptionFilter): Promise
     ...(filter.regions.length ? { regions: filter.regions } : {}),
     ...(filter.sources.length ? { sources: filter.sources } : {}),
   };
-  if (!filter.keywords.length) return store.listItems({ ...base, limit: FEED_SIZE });
+  if (!filter.keywords.length && !filter.exclude?.length)
+    return store.listItems({ ...base, limit: FEED_SIZE });
   const candidates = await store.listItems({ ...base, limit: KEYWORD_WINDOW });
   return candidates.filter((i) => matchesFilter(i, filter)).slice(0, FEED_SIZE);
 }

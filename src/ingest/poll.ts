@@ -137,15 +137,19 @@ export class PollAbortedError extends Error {
 }
 
 /**
- * Poll one feed. With `signal` aborted (shutdown) the fetch is cancelled and nothing is
- * recorded: a stop is not the feed's failure, so it neither backs off nor counts a failure.
+ * Poll one feed. `passStart`: when the pass that claimed it began; its next regular check
+ * counts from there (see next-check.ts). Default: now. With `signal` aborted (shutdown) the
+ * fetch is cancelled and nothing is recorded: a stop is not the feed's failure, so it
+ * neither backs off nor counts a failure (PollAbortedError).
  */
 export async function pollFeed(
   feed: FeedRecord,
   deps: PollDeps,
+  passStart?: Date,
   signal?: AbortSignal,
 ): Promise<FeedPollResult> {
   const now = deps.now?.() ?? new Date();
+  const scheduledAt = passStart ?? now;
   const state: FeedState = { ...feed.state, lastCheckAt: now.toISOString() };
   const log = deps.logger.child({ feed_id: feed.id });
   try {
@@ -164,9 +168,12 @@ export async function pollFeed(
         // A 304 after a failure is a recovery: clear the error like a 200 does.
         lastError: null,
         consecutiveFailures: 0,
-        nextCheckAt: nextCheckAfterSuccess(now, deps.intervalMs, {
-          freshUntil: fetched.freshUntil ?? null,
-        }).toISOString(),
+        nextCheckAt: nextCheckAfterSuccess(
+          now,
+          deps.intervalMs,
+          { freshUntil: fetched.freshUntil ?? null },
+          scheduledAt,
+        ).toISOString(),
       });
       await deps.store.saveFeedState(feed.id, state);
       log.debug('feed not modified');
@@ -196,10 +203,12 @@ export async function pollFeed(
       backlogDone: true,
       idMode: parsed.idMode ?? state.idMode,
       feedTitle: parsed.title || state.feedTitle,
-      nextCheckAt: nextCheckAfterSuccess(now, deps.intervalMs, {
-        freshUntil: fetched.freshUntil,
-        ttlMinutes: parsed.ttlMinutes,
-      }).toISOString(),
+      nextCheckAt: nextCheckAfterSuccess(
+        now,
+        deps.intervalMs,
+        { freshUntil: fetched.freshUntil, ttlMinutes: parsed.ttlMinutes },
+        scheduledAt,
+      ).toISOString(),
     });
     await deps.store.saveFeedState(feed.id, state);
     if (result.added.length && deps.afterAdd) {
@@ -219,7 +228,13 @@ export async function pollFeed(
       lastErrorAt: now.toISOString(),
       lastError: message,
       consecutiveFailures: failures,
-      nextCheckAt: nextCheckAfterFailure(now, deps.intervalMs, failures, retryAfterOf(err)).toISOString(),
+      nextCheckAt: nextCheckAfterFailure(
+        now,
+        deps.intervalMs,
+        failures,
+        retryAfterOf(err),
+        scheduledAt,
+      ).toISOString(),
     });
     await deps.store
       .saveFeedState(feed.id, state)
@@ -264,7 +279,9 @@ const MAX_FEEDS_PER_PASS = 10_000;
  * replicas on one PostgreSQL each takes what it can poll now and the others share the rest,
  * instead of the first replica to wake leasing every due feed for itself. Due means due at
  * the pass's start, so a pass ends (a feed polled in it is not due again in it, however short
- * its interval); each lease still runs `leaseMs` from the moment of its claim.
+ * its interval); each lease still runs `leaseMs` from the moment of its claim. A polled
+ * feed's next regular check counts from the pass's start, so the next pass (one interval
+ * later) finds it due however far into this pass it was fetched.
  */
 export async function pollFeeds(deps: PollDeps, opts: PollOptions = {}): Promise<PollSummary> {
   const delay = monitorEventLoopDelay({ resolution: 10 });
@@ -333,7 +350,7 @@ async function pollPass(deps: PollDeps, opts: PollOptions): Promise<Omit<PollSum
       const feed = queue.shift()!;
       let result: FeedPollResult;
       try {
-        result = await pollFeed(feed, deps, signal);
+        result = await pollFeed(feed, deps, passStart, signal);
         results.push(result);
       } catch (err) {
         if (err instanceof PollAbortedError) return;

@@ -10,7 +10,7 @@ import { stripDateline } from './normalize.ts';
 import { parseRules } from './rules.ts';
 import type { TaggerRules } from './rules.ts';
 import { FeatureBuf, extractFeatures, featureName, HASH_SIZE } from './features.ts';
-import { loadModel, scoreInto, sigmoid } from './learned.ts';
+import { loadModel, runtimeWeight, runtimeWeights, scoreRuntime, sigmoid } from './learned.ts';
 import type { TagModel } from './learned.ts';
 import { mergeGazetteer, parseGazetteerYaml } from './gazetteer.ts';
 
@@ -92,6 +92,10 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
       `the tagging model was trained for themes ${model.meta.themes.join(', ')}, the rules have ${themeIds.join(', ')}; run npm run train:tags`,
     );
   }
+  // The weights as read at tag time (compact int16 rows; same scores as the float32 weights).
+  const rw = model ? runtimeWeights(model.weights, model.meta.scale) : null;
+  // Per-feature contributions to one theme, for explanations (grown with the feature buffer).
+  let contrib = new Float64Array(0);
   const ruleScores = new Float64Array(T);
   const logits = new Float64Array(T + 1);
   const feats = new FeatureBuf();
@@ -268,7 +272,7 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
     } else {
       // The learned layer decides; the rule scores are among its features.
       extractFeatures(fields, ruleScores, rules.threshold, feats);
-      scoreInto(model.weights, T + 1, feats, logits);
+      scoreRuntime(rw!, feats, logits);
       confident = [];
       // The on-topic gate (last output) closed: no theme at all.
       const gateOpen = logits[T]! >= model.meta.gate;
@@ -280,7 +284,7 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
         const st = state[t];
         const notes = st ? st.notes : [];
         if (st && boostedBy[t]) notes.push(PRIOR_NOTE);
-        notes.push(modelNote(model, t, logits[t]!));
+        notes.push(modelNote(t, logits[t]!));
         why[id] = notes;
       }
     }
@@ -321,27 +325,41 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
     return confident ? { themes, regions, why, confident } : { themes, regions, why };
   }
 
-  /** "model 0.91: roskomnadzor, блокир…, vpn" – the probability and the strongest features. */
-  function modelNote(m: TagModel, t: number, z: number): string {
-    const w = m.weights;
-    const top: { c: number; name: string }[] = [];
-    for (let k = 0; k < feats.n; k++) {
-      const c = w[feats.idx[k]! * (T + 1) + t]! * feats.val[k]!;
-      if (c <= 0) continue;
-      const name = feats.idx[k]! >= HASH_SIZE ? ruleFeatureName(feats.idx[k]! - HASH_SIZE) : null;
-      if (top.length === WHY_FEATURES && c <= top[top.length - 1]!.c) continue;
-      const label = name ?? featureName(fieldsNow, feats, k);
-      const same = top.findIndex((x) => x.name === label);
-      if (same >= 0) {
-        if (top[same]!.c >= c) continue;
-        top.splice(same, 1);
-      }
-      let at = top.length;
-      while (at > 0 && top[at - 1]!.c < c) at--;
-      top.splice(at, 0, { c, name: label });
-      if (top.length > WHY_FEATURES) top.pop();
+  /**
+   * "model 0.91: roskomnadzor, блокир…, vpn" – the probability and the strongest features:
+   * distinct names by their largest contribution (ties: the earlier feature first). Names are
+   * built only for the few features picked, largest first, not for every candidate.
+   */
+  function modelNote(t: number, z: number): string {
+    const n = feats.n;
+    if (contrib.length < n) contrib = new Float64Array(feats.idx.length);
+    let positive = 0;
+    for (let k = 0; k < n; k++) {
+      const c = runtimeWeight(rw!, feats.idx[k]!, t) * feats.val[k]!;
+      contrib[k] = c;
+      if (c > 0) positive++;
     }
-    return `model ${sigmoid(z).toFixed(2)}: ${top.map((x) => x.name).join(', ')}`;
+    const names: string[] = [];
+    // Pick the largest remaining contribution (earliest on ties) until three names are found.
+    while (names.length < WHY_FEATURES && positive > 0) {
+      let best = -1;
+      let bc = 0;
+      for (let k = 0; k < n; k++) {
+        const c = contrib[k]!;
+        if (c > bc) {
+          bc = c;
+          best = k;
+        }
+      }
+      if (best < 0) break;
+      contrib[best] = 0;
+      positive--;
+      const i = feats.idx[best]!;
+      const label =
+        (i >= HASH_SIZE ? ruleFeatureName(i - HASH_SIZE) : null) ?? featureName(fieldsNow, feats, best);
+      if (!names.includes(label)) names.push(label);
+    }
+    return `model ${sigmoid(z).toFixed(2)}: ${names.join(', ')}`;
   }
 
   function ruleFeatureName(k: number): string | null {

@@ -256,6 +256,7 @@ describe('/subscribe, /unsubscribe, /subscriptions', () => {
       target: { platform: 'discord', workspaceId: '', kind: 'user', channelId: USER.id },
     });
     expect(personal).toHaveLength(1);
+    expect(personal[0]!.filter).not.toHaveProperty('exclude');
     expect(personal[0]).toMatchObject({ mode: 'alert', cron: null, createdBy: USER.id });
 
     const channel = await ctxFor('subscribe', {
@@ -369,7 +370,9 @@ describe('/digest', () => {
 
   it('previews without posting, posts once per instant, and schedules', async () => {
     const preview = await ctxFor('digest', { subcommand: 'preview', where: DIGEST_CHANNEL });
-    expect(preview.blocks[0]).toEqual({ type: 'heading', text: 'Preview of the next digest' });
+    // Titled as the digest it previews will be: the next slot of the default 08:00 UTC schedule.
+    expect(preview.digest?.title).toMatch(/^Preview: govwatch digest, \w{3}, \d{1,2} \w{3} \d{4}$/);
+    expect(preview.blocks[0]).toEqual({ type: 'heading', text: preview.digest?.title });
     const previewTitles = itemsOf(preview).map((b) => b.title);
     expect(previewTitles).toContain('Wombat weather report');
     expect(await store.listOutbox({ targetKey: targetKey(DIGEST_CHANNEL) })).toHaveLength(0);

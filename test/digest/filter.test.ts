@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { keywordMatches, matchesAnyFilter, matchesFilter, primaryTheme } from '../../src/digest/filter.ts';
+import {
+  describeFilter,
+  keywordMatches,
+  matchesAnyFilter,
+  matchesFilter,
+  parseKeywords,
+  primaryTheme,
+} from '../../src/digest/filter.ts';
 import type { SubscriptionFilter } from '../../src/model.ts';
 import { makeItem } from './helpers.ts';
 
@@ -31,6 +38,29 @@ describe('keywordMatches', () => {
   });
 });
 
+describe('parseKeywords', () => {
+  const cases: Array<[string, string[], string[]]> = [
+    ['pegasus, -"football club", -sport', ['pegasus'], ['football club', 'sport']],
+    ['"data retention"; Pegasus', ['data retention', 'pegasus'], []],
+    ['e-government, -  "x  y"', ['e-government'], ['x y']],
+    ['a -"b"', ['a'], ['b']],
+    ['"-x", -, ,', ['-x'], []],
+    ['-VPN, vpn, -vpn', ['vpn'], ['vpn']],
+    ['"unclosed, phrase', ['unclosed, phrase'], []],
+    ['', [], []],
+  ];
+  it.each(cases)('%j', (text, keywords, exclude) => {
+    expect(parseKeywords(text)).toEqual({ keywords, exclude });
+  });
+
+  it('describes a filter with its exclusions', () => {
+    expect(describeFilter(f({ themes: ['censorship'], keywords: ['vpn'], exclude: ['football club'] }))).toBe(
+      'themes censorship; keywords "vpn"; excluding "football club"',
+    );
+    expect(describeFilter(f({}))).toBe('everything');
+  });
+});
+
 describe('matchesFilter', () => {
   const item = makeItem({
     title: 'Iran cuts mobile internet in Zahedan',
@@ -51,6 +81,15 @@ describe('matchesFilter', () => {
     ['other source', f({ sources: ['eff'] }), false],
     ['keyword in the summary', f({ keywords: ['shutdown'] }), true],
     ['keyword absent', f({ keywords: ['VPN'] }), false],
+    ['an excluded word leaves it out', f({ themes: ['shutdowns'], exclude: ['zahedan'] }), false],
+    ['an excluded phrase leaves it out', f({ exclude: ['regional shutdown'] }), false],
+    ['exclusions alone select everything else', f({ exclude: ['football'] }), true],
+    ['an exclusion wins over a matching keyword', f({ keywords: ['iran'], exclude: ['mobile'] }), false],
+    ['an excluded word matches as a word', f({ exclude: ['cuts'] }), false],
+    ['an excluded word does not match a longer word', f({ exclude: ['cut'] }), true],
+    ['a word inside another is not excluded', f({ exclude: ['zahed'] }), true],
+    ['an exclusion prefix with *', f({ exclude: ['zahed*'] }), false],
+    ['filters stored before exclusions (no field) still match', f({ keywords: ['iran'] }), true],
   ];
   it.each(cases)('%s', (_name, filter, expected) => {
     expect(matchesFilter(item, filter)).toBe(expected);

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { escapeMarkdown, renderJson, renderMarkdown, renderText } from '../../src/digest/render.ts';
+import {
+  escapeMarkdown,
+  renderJson,
+  renderMarkdown,
+  renderText,
+  terminalMoreCommand,
+} from '../../src/digest/render.ts';
 import type { Digest } from '../../src/digest/types.ts';
 import { makeItem } from './helpers.ts';
 
@@ -86,7 +92,23 @@ describe('renderText', () => {
     expect(text).toContain('  EFF, 20 Nov 2026 · https://example.org/a');
     expect(text).toContain('  Also reported by: HRW [x](http://evil)');
     expect(text).toContain('== Censorship (1) ==');
-    expect(text.trimEnd().split('\n').at(-1)).toBe('And 2 more: /search theme:censorship since:2026-11-25');
+    // A terminal reader gets the command that shows the rest there, not a chat command.
+    expect(text.trimEnd().split('\n').at(-1)).toBe(
+      'And 2 more: govwatch digest --themes censorship --since 2026-11-25 --limit 3',
+    );
+  });
+
+  it.each([
+    ['/search since:2026-12-06', 'govwatch digest --since 2026-12-06 --limit 9'],
+    [
+      '/search "data retention" theme:privacy,surveillance region:EU source:edri since:2026-12-01',
+      "govwatch digest --themes privacy,surveillance --regions EU --source edri --since 2026-12-01 --keywords 'data retention' --limit 9",
+    ],
+    [`/search "it's" since:2026-12-01`, `govwatch digest --since 2026-12-01 --keywords 'it'\\''s' --limit 9`],
+    ['/search colour:red since:2026-12-01', null],
+    ['search since:2026-12-01', null],
+  ])('the chat hint %j in a terminal: %j', (query, command) => {
+    expect(terminalMoreCommand(query, 9)).toBe(command);
   });
 
   it('says so when there is nothing new', () => {

@@ -21,6 +21,8 @@ import type { FeedServer, RssItem } from '../support/feed-server.ts';
 
 const T0 = new Date('2026-11-20T12:00:00Z');
 const INTERVAL_MS = 15 * 60_000;
+/** A regular next check comes this much before pass start + interval (heartbeat jitter). */
+const SLACK_MS = 5_000;
 
 let tagger: Tagger;
 let server: FeedServer;
@@ -119,7 +121,7 @@ describe('pollFeeds with the real pipeline', () => {
     expect(broken.state.lastError).toMatch(/HTTP 500/);
     expect(broken.state.consecutiveFailures).toBe(1);
     expect(broken.state.lastErrorAt).toBe(T0.toISOString());
-    expect(broken.state.nextCheckAt).toBe(new Date(T0.getTime() + INTERVAL_MS).toISOString());
+    expect(broken.state.nextCheckAt).toBe(new Date(T0.getTime() + INTERVAL_MS - SLACK_MS).toISOString());
     expect(broken.state.backlogDone).toBe(false);
     const invalid = (await store.getFeed('invalid'))!;
     expect(invalid.state.lastError).toBeTruthy();
@@ -139,7 +141,9 @@ describe('pollFeeds with the real pipeline', () => {
     expect(second.feeds.map((r) => r.feedId).sort()).toEqual(['broken', 'good1', 'good2', 'invalid']);
     const broken2 = (await store.getFeed('broken'))!;
     expect(broken2.state.consecutiveFailures).toBe(2);
-    expect(broken2.state.nextCheckAt).toBe(new Date(clock.now.getTime() + 2 * INTERVAL_MS).toISOString());
+    expect(broken2.state.nextCheckAt).toBe(
+      new Date(clock.now.getTime() + 2 * INTERVAL_MS - SLACK_MS).toISOString(),
+    );
 
     // Recovery resets the failure count.
     server.set('/a/500', rssRoute('Fixed', items('fx', 1)));
@@ -455,7 +459,7 @@ describe('pollFeeds with the real pipeline', () => {
       wait: 5 * 3_600_000,
     },
     { name: 'the feed’s <ttl>', headers: {}, ttl: '<ttl>120</ttl>', wait: 2 * 3_600_000 },
-    { name: 'no hint', headers: {}, ttl: '', wait: INTERVAL_MS },
+    { name: 'no hint', headers: {}, ttl: '', wait: INTERVAL_MS - SLACK_MS },
   ] as Array<{ name: string; headers: Record<string, string>; ttl: string; wait: number }>)(
     'schedules the next check from $name',
     async ({ headers, ttl, wait }) => {

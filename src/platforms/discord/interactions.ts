@@ -21,7 +21,7 @@ import { decodeAction, encodeAction, isOurButton } from './customid.ts';
 import { cut } from './escape.ts';
 import { checkOptions } from './options.ts';
 import type { ButtonJson, MessageJson } from './render.ts';
-import { DISCORD_LIMITS, renderReplyBlocks } from './render.ts';
+import { DISCORD_LIMITS, renderDigest, renderImageMessage, renderReplyBlocks } from './render.ts';
 
 export interface InteractionDeps {
   store: Store;
@@ -52,7 +52,17 @@ function whereOf(i: Interaction): Target {
 
 /** Text blocks of a Reply, its items and its action buttons as Discord messages. */
 export function renderReply(reply: Reply, opts: { withActions: boolean }): MessageJson[] {
-  const messages = renderReplyBlocks(reply.blocks);
+  // A picture: one message, the text blocks as the embed's caption under its title.
+  const caption = reply.blocks
+    .map((b) => ('text' in b ? b.text : ''))
+    .filter(Boolean)
+    .join('\n');
+  // A digest (preview) is drawn by the same renderer as the posted digest.
+  const messages = reply.image
+    ? [renderImageMessage(reply.image, caption)]
+    : reply.digest
+      ? renderDigest(reply.digest)
+      : renderReplyBlocks(reply.blocks);
   if (messages.length === 0) messages.push({ content: '(nothing to show)', allowed_mentions: { parse: [] } });
   const actions = opts.withActions ? (reply.actions ?? []) : [];
   if (actions.length) {
@@ -87,12 +97,26 @@ function problemReply(cmd: CommandDef | null, problem: string): OwnNotice {
   return notice(cmd ? `⚠️ ${problem}\n\n**/${cmd.name}**: ${cmd.help}` : `⚠️ ${problem}`);
 }
 
+/** discord.js sends these as multipart/form-data: payload_json plus one part per file. */
+function filesOf(m: MessageJson) {
+  return m.files?.length
+    ? {
+        files: m.files.map((f) => ({
+          attachment: Buffer.from(f.data),
+          name: f.name,
+          ...(f.description ? { description: f.description } : {}),
+        })),
+      }
+    : {};
+}
+
 function toOptions(m: MessageJson, flags: number | undefined): InteractionReplyOptions {
   return {
     content: m.content ?? '',
     embeds: m.embeds ?? [],
     components: m.components ?? [],
     allowedMentions: NO_PINGS,
+    ...filesOf(m),
     ...(flags ? { flags } : {}),
   } as InteractionReplyOptions;
 }
@@ -103,6 +127,7 @@ function toEdit(m: MessageJson): MessageEditOptions {
     embeds: m.embeds ?? [],
     components: m.components ?? [],
     allowedMentions: NO_PINGS,
+    ...filesOf(m),
   } as MessageEditOptions;
 }
 
@@ -149,15 +174,25 @@ export function createInteractionHandler(deps: InteractionDeps): (i: Interaction
   }
 
   /** Run, deferring if slow, then deliver the reply in the way `mode` asks. */
-  async function answer(i: Answerable, mode: Mode, run: () => Promise<Answer>): Promise<void> {
+  async function answer(
+    i: Answerable,
+    mode: Mode,
+    run: () => Promise<Answer>,
+    slowPublic = false,
+  ): Promise<void> {
+    const placeholderEphemeral = mode !== 'share' && !slowPublic;
     let deferred: Promise<unknown> | null = null;
-    const timer = setTimeout(() => {
+    const defer = () => {
       deferred =
         mode === 'update' && i.isButton()
           ? i.deferUpdate()
-          : i.deferReply(mode === 'share' ? {} : { flags: MessageFlags.Ephemeral });
+          : i.deferReply(placeholderEphemeral ? { flags: MessageFlags.Ephemeral } : {});
       deferred.catch((err: unknown) => log.warn({ error: String(err) }, 'defer failed'));
-    }, deferAfterMs);
+    };
+    // A slow public answer (a chart) is deferred first, publicly: rendering on a busy host
+    // can outlast Discord's 3 seconds. Others are deferred only if they turn out slow.
+    if (slowPublic) defer();
+    const timer = setTimeout(() => deferred ?? defer(), deferAfterMs);
     let answered: Answer;
     try {
       answered = await run();
@@ -199,8 +234,7 @@ export function createInteractionHandler(deps: InteractionDeps): (i: Interaction
       await followAll(rest);
       return;
     }
-    // Deferred: the placeholder is ephemeral unless sharing.
-    const placeholderEphemeral = mode !== 'share';
+    // Deferred: the placeholder is ephemeral unless sharing or a public answer is expected.
     if (placeholderEphemeral === ephemeral) {
       await i.editReply(toEdit(first));
       await followAll(rest);
@@ -220,7 +254,7 @@ export function createInteractionHandler(deps: InteractionDeps): (i: Interaction
     const leaf = sub ? (i.options.data[0]?.options ?? []) : i.options.data;
     const raw: Record<string, unknown> = {};
     for (const o of leaf) raw[o.name] = o.value;
-    await answer(i, 'reply', () => runCommand(cmd, i, sub, raw));
+    await answer(i, 'reply', () => runCommand(cmd, i, sub, raw), cmd.slowPublicAnswer === true);
   }
 
   async function onButton(i: ButtonInteraction): Promise<void> {

@@ -24,6 +24,8 @@ export interface EmbedJson {
   color?: number;
   footer?: { text: string };
   timestamp?: string;
+  /** `attachment://<name>` shows a file sent with the same message. */
+  image?: { url: string };
 }
 
 export interface ButtonJson {
@@ -38,6 +40,8 @@ export interface MessageJson {
   embeds?: EmbedJson[];
   components?: Array<{ type: 1; components: ButtonJson[] }>;
   allowed_mentions: { parse: [] };
+  /** Files sent with the message (multipart/form-data), e.g. a chart the embed shows. */
+  files?: Array<{ name: string; data: Uint8Array; description?: string }>;
 }
 
 const COLOR = 0x2f6fbf;
@@ -236,6 +240,28 @@ export function renderText(text: string): MessageJson[] {
 
 function snippetText(snippet: Array<{ text: string; hit: boolean }>): string {
   return snippet.map((s) => (s.hit ? `**${inert(s.text)}**` : inert(s.text))).join('');
+}
+
+/**
+ * A picture as an embed showing the file sent with the same message (`attachment://name`);
+ * Discord resolves that to the uploaded attachment. The alt text is the file's description.
+ */
+export function renderImageMessage(
+  image: { filename: string; png: Uint8Array; title: string; altText: string },
+  caption: string,
+): MessageJson {
+  const embed: EmbedJson = {
+    title: cut(inert(image.title), DISCORD_LIMITS.embedTitle),
+    color: COLOR,
+    image: { url: `attachment://${image.filename}` },
+  };
+  if (caption) embed.description = cut(inert(caption), DISCORD_LIMITS.embedDescription);
+  return {
+    embeds: [embed],
+    allowed_mentions: { parse: [] },
+    // Discord caps attachment descriptions (alt text) at 1,024 characters.
+    files: [{ name: image.filename, data: image.png, description: cut(image.altText, 1024) }],
+  };
 }
 
 /** A command reply: text blocks become content, items become embeds. */

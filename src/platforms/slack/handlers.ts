@@ -17,6 +17,8 @@ import {
 import { isHelpRequest, parseCommandText, usage } from './parse.ts';
 import { ACTION_ID_PREFIX, decodeAction, renderNotice, renderReply } from './render.ts';
 import type { SlackMessage } from './render.ts';
+import { renderImageFallback, shareImage, uploadProblem } from './files.ts';
+import { bold, inert } from './mrkdwn.ts';
 
 export interface HandlerDeps {
   config: Config;
@@ -134,8 +136,34 @@ export function registerHandlers(app: App, deps: HandlerDeps): void {
     respond: RespondFn,
     reply: Reply,
     mode: { share: boolean; replaceOriginal: boolean },
+    place: { client: WebClient; channelId: string | undefined },
   ): Promise<void> {
     const isPublic = mode.share || !reply.ephemeral;
+    if (reply.image) {
+      // A picture is a file shared into the channel (response_url cannot carry files); its
+      // text blocks become the file's message. Where Slack refuses it, the text fallback.
+      const image = reply.image;
+      const caption = reply.blocks.map((b) => ('text' in b ? inert(b.text) : '')).filter(Boolean);
+      const shared =
+        isPublic && place.channelId
+          ? await shareImage(
+              place.client,
+              place.channelId,
+              image,
+              [bold(image.title), ...caption].join('\n'),
+              deps.logger,
+            )
+          : ({ ok: false, error: 'not shared privately' } as const);
+      if (shared.ok) return;
+      const m = renderImageFallback(image, uploadProblem(shared.error));
+      await respond({
+        response_type: isPublic ? 'in_channel' : 'ephemeral',
+        replace_original: mode.replaceOriginal,
+        text: m.text,
+        blocks: m.blocks as never,
+      });
+      return;
+    }
     const messages = renderReply(reply, { public: mode.share, commandNames: names });
     for (const [i, m] of messages.entries()) {
       await respond({
@@ -198,7 +226,12 @@ export function registerHandlers(app: App, deps: HandlerDeps): void {
         userName: command.user_name,
         where: whereFrom(command.channel_id, command.user_id, command.team_id),
       });
-      await sendReply(respond, reply, { share: false, replaceOriginal: false });
+      await sendReply(
+        respond,
+        reply,
+        { share: false, replaceOriginal: false },
+        { client, channelId: command.channel_id },
+      );
     } catch (err) {
       await respond(ephemeral(failureMessage(err, def))).catch((e: unknown) =>
         deps.logger.error({ err: e }, 'slack respond failed'),
@@ -230,7 +263,12 @@ export function registerHandlers(app: App, deps: HandlerDeps): void {
         });
         const share = payload.sh === 1;
         // Paging replaces the caller's ephemeral message; sharing posts a new public one.
-        await sendReply(respond, reply, { share, replaceOriginal: !share });
+        await sendReply(
+          respond,
+          reply,
+          { share, replaceOriginal: !share },
+          { client, channelId: body.channel?.id },
+        );
       } catch (err) {
         await respond({ ...ephemeral(failureMessage(err, def)), replace_original: false }).catch(
           (e: unknown) => deps.logger.error({ err: e }, 'slack respond failed'),

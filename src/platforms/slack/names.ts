@@ -20,6 +20,7 @@ export const MANIFEST_COMMANDS = [
   'why',
   'evidence',
   'country',
+  'trends',
 ] as const;
 
 /** `/govwatch-search` for the platform-neutral command `search`. */

@@ -403,16 +403,22 @@ export function renderReply(
   reply: Reply,
   opts: { public?: boolean; commandNames?: ReadonlySet<string> } = {},
 ): SlackMessage[] {
-  const names = opts.commandNames ?? new Set<string>();
-  const units: Unit[] = reply.blocks.flatMap((b) => replyBlockUnits(b, names));
-  if (!opts.public && reply.actions?.length) {
-    const blocks = actionBlocks(reply.actions);
-    if (blocks.length) units.push({ blocks });
+  let messages: SlackMessage[];
+  if (reply.digest) {
+    // A digest (preview) is drawn by the same renderer as the posted digest.
+    messages = renderDigest(reply.digest);
+  } else {
+    const names = opts.commandNames ?? new Set<string>();
+    const units: Unit[] = reply.blocks.flatMap((b) => replyBlockUnits(b, names));
+    if (!opts.public && reply.actions?.length) {
+      const blocks = actionBlocks(reply.actions);
+      if (blocks.length) units.push({ blocks });
+    }
+    if (!units.length) units.push({ blocks: [section('Done.')] });
+    const firstHeading = reply.blocks.find((b) => b.type === 'heading');
+    const title = firstHeading && firstHeading.type === 'heading' ? firstHeading.text : 'govwatch';
+    messages = pack(units, title, (g) => section(bold(g)));
   }
-  if (!units.length) units.push({ blocks: [section('Done.')] });
-  const firstHeading = reply.blocks.find((b) => b.type === 'heading');
-  const title = firstHeading && firstHeading.type === 'heading' ? firstHeading.text : 'govwatch';
-  const messages = pack(units, title, (g) => section(bold(g)));
   if (messages.length <= LIMITS.responsesPerUrl) return messages;
   const kept = messages.slice(0, LIMITS.responsesPerUrl);
   const last = kept[kept.length - 1] as SlackMessage;

@@ -11,11 +11,15 @@ export function sqliteStoryWriter(db: Database.Database): (records: StoryRecord[
   const feature = db.prepare(
     'INSERT INTO story_features (item_id, features) VALUES (?, ?) ON CONFLICT DO NOTHING',
   );
-  const key = db.prepare('INSERT INTO story_keys (key, item_id) VALUES (?, ?)');
+  // One statement per item for its (about a hundred) keys: crossing into SQLite once per key
+  // cost more than the inserts themselves.
+  const keys = db.prepare(
+    'INSERT INTO story_keys (key, item_id) SELECT value, ? FROM json_each(?) ORDER BY key',
+  );
   return (records) => {
     for (const r of records) {
       if (feature.run(r.itemId, r.features).changes === 0) continue;
-      for (const k of r.keys) key.run(k, r.itemId);
+      if (r.keys.length) keys.run(r.itemId, JSON.stringify(r.keys));
     }
   };
 }
@@ -25,7 +29,13 @@ export function sqliteStories(db: Database.Database): StoryIndexStore {
   const firstSeen = db
     .prepare('SELECT id FROM items WHERE first_seen >= ? ORDER BY first_seen, id LIMIT 1')
     .pluck();
-  const lookup = db.prepare('SELECT item_id FROM story_keys WHERE key = ? AND item_id >= ? LIMIT ?').pluck();
+  // All keys of a batch in one statement; each key's range read stops after `perKey` rows.
+  const lookup = db.prepare(
+    `SELECT j.value AS key, s.item_id AS itemId FROM json_each(?) j
+     JOIN story_keys s ON s.rowid IN (
+       SELECT rowid FROM story_keys WHERE key = j.value AND item_id >= ? ORDER BY item_id LIMIT ?)
+     ORDER BY j.id, s.item_id`,
+  );
   const byUrls = db
     .prepare('SELECT id FROM items WHERE url IN (SELECT value FROM json_each(?)) ORDER BY id')
     .pluck();
@@ -51,12 +61,8 @@ export function sqliteStories(db: Database.Database): StoryIndexStore {
       return (firstSeen.get(since) as number | undefined) ?? null;
     },
     async lookup(keys, minId, perKey) {
-      // One indexed range read per key (no round trips in SQLite), each bounded.
-      const out: Array<{ key: number; itemId: number }> = [];
-      for (const key of keys) {
-        for (const itemId of lookup.all(key, minId, perKey) as number[]) out.push({ key, itemId });
-      }
-      return out;
+      if (!keys.length) return [];
+      return lookup.all(JSON.stringify(keys), minId, perKey) as Array<{ key: number; itemId: number }>;
     },
     async idsByUrls(urls) {
       if (!urls.length) return [];

@@ -48,6 +48,7 @@ describe('slack-manifest.yaml', () => {
         'channels:history',
         'groups:history',
         'im:history',
+        'files:write',
       ]),
     );
     expect(manifest.settings.interactivity.is_enabled).toBe(true);

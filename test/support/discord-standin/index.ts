@@ -11,6 +11,7 @@ import type { WebSocket } from 'ws';
 import type { DiscordErrorBody } from './limits.ts';
 import { validateCommand, validateMessage } from './limits.ts';
 import { FixedWindow } from './ratelimit.ts';
+import { boundaryOf, parseMultipart, pngDimensions } from '../multipart.ts';
 
 export { LIMITS } from './limits.ts';
 
@@ -70,6 +71,8 @@ export interface RecordedRequest {
   path: string;
   query: Record<string, string>;
   body: unknown;
+  /** Files of a multipart request. */
+  files?: Array<{ filename: string; size: number }>;
   status: number;
 }
 
@@ -84,7 +87,29 @@ export interface StoredMessage {
   flags: number;
   webhook_id?: string;
   interaction_id?: string;
+  /** Files uploaded with the message (multipart files[n]), as Discord lists them, plus their bytes. */
+  attachments: StoredAttachment[];
   createdAt: number;
+}
+
+export interface StoredAttachment {
+  id: string;
+  filename: string;
+  description?: string;
+  content_type: string | null;
+  size: number;
+  url: string;
+  width?: number;
+  height?: number;
+  data: Buffer;
+}
+
+/** A file part of a multipart request (`files[n]`). */
+interface UploadedFile {
+  index: number;
+  filename: string;
+  contentType: string | null;
+  data: Buffer;
 }
 
 export interface InteractionRecord {
@@ -183,14 +208,38 @@ function snowflakes(): () => string {
   };
 }
 
-async function readBody(req: IncomingMessage): Promise<unknown> {
+/**
+ * A JSON body, or multipart/form-data as Discord documents for uploads: the JSON in a
+ * `payload_json` part and each file in a `files[n]` part.
+ */
+async function readBody(req: IncomingMessage): Promise<{ body: unknown; files: UploadedFile[] }> {
   const chunks: Buffer[] = [];
   for await (const c of req) chunks.push(c as Buffer);
-  if (chunks.length === 0) return undefined;
-  const text = Buffer.concat(chunks).toString('utf8');
-  if (!text) return undefined;
-  return JSON.parse(text) as unknown;
+  const raw = Buffer.concat(chunks);
+  const boundary = boundaryOf(req.headers['content-type']);
+  if (boundary) {
+    let body: unknown;
+    const files: UploadedFile[] = [];
+    for (const part of parseMultipart(raw, boundary)) {
+      const n = /^files\[(\d+)\]$/.exec(part.name);
+      if (part.name === 'payload_json') body = JSON.parse(part.data.toString('utf8')) as unknown;
+      else if (n && part.filename !== null)
+        files.push({
+          index: Number(n[1]),
+          filename: part.filename,
+          contentType: part.contentType,
+          data: part.data,
+        });
+      else throw new Error(`unexpected form field ${part.name}`);
+    }
+    return { body, files };
+  }
+  const text = raw.toString('utf8');
+  return { body: text ? (JSON.parse(text) as unknown) : undefined, files: [] };
 }
+
+/** Discord's upload limit for bots without boosts (the interaction's attachment_size_limit). */
+const MAX_UPLOAD_BYTES = 8 * 1024 * 1024;
 
 export async function startDiscordStandin(opts: StandinOptions = {}): Promise<DiscordStandin> {
   const token = opts.token ?? 'standin-bot-token';
@@ -317,12 +366,58 @@ export async function startDiscordStandin(opts: StandinOptions = {}): Promise<Di
     application_id: null,
   });
 
+  /**
+   * Attachments from `files[n]` parts, named by the payload's `attachments` entry with id n
+   * when there is one (Discord's documented pairing), else by the part's filename.
+   */
+  function attachmentsFrom(
+    channelId: string,
+    body: Record<string, unknown>,
+    files: UploadedFile[],
+  ): StoredAttachment[] | DiscordErrorBody {
+    const declared = Array.isArray(body.attachments)
+      ? (body.attachments as Array<{ id?: unknown; filename?: unknown; description?: unknown }>)
+      : [];
+    const out: StoredAttachment[] = [];
+    for (const f of files) {
+      const meta = declared.find((a) => String(a.id) === String(f.index));
+      const filename = typeof meta?.filename === 'string' ? meta.filename : f.filename;
+      if (typeof meta?.description === 'string' && meta.description.length > 1024)
+        return { code: 50035, message: 'Invalid Form Body' };
+      const id = nextId();
+      const size = pngDimensions(f.data);
+      out.push({
+        id,
+        filename,
+        ...(typeof meta?.description === 'string' ? { description: meta.description } : {}),
+        content_type: f.contentType,
+        size: f.data.length,
+        url: `http://127.0.0.1:${port}/attachments/${channelId}/${id}/${encodeURIComponent(filename)}`,
+        ...(size ?? {}),
+        data: f.data,
+      });
+    }
+    return out;
+  }
+
+  /** Discord shows `attachment://name` in an embed as the attachment of that name. */
+  function resolveEmbedImages(embeds: Array<Record<string, unknown>>, attachments: StoredAttachment[]) {
+    return embeds.map((e) => {
+      const image = e.image as { url?: string } | undefined;
+      const m = /^attachment:\/\/(.+)$/.exec(image?.url ?? '');
+      if (!m) return e;
+      const a = attachments.find((x) => x.filename === m[1]);
+      return { ...e, image: a ? { url: a.url, width: a.width, height: a.height } : undefined };
+    });
+  }
+
   function makeMessage(
     channelId: string,
     body: Record<string, unknown>,
     extra: Partial<StoredMessage> = {},
   ): StoredMessage {
     return {
+      attachments: [],
       id: nextId(),
       channel_id: channelId,
       content: typeof body.content === 'string' ? body.content : '',
@@ -350,7 +445,7 @@ export async function startDiscordStandin(opts: StandinOptions = {}): Promise<Di
       mention_everyone: false,
       mentions: [],
       mention_roles: [],
-      attachments: [],
+      attachments: m.attachments.map(({ data: _data, ...a }) => ({ ...a, proxy_url: a.url })),
       embeds: m.embeds,
       components: m.components,
       pinned: false,
@@ -419,17 +514,23 @@ export async function startDiscordStandin(opts: StandinOptions = {}): Promise<Di
     const path = decodeURIComponent(m[1]!);
     rec.path = path;
     rec.query = Object.fromEntries(url.searchParams);
-    const body = (await readBody(req)) as Record<string, unknown> | undefined;
+    const read = await readBody(req);
+    const body = read.body as Record<string, unknown> | undefined;
+    const files = read.files;
     rec.body = body;
+    rec.files = files.map((f) => ({ filename: f.filename, size: f.data.length }));
+    if (files.reduce((n, f) => n + f.data.length, 0) > MAX_UPLOAD_BYTES)
+      return error(res, 413, { code: 40005, message: 'Request entity too large' });
     const delay = (opts.latencyMs ?? 0) + Math.random() * (opts.latencyJitterMs ?? 0);
     if (delay > 0) await new Promise((r) => setTimeout(r, delay));
 
     // Interaction callbacks and interaction webhooks use the interaction token, not the bot
     // token, and are not bound by the global rate limit.
     const cb = /^\/interactions\/(\d+)\/([^/]+)\/callback$/.exec(path);
-    if (cb && method === 'POST') return interactionCallback(res, cb[1]!, cb[2]!, body ?? {}, rec.query);
+    if (cb && method === 'POST')
+      return interactionCallback(res, cb[1]!, cb[2]!, body ?? {}, rec.query, files);
     const hook = /^\/webhooks\/(\d+)\/([^/]+)(?:\/messages\/(@original|\d+))?$/.exec(path);
-    if (hook) return interactionWebhook(res, method, hook[1]!, hook[2]!, hook[3] ?? null, body ?? {});
+    if (hook) return interactionWebhook(res, method, hook[1]!, hook[2]!, hook[3] ?? null, body ?? {}, files);
 
     if (req.headers.authorization !== `Bot ${token}`)
       return error(res, 401, { code: 0, message: '401: Unauthorized' });
@@ -458,7 +559,7 @@ export async function startDiscordStandin(opts: StandinOptions = {}): Promise<Di
     if (cmds) return applicationCommands(res, method, cmds[1]!, cmds[2] ?? null, body);
 
     const chMsgs = /^\/channels\/(\d+)\/messages$/.exec(path);
-    if (chMsgs && method === 'POST') return createMessage(res, chMsgs[1]!, body ?? {}, identity, now);
+    if (chMsgs && method === 'POST') return createMessage(res, chMsgs[1]!, body ?? {}, identity, now, files);
     if (chMsgs && method === 'GET') {
       if (!channelIndex.has(chMsgs[1]!)) return error(res, 404, { code: 10003, message: 'Unknown Channel' });
       if (opts.readHistory === false) return error(res, 403, { code: 50001, message: 'Missing Access' });
@@ -502,6 +603,7 @@ export async function startDiscordStandin(opts: StandinOptions = {}): Promise<Di
     body: Record<string, unknown>,
     identity: string,
     now: number,
+    files: UploadedFile[] = [],
   ): number {
     const bucket = messageLimit.take(channelId, now);
     const bucketHeaders = (remaining: number, resetAt: number): Record<string, string> => ({
@@ -525,7 +627,7 @@ export async function startDiscordStandin(opts: StandinOptions = {}): Promise<Di
       return error(res, failure.status, { code: 0, message: `${failure.status}: forced failure` });
     }
     if (!channelIndex.has(channelId)) return error(res, 404, { code: 10003, message: 'Unknown Channel' });
-    const invalid = validateMessage(body, { requireContent: true });
+    const invalid = validateMessage(body, { requireContent: files.length === 0 });
     if (invalid) return error(res, 400, invalid);
     const nonce =
       typeof body.nonce === 'string' || typeof body.nonce === 'number' ? String(body.nonce) : null;
@@ -536,7 +638,15 @@ export async function startDiscordStandin(opts: StandinOptions = {}): Promise<Di
         return send(res, 200, messageJson(seen), headers);
       }
     }
-    const msg = makeMessage(channelId, body);
+    const attachments = attachmentsFrom(channelId, body, files);
+    if (!Array.isArray(attachments)) return error(res, 400, attachments);
+    const msg = makeMessage(channelId, body, {
+      attachments,
+      embeds: resolveEmbedImages(
+        Array.isArray(body.embeds) ? (body.embeds as Array<Record<string, unknown>>) : [],
+        attachments,
+      ),
+    });
     postToChannel(msg);
     if (nonce) nonces.set(`${channelId}:${nonce}`, msg);
     return send(res, 200, messageJson(msg), headers);
@@ -589,6 +699,7 @@ export async function startDiscordStandin(opts: StandinOptions = {}): Promise<Di
     itoken: string,
     body: Record<string, unknown>,
     query: Record<string, string>,
+    files: UploadedFile[] = [],
   ): number {
     const rec = interactions.get(id);
     if (!rec || rec.token !== itoken || Date.now() - rec.dispatchedAt > deadlineMs) {
@@ -599,25 +710,34 @@ export async function startDiscordStandin(opts: StandinOptions = {}): Promise<Di
     const type = Number(body.type);
     const data = body.data as Record<string, unknown> | undefined;
     if (type === 4 || type === 7) {
-      const invalid = validateMessage(data ?? {}, { requireContent: type === 4 });
+      const invalid = validateMessage(data ?? {}, { requireContent: type === 4 && files.length === 0 });
       if (invalid) return error(res, 400, invalid);
+    } else if (files.length) {
+      return error(res, 400, { code: 50035, message: 'Invalid Form Body' });
     }
     if (type === 8) {
       const choices = (data?.choices ?? []) as unknown[];
       if (choices.length > 25) return error(res, 400, { code: 50035, message: 'Invalid Form Body' });
     }
-    rec.callback = { type, data, at: Date.now() };
     const channelId = interactionChannel.get(id)!;
+    const attachments = attachmentsFrom(channelId, data ?? {}, files);
+    if (!Array.isArray(attachments)) return error(res, 400, attachments);
+    rec.callback = { type, data, at: Date.now() };
     if (type === 4 || type === 5) {
       const flags = Number(data?.flags ?? 0);
       rec.original = makeMessage(channelId, type === 4 ? (data ?? {}) : { flags }, {
         webhook_id: appId,
         interaction_id: id,
         flags,
+        attachments,
+        embeds: resolveEmbedImages(
+          Array.isArray(data?.embeds) ? (data.embeds as Array<Record<string, unknown>>) : [],
+          attachments,
+        ),
       });
       if (type === 4 && !(flags & 64)) postToChannel(rec.original);
     }
-    if (type === 7 && rec.original) Object.assign(rec.original, patchFields(data ?? {}));
+    if (type === 7 && rec.original) Object.assign(rec.original, patchFields(data ?? {}, attachments));
     if (query.with_response === 'true') {
       return send(res, 200, {
         interaction: { id, type: rec.type },
@@ -627,10 +747,25 @@ export async function startDiscordStandin(opts: StandinOptions = {}): Promise<Di
     return send(res, 204, undefined);
   }
 
-  function patchFields(body: Record<string, unknown>): Partial<StoredMessage> {
+  /**
+   * An edit's fields. Attachments: those of the `attachments` list that already exist are
+   * kept, new files are added (Discord: an edit lists every attachment to keep).
+   */
+  function patchFields(
+    body: Record<string, unknown>,
+    added: StoredAttachment[] = [],
+    current: StoredAttachment[] = [],
+  ): Partial<StoredMessage> {
     const out: Partial<StoredMessage> = {};
+    let attachments = current;
+    if (Array.isArray(body.attachments) || added.length) {
+      const keep = new Set(((body.attachments ?? []) as Array<{ id?: unknown }>).map((a) => String(a.id)));
+      attachments = [...current.filter((a) => keep.has(a.id)), ...added];
+      out.attachments = attachments;
+    }
     if (typeof body.content === 'string') out.content = body.content;
-    if (Array.isArray(body.embeds)) out.embeds = body.embeds as Array<Record<string, unknown>>;
+    if (Array.isArray(body.embeds))
+      out.embeds = resolveEmbedImages(body.embeds as Array<Record<string, unknown>>, attachments);
     if (Array.isArray(body.components)) out.components = body.components;
     if (body.allowed_mentions !== undefined) out.allowed_mentions = body.allowed_mentions;
     return out;
@@ -643,16 +778,28 @@ export async function startDiscordStandin(opts: StandinOptions = {}): Promise<Di
     itoken: string,
     messageId: string | null,
     body: Record<string, unknown>,
+    files: UploadedFile[] = [],
   ): number {
     const rec = byToken.get(itoken);
     if (!rec || app !== appId) return error(res, 404, { code: 10015, message: 'Unknown Webhook' });
     if (!rec.callback) return error(res, 404, { code: 10015, message: 'Unknown Webhook' });
     const channelId = interactionChannel.get(rec.id)!;
+    const added = attachmentsFrom(channelId, body, files);
+    if (!Array.isArray(added)) return error(res, 400, added);
     if (messageId === null && method === 'POST') {
-      const invalid = validateMessage(body, { requireContent: true });
+      const invalid = validateMessage(body, { requireContent: files.length === 0 });
       if (invalid) return error(res, 400, invalid);
       const flags = Number(body.flags ?? 0);
-      const msg = makeMessage(channelId, body, { webhook_id: appId, interaction_id: rec.id, flags });
+      const msg = makeMessage(channelId, body, {
+        webhook_id: appId,
+        interaction_id: rec.id,
+        flags,
+        attachments: added,
+        embeds: resolveEmbedImages(
+          Array.isArray(body.embeds) ? (body.embeds as Array<Record<string, unknown>>) : [],
+          added,
+        ),
+      });
       rec.followups.push(msg);
       if (!(flags & 64)) postToChannel(msg);
       return send(res, 200, messageJson(msg));
@@ -662,8 +809,8 @@ export async function startDiscordStandin(opts: StandinOptions = {}): Promise<Di
     if (method === 'PATCH') {
       const invalid = validateMessage(body, { requireContent: false });
       if (invalid) return error(res, 400, invalid);
-      const wasEmpty = target.content === '' && target.embeds.length === 0;
-      Object.assign(target, patchFields(body));
+      const wasEmpty = target.content === '' && target.embeds.length === 0 && !target.attachments.length;
+      Object.assign(target, patchFields(body, added, target.attachments));
       if (target === rec.original) rec.edits++;
       // A deferred public reply becomes visible in the channel when first edited.
       if (wasEmpty && !(target.flags & 64) && !(messages.get(channelId) ?? []).includes(target)) {

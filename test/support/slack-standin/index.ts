@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
 import { validateBlocks, SLACK_LIMITS } from './blocks.ts';
+import { boundaryOf, parseMultipart } from '../multipart.ts';
 
 export { analyzeMrkdwn, mrkdwnTexts } from './mrkdwn.ts';
 export { validateBlocks, SLACK_LIMITS } from './blocks.ts';
@@ -81,6 +82,33 @@ export interface StandinOptions {
    * can cut the socket as well as the Web API (test/support/tcp-proxy.ts).
    */
   publicPort?: number;
+  /** Whether the app was granted files:write (default yes): without it uploads fail with missing_scope. */
+  filesWrite?: boolean;
+}
+
+/** A file shared through the external upload flow (files.getUploadURLExternal → upload → complete). */
+export interface SharedFile {
+  id: string;
+  filename: string;
+  title: string | undefined;
+  altText: string | undefined;
+  channel: string;
+  initialComment: string | undefined;
+  threadTs: string | undefined;
+  data: Buffer;
+  /** How the bytes were posted to the upload URL. */
+  uploadedAs: 'raw' | 'multipart';
+  ts: string;
+  at: number;
+}
+
+interface PendingUpload {
+  id: string;
+  filename: string;
+  length: number;
+  altText: string | undefined;
+  data: Buffer | null;
+  uploadedAs: 'raw' | 'multipart' | null;
 }
 
 interface Fault {
@@ -95,13 +123,13 @@ interface Pending {
   timer: NodeJS.Timeout;
 }
 
-const JSON_FIELDS = new Set(['blocks', 'attachments', 'metadata']);
+const JSON_FIELDS = new Set(['blocks', 'attachments', 'metadata', 'files']);
 
-function readBody(req: IncomingMessage): Promise<string> {
+function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }
@@ -148,6 +176,8 @@ export class SlackStandin {
   readonly appId = 'AGOVWATCH01';
 
   readonly posted: PostedMessage[] = [];
+  /** Files completed with files.completeUploadExternal and shared into a channel. */
+  readonly files: SharedFile[] = [];
   readonly responses: ResponseRecord[] = [];
   readonly calls: ApiCall[] = [];
   /** Socket Mode envelopes sent and how they were acknowledged. */
@@ -175,6 +205,9 @@ export class SlackStandin {
   private readonly burst: number;
   private readonly ackTimeoutMs: number;
   private readonly historyScopes: boolean;
+  private readonly filesWrite: boolean;
+  private readonly uploads = new Map<string, PendingUpload>();
+  private fileCounter = 0;
   private tsCounter = 0;
   private socketTurn = 0;
 
@@ -190,6 +223,7 @@ export class SlackStandin {
     this.burst = opts.burst ?? 3;
     this.ackTimeoutMs = opts.ackTimeoutMs ?? 3000;
     this.historyScopes = opts.historyScopes ?? true;
+    this.filesWrite = opts.filesWrite ?? true;
   }
 
   /** The id of the app's direct-message conversation with a user. */
@@ -268,7 +302,10 @@ export class SlackStandin {
 
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://x');
-    const raw = await readBody(req);
+    const body = await readBody(req);
+    if (url.pathname.startsWith('/upload/v1/') && req.method === 'POST')
+      return this.onUpload(url.pathname.slice('/upload/v1/'.length), body, req, res);
+    const raw = body.toString('utf8');
     if (url.pathname.startsWith('/response/'))
       return this.onResponseUrl(url.pathname.slice('/response/'.length), raw, req, res);
     if (!url.pathname.startsWith('/api/') || req.method !== 'POST')
@@ -281,7 +318,12 @@ export class SlackStandin {
       status: result.status,
       ok: Boolean((result.body as { ok?: boolean }).ok),
       error: (result.body as { error?: string }).error,
-      channel: typeof fields.channel === 'string' ? fields.channel : undefined,
+      channel:
+        typeof fields.channel === 'string'
+          ? fields.channel
+          : typeof fields.channel_id === 'string'
+            ? fields.channel_id
+            : undefined,
       at: Date.now(),
     });
     send(res, result.status, result.body, result.headers);
@@ -390,6 +432,13 @@ export class SlackStandin {
       case 'chat.postEphemeral':
       case 'chat.update':
         return this.chat(method, f);
+      case 'files.getUploadURLExternal':
+        return this.uploadUrl(f);
+      case 'files.completeUploadExternal':
+        return this.completeUpload(f);
+      case 'files.upload':
+        // Retired for new apps in 2024 and for all apps since November 2025.
+        return fail('method_deprecated');
       default:
         return fail('unknown_method');
     }
@@ -489,6 +538,108 @@ export class SlackStandin {
     return {
       status: 200,
       body: { ok: true, channel, ts, message: { type: 'message', text, blocks, ts, bot_id: 'BGOVWATCH' } },
+    };
+  }
+
+  // Files: the external upload flow ------------------------------------------------
+
+  private missingFilesScope() {
+    return {
+      status: 200,
+      body: { ok: false, error: 'missing_scope', needed: 'files:write', provided: 'commands,chat:write' },
+    };
+  }
+
+  /** files.getUploadURLExternal: `filename` and `length` (bytes) are required. */
+  private uploadUrl(f: Record<string, unknown>): { status: number; body: unknown } {
+    if (!this.filesWrite) return this.missingFilesScope();
+    const filename = typeof f.filename === 'string' ? f.filename : '';
+    const length = Number(f.length);
+    if (!filename || !Number.isInteger(length) || length < 1)
+      return { status: 200, body: { ok: false, error: 'invalid_arguments' } };
+    const id = `F${String(++this.fileCounter).padStart(9, '0')}`;
+    this.uploads.set(id, {
+      id,
+      filename,
+      length,
+      altText: typeof f.alt_text === 'string' ? f.alt_text : undefined,
+      data: null,
+      uploadedAs: null,
+    });
+    return { status: 200, body: { ok: true, upload_url: `${this.baseUrl}/upload/v1/${id}`, file_id: id } };
+  }
+
+  /** The upload URL takes the bytes raw or as a multipart form; it answers 200 "OK - <length>". */
+  private onUpload(id: string, body: Buffer, req: IncomingMessage, res: ServerResponse): void {
+    const upload = this.uploads.get(id);
+    if (!upload || upload.data) {
+      res.writeHead(404, { 'content-type': 'text/plain' });
+      res.end('Not Found');
+      return;
+    }
+    const boundary = boundaryOf(req.headers['content-type']);
+    let data = body;
+    if (boundary) {
+      const parts = parseMultipart(body, boundary);
+      if (parts.length !== 1) {
+        res.writeHead(400, { 'content-type': 'text/plain' });
+        res.end('expected one file part');
+        return;
+      }
+      data = parts[0]!.data;
+    }
+    if (data.length !== upload.length) {
+      res.writeHead(400, { 'content-type': 'text/plain' });
+      res.end(`length mismatch: declared ${upload.length}, got ${data.length}`);
+      return;
+    }
+    upload.data = data;
+    upload.uploadedAs = boundary ? 'multipart' : 'raw';
+    res.writeHead(200, { 'content-type': 'text/plain' });
+    res.end(`OK - ${data.length}`);
+  }
+
+  /** files.completeUploadExternal: `files` [{id, title}], shared into `channel_id` when given. */
+  private completeUpload(f: Record<string, unknown>): { status: number; body: unknown } {
+    const fail = (error: string) => ({ status: 200, body: { ok: false, error } });
+    if (!this.filesWrite) return this.missingFilesScope();
+    const list = f.files;
+    if (!Array.isArray(list) || list.length === 0) return fail('invalid_arguments');
+    const channel = typeof f.channel_id === 'string' ? f.channel_id : undefined;
+    if (channel !== undefined) {
+      const isDm = channel.startsWith('D') && this.users.has(`U${channel.slice(1)}`);
+      const c = this.channels.get(channel);
+      if (!isDm && !c) return fail('channel_not_found');
+      if (c?.isArchived) return fail('is_archived');
+      if (c && !c.botIsMember) return fail('not_in_channel');
+    }
+    const done: Array<{ id: string; title: string | undefined; upload: PendingUpload }> = [];
+    for (const entry of list as Array<{ id?: unknown; title?: unknown }>) {
+      const upload = this.uploads.get(String(entry.id ?? ''));
+      if (!upload?.data) return fail('file_not_found');
+      done.push({ id: upload.id, title: typeof entry.title === 'string' ? entry.title : undefined, upload });
+    }
+    const ts = this.nextTs();
+    for (const d of done) {
+      this.uploads.delete(d.id);
+      if (channel === undefined) continue;
+      this.files.push({
+        id: d.id,
+        filename: d.upload.filename,
+        title: d.title,
+        altText: d.upload.altText,
+        channel,
+        initialComment: typeof f.initial_comment === 'string' ? f.initial_comment : undefined,
+        threadTs: typeof f.thread_ts === 'string' ? f.thread_ts : undefined,
+        data: d.upload.data!,
+        uploadedAs: d.upload.uploadedAs!,
+        ts,
+        at: Date.now(),
+      });
+    }
+    return {
+      status: 200,
+      body: { ok: true, files: done.map((d) => ({ id: d.id, title: d.title ?? d.upload.filename })) },
     };
   }
 
