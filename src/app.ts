@@ -1,5 +1,6 @@
 // Composition root of the bot: config → archive → poller, scheduler, outbox worker →
 // Discord / Slack / the terminal. Everything else receives what it needs from here.
+import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { allCommands } from '../commands/index.ts';
 import { RECOVERY_GRACE_MS, recoverUnalertedItems } from './alerts.ts';
@@ -124,7 +125,12 @@ export async function startBot(config: Config, logger: Logger, options: StartBot
   // Chat commands search through this one, so /metrics has search latency.
   const chatStore = prom ? instrumentStore(store, metrics) : store;
   try {
-    senders.set('console', createConsoleSender(undefined, config.timezone));
+    // Weekly digest charts on the terminal go beside the SQLite archive (charts/).
+    const chartDir =
+      config.dbPath && config.dbPath !== ':memory:' && !config.databaseUrl
+        ? join(dirname(config.dbPath), 'charts')
+        : undefined;
+    senders.set('console', createConsoleSender(undefined, config.timezone, chartDir));
     if (config.discord) {
       const { startDiscord } = await import('./platforms/discord/index.ts');
       const discord = await startDiscord({

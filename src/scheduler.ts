@@ -236,6 +236,7 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
     try {
       // A first digest covers one schedule period before its slot.
       const periodStart = previousOccurrence(spec, plan.timezone, new Date(slot.getTime() - 1));
+      const weekly = Boolean(periodStart && slot.getTime() - periodStart.getTime() > 2 * 86_400_000);
       const result = await runDigest(opts.store, {
         target: plan.target,
         filters: plan.filters,
@@ -243,8 +244,10 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
         now: at,
         timeZone: plan.timezone,
         ...(periodStart ? { firstSince: periodStart.toISOString() } : {}),
-        // A digest more than two days apart from the last (weekly) shows the month ahead.
-        agendaDays: periodStart && slot.getTime() - periodStart.getTime() > 2 * 86_400_000 ? 31 : 14,
+        // A digest more than two days apart from the last (weekly) shows the month ahead and
+        // a chart of its themes against the 8 weeks before.
+        agendaDays: weekly ? 31 : 14,
+        weeklyChart: weekly,
         ...(opts.digestCap !== undefined ? { cap: opts.digestCap } : {}),
         ...(opts.postEmptyDigests ? { postEmpty: true } : {}),
       });

@@ -80,6 +80,26 @@ function spanLen(m: Match): number {
   return m.charEnd - m.charStart;
 }
 
+/** Explanation entry of a region implied by domestic cues in the item's language. */
+export const DOMESTIC_NOTE = '(domestic context)';
+
+const CYRILLIC = /[\u0400-\u04ff]/;
+// Letters of Ukrainian, Belarusian, Serbian, Macedonian and Kazakh that Russian does not use.
+const NOT_RUSSIAN = /[іїєґўђјљњћџѕғқңөұүһә]/;
+const HAN = /[\u4e00-\u9fff]/;
+const KANA = /[\u3040-\u30ff]/;
+
+/**
+ * The item's language (two letters) as given by the feed, else guessed from the script for
+ * the two whose script says it: Russian Cyrillic and Chinese. Other languages need a tag.
+ */
+function languageOf(lang: string | null | undefined, fields: readonly FieldText[]): string {
+  if (lang) return lang.slice(0, 2).toLowerCase();
+  const text = fields[0]!.norm + ' ' + fields[1]!.norm;
+  if (CYRILLIC.test(text)) return NOT_RUSSIAN.test(text) ? '' : 'ru';
+  return HAN.test(text) && !KANA.test(text) ? 'zh' : '';
+}
+
 /** Top features named in a learned tag's explanation. */
 const WHY_FEATURES = 3;
 
@@ -143,6 +163,14 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
     for (const n of region.metonyms) addUse(regionUses, index.add(n), { region: ri, metonym: true });
     for (const v of region.veto) addUse(regionVetoUses, index.add(v), ri);
   });
+  // Domestic cues per language (see DomesticRule): term ids and the region they imply.
+  const domestic = new Map<string, { region: number; cues: Set<number> }>();
+  for (const d of rules.domestic) {
+    domestic.set(d.lang, {
+      region: regionCodes.indexOf(d.region),
+      cues: new Set(d.cues.map((c) => index.add(c))),
+    });
+  }
   // Context words ("said", "'s", "linked to") matter only next to a capital, so they live in
   // their own index and are looked up only around a capital's match.
   const context = new TermIndex();
@@ -314,6 +342,14 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
         regionNotes.set(h.region, notes);
       }
       addNote(notes, h.m.text);
+    }
+    if (regionNotes.size === 0 && domestic.size > 0 && themes.length > 0) {
+      const d = domestic.get(languageOf(input.lang, fields));
+      if (d) {
+        const cues: string[] = [];
+        for (const m of matches) if (d.cues.has(m.term)) addNote(cues, m.text);
+        if (cues.length > 0) regionNotes.set(d.region, [...cues, DOMESTIC_NOTE]);
+      }
     }
     const order = [...regionNotes.keys()].sort((a, b) => a - b);
     const regions: RegionCode[] = [];

@@ -11,7 +11,9 @@ import type { Logger } from '../../log.ts';
 import type { Target } from '../../model.ts';
 import { createGlobalLimiter } from './global-limit.ts';
 import type { MessageJson } from './render.ts';
-import { renderAlert, renderDigest, renderText } from './render.ts';
+import { renderAlert, renderDigest, renderImageMessage, renderText } from './render.ts';
+import { digestChartImage } from '../../digest/chart.ts';
+import { cut } from './escape.ts';
 
 export interface DiscordRestOptions {
   token: string;
@@ -135,7 +137,11 @@ export function createDiscordSender(deps: DiscordSenderDeps): DiscordSender {
     },
     async post(
       route: `/${string}`,
-      options: { body: unknown; signal?: AbortSignal | undefined },
+      options: {
+        body: unknown;
+        files?: Array<{ name: string; data: Buffer }>;
+        signal?: AbortSignal | undefined;
+      },
     ): Promise<unknown> {
       const done = await limiter.acquire();
       try {
@@ -196,10 +202,57 @@ export function createDiscordSender(deps: DiscordSenderDeps): DiscordSender {
     return dm.id;
   }
 
+  /** A weekly digest's chart as one more part; a chart that cannot be drawn is left out. */
+  async function chartPart(message: OutboundMessage): Promise<MessageJson | null> {
+    if (message.kind !== 'digest' || !message.digest.chart) return null;
+    try {
+      const image = await digestChartImage(message.digest.chart, message.digest);
+      return renderImageMessage(image, '');
+    } catch (err) {
+      deps.logger.error({ error: String(err) }, 'digest chart could not be drawn; sending without it');
+      return null;
+    }
+  }
+
+  /** A message with files goes as multipart: payload_json (naming each attachment) and files[n]. */
+  function requestOf(part: MessageJson, nonce: string) {
+    const { files, ...json } = part;
+    const body = { ...json, nonce, enforce_nonce: true };
+    if (!files?.length) return { body };
+    return {
+      body: {
+        ...body,
+        attachments: files.map((f, id) => ({
+          id,
+          filename: f.name,
+          ...(f.description ? { description: f.description } : {}),
+        })),
+      },
+      files: files.map((f) => ({ name: f.name, data: Buffer.from(f.data) })),
+    };
+  }
+
+  /**
+   * The chart's text instead, when Discord refuses the file (no Attach Files permission in
+   * the channel): a sparkline table in a code block, saying why.
+   */
+  function chartFallback(part: MessageJson, fallback: string, reason: string): MessageJson {
+    const table = fallback.replace(/`/g, "'");
+    return {
+      content: cut(
+        `The chart could not be attached here (${reason}; the bot needs the Attach Files permission). As text:\n\`\`\`\n${table}\n\`\`\``,
+        2000,
+      ),
+      allowed_mentions: part.allowed_mentions,
+    };
+  }
+
   return {
     platform: 'discord',
     async send(target: Target, message: OutboundMessage, opts: SendOptions): Promise<string[]> {
       const parts = renderOutbound(message);
+      const chart = await chartPart(message);
+      if (chart) parts.push(chart);
       const ids: string[] = [];
       try {
         const channelId = await channelFor(target, opts.signal);
@@ -210,10 +263,31 @@ export function createDiscordSender(deps: DiscordSenderDeps): DiscordSender {
             ids.push(found);
             continue;
           }
-          const body = { ...part, nonce: nonceFor(opts.idempotencyKey, i), enforce_nonce: true };
-          const res = (await rest.post(Routes.channelMessages(channelId), { body, signal: opts.signal })) as {
-            id: string;
-          };
+          const request = requestOf(part, nonceFor(opts.idempotencyKey, i));
+          let res: { id: string };
+          try {
+            res = (await rest.post(Routes.channelMessages(channelId), {
+              ...request,
+              signal: opts.signal,
+            })) as {
+              id: string;
+            };
+          } catch (err) {
+            const se = toSendError(err);
+            // The chart is extra: a refused file must not fail (and repeat) the digest.
+            if (part !== chart || se.retryable || message.kind !== 'digest' || !message.digest.chart)
+              throw err;
+            deps.logger.warn(
+              { channel_id: channelId, error: se.message },
+              'digest chart refused; posting it as text',
+            );
+            const { sparklineTable } = await import('../../trends/series.ts');
+            const text = chartFallback(part, sparklineTable(message.digest.chart), se.message);
+            res = (await rest.post(Routes.channelMessages(channelId), {
+              ...requestOf(text, nonceFor(opts.idempotencyKey, i)),
+              signal: opts.signal,
+            })) as { id: string };
+          }
           ids.push(res.id);
         }
       } catch (err) {

@@ -63,6 +63,8 @@ export interface StandinOptions {
    * cut the gateway as well as REST (test/support/tcp-proxy.ts).
    */
   publicPort?: number;
+  /** false: channel messages with files are refused (the bot lacks Attach Files). */
+  attachFiles?: boolean;
 }
 
 export interface RecordedRequest {
@@ -627,6 +629,8 @@ export async function startDiscordStandin(opts: StandinOptions = {}): Promise<Di
       return error(res, failure.status, { code: 0, message: `${failure.status}: forced failure` });
     }
     if (!channelIndex.has(channelId)) return error(res, 404, { code: 10003, message: 'Unknown Channel' });
+    if (files.length && opts.attachFiles === false)
+      return error(res, 403, { code: 50013, message: 'Missing Permissions' });
     const invalid = validateMessage(body, { requireContent: files.length === 0 });
     if (invalid) return error(res, 400, invalid);
     const nonce =
