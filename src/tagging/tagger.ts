@@ -10,7 +10,7 @@ import { stripDateline } from './normalize.ts';
 import { parseRules } from './rules.ts';
 import type { TaggerRules } from './rules.ts';
 import { FeatureBuf, extractFeatures, featureName, HASH_SIZE } from './features.ts';
-import { loadModel, runtimeWeight, runtimeWeights, scoreRuntime, sigmoid } from './learned.ts';
+import { contributions, loadModel, runtimeWeights, scoreRuntime, sigmoid } from './learned.ts';
 import type { TagModel } from './learned.ts';
 import { mergeGazetteer, parseGazetteerYaml } from './gazetteer.ts';
 
@@ -369,12 +369,9 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
   function modelNote(t: number, z: number): string {
     const n = feats.n;
     if (contrib.length < n) contrib = new Float64Array(feats.idx.length);
+    contributions(rw!, feats, t, contrib);
     let positive = 0;
-    for (let k = 0; k < n; k++) {
-      const c = runtimeWeight(rw!, feats.idx[k]!, t) * feats.val[k]!;
-      contrib[k] = c;
-      if (c > 0) positive++;
-    }
+    for (let k = 0; k < n; k++) if (contrib[k]! > 0) positive++;
     const names: string[] = [];
     // Pick the largest remaining contribution (earliest on ties) until three names are found.
     while (names.length < WHY_FEATURES && positive > 0) {
