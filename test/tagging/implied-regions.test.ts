@@ -25,6 +25,9 @@ describe('gazetteer aliases per language', () => {
     ['Lawrow wirft dem Westen Desinformation vor', 'RU'],
     ['NIS2: la directive entre en vigueur pour les opérateurs essentiels', 'EU'],
     ['NTIA opens comment period on open model weights', 'US'],
+    ['Meloni government orders a ban on an AI chatbot', 'IT'],
+    ['Hisbollah-nahe Konten werden gesperrt', 'LB'],
+    ['佐科总统签署网络安全法令', 'ID'],
   ])('%s → %s', (title, region) => {
     expect(regionsOf(title)).toContain(region);
   });
@@ -37,6 +40,8 @@ describe('ambiguous names and everyday words stay untagged', () => {
     ['Working from the home office: routers that reach the garden', 'GB'],
     ['Old DSA keys are rejected by the new OpenSSH release', 'EU'],
     ['Einladung zum Chaos Communication Congress in Hamburg', 'US'],
+    // A short Han alias is never listed alone: 特本 (Tebboune) sits inside 独特本质.
+    ['独特本质的设计获得好评', 'DZ'],
   ])('%s ↛ %s', (title, region) => {
     expect(regionsOf(title)).not.toContain(region);
   });
