@@ -136,4 +136,35 @@ describe.skipIf(!PG_URL)('SIGTERM with PostgreSQL unreachable', () => {
       }
     },
   );
+
+  it(
+    'a second signal exits at once while the first shutdown waits on the database',
+    { timeout: 60_000 },
+    async () => {
+      const url = await tdb.freshUrl();
+      const proxy = await startTcpProxy(Number(new URL(url).port || 5432));
+      try {
+        const bot = startBotProcess({
+          DATABASE_URL: throughProxy(url, proxy.port),
+          GOVWATCH_SHUTDOWN_TIMEOUT_MS: '60000',
+          GOVWATCH_SOURCES: emptySources(dir),
+        });
+        await bot.waitForLog('govwatch started', 30_000);
+        proxy.silent();
+        bot.proc.kill('SIGTERM');
+        await bot.waitForLog('shutting down', 5_000);
+        // The shutdown now waits on a database that never answers (the digest pass's query, then
+        // the lease release), for up to a minute.
+        await new Promise((r) => setTimeout(r, 300));
+        const { code, tookMs } = await sigterm(bot, 5_000).catch(() => ({ code: -1, tookMs: Infinity }));
+        console.log(`postgres silent, second signal: exited ${code} ${tookMs} ms after it`);
+        expect(code).toBe(1);
+        expect(tookMs).toBeLessThan(1_000);
+        const forced = bot.logs.find((l) => l.msg === 'second signal: exiting now');
+        expect((forced?.pending as string[] | undefined)?.length).toBeGreaterThan(0);
+      } finally {
+        await proxy.close();
+      }
+    },
+  );
 });
