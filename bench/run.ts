@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [name…]`: runs the benchmarks and prints their reports.
+// `npm run bench [-- --quick] [--pg] [name…]`: runs the benchmarks and prints their reports.
 // Each bench module exports run({ quick }) → { name, lines }; figures are ratios against
 // the baseline each one names, measured in the same run.
 import { existsSync } from 'node:fs';
@@ -16,6 +16,7 @@ const BENCHES = [
   'poll-replicas-bench',
   'poll-timing-bench',
   'startup-bench',
+  'trends-bench',
 ];
 
 async function main(argv: string[]): Promise<void> {
@@ -28,9 +29,12 @@ async function main(argv: string[]): Promise<void> {
     if (only.length && !only.some(picked)) continue;
     const file = fileURLToPath(new URL(`./${name}.ts`, import.meta.url));
     if (!existsSync(file)) continue;
-    const mod = (await import(file)) as { run: (opts: { quick: boolean }) => Promise<BenchReport> };
+    const mod = (await import(file)) as {
+      run: (opts: { quick: boolean; argv: string[] }) => Promise<BenchReport>;
+    };
     const started = Date.now();
-    const report = await mod.run({ quick });
+    // Flags such as --pg reach the benches that read them (trends-bench).
+    const report = await mod.run({ quick, argv });
     process.stdout.write(`\n## ${report.name} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
     for (const line of report.lines) process.stdout.write(`  ${line}\n`);
   }

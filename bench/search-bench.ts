@@ -354,7 +354,7 @@ const pctLine = (label: string, ms: number[]): string => {
 // Measurement -----------------------------------------------------------------------------
 
 /** Where built archives are kept between runs (git-ignored). */
-export const BENCH_CACHE_DIR = fileURLToPath(new URL('./cache/', import.meta.url));
+export const BENCH_CACHE_DIR = fileURLToPath(new URL('./.cache/', import.meta.url));
 /** Bump when benchItem or the ingest below changes: older cached archives are then rebuilt. */
 const ARCHIVE_VERSION = 2;
 

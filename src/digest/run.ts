@@ -18,6 +18,7 @@ import type { DigestMark, Store } from '../store/types.ts';
 import type { OutboundMessage } from '../delivery/types.ts';
 import { prepareDigest, type PreparedDigest } from './build.ts';
 import type { Digest } from './types.ts';
+import { weeklyDigestChart } from './chart.ts';
 
 export interface RunDigestOptions {
   target: Target;
@@ -35,6 +36,8 @@ export interface RunDigestOptions {
   postEmpty?: boolean;
   /** Days of "Deadlines and meetings" at the top; default 14 (a weekly digest passes 31). */
   agendaDays?: number;
+  /** A weekly digest: add the chart of its themes over this and the 8 weeks before. */
+  weeklyChart?: boolean;
 }
 
 export type RunDigestResult =
@@ -127,6 +130,10 @@ export async function runDigest(store: Store, opts: RunDigestOptions): Promise<R
   if (digest.totalStories === 0 && !opts.postEmpty) {
     await store.enqueue([], { targetKey: key, mark });
     return { status: 'empty', digest, mark };
+  }
+  if (opts.weeklyChart) {
+    const chart = await weeklyDigestChart(store, digest, opts.slot);
+    if (chart) digest.chart = chart;
   }
   const payload: OutboundMessage = { kind: 'digest', digest };
   const entryKey = digestKey(opts.target, opts.slot);

@@ -1,6 +1,7 @@
 // A platform-neutral digest: built once from the archive, rendered by text/markdown here and
 // by the chat renderers under src/platforms/.
 import type { StoryEvidence } from '../evidence/types.ts';
+import type { Trend } from '../trends/series.ts';
 import type { StoredItem, Target, ThemeId } from '../model.ts';
 
 export interface DigestEntry {
@@ -36,6 +37,11 @@ export interface Digest {
   moreQuery: string | null;
   /** "Deadlines and meetings" shown first (src/trackers): absent or empty when there is none. */
   agenda?: AgendaEntry[];
+  /**
+   * Weekly digests: stories per week of this digest's themes, this week against the 8 before
+   * (the numbers; platforms draw the picture when they send, see src/digest/chart.ts).
+   */
+  chart?: Trend;
 }
 
 /** A deadline or meeting in a digest; `when` is the plain text line's date part. */

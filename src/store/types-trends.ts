@@ -21,6 +21,16 @@ export interface TrendRow {
   count: number;
 }
 
+/**
+ * `published` is stored as `toISOString()` text (`…T00:00:00.000Z`) and compared as text, so
+ * a bound written another way (`…T00:00:00Z`) would be off by the milliseconds' place.
+ */
+export function isoBound(iso: string): string {
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) throw new Error(`not an ISO date: ${iso}`);
+  return new Date(ms).toISOString();
+}
+
 export interface TrendStore {
   /** Item counts per day and series. An item with two themes counts on both lines. */
   count(q: TrendQuery): Promise<TrendRow[]>;

@@ -82,6 +82,88 @@ export function scoreInto(
   }
 }
 
+/**
+ * The shipped weights as the tagger reads them: int16 with one scale per output (half the
+ * bytes of float32, so more of it stays in cache) and only the rows of buckets that have a
+ * weight (about a third of the hashed buckets were never seen in training). Scores are the
+ * same, bit for bit, as `scoreInto` over the float32 weights: each weight is rebuilt as the
+ * same float32, terms are added in the same order, and a skipped zero row adds only zeros.
+ */
+export interface RuntimeWeights {
+  outputs: number;
+  /** Bucket → first index of its row in `q`, or -1 when the row is all zeros. */
+  rowOf: Int32Array;
+  q: Int16Array;
+  scale: Float64Array;
+  /** Scratch: the row of each feature of the item being scored. */
+  rows: Int32Array;
+  /** Sum of the weights read ahead (kept so the read is not optimized away). */
+  touched: number;
+}
+
+export function runtimeWeights(weights: Float32Array, scale: readonly number[]): RuntimeWeights {
+  const O = scale.length;
+  const F = weights.length / O;
+  const rowOf = new Int32Array(F).fill(-1);
+  let rows = 0;
+  for (let f = 0; f < F; f++) {
+    for (let o = 0; o < O; o++) {
+      if (weights[f * O + o] !== 0) {
+        rowOf[f] = rows++ * O;
+        break;
+      }
+    }
+  }
+  const q = new Int16Array(rows * O);
+  for (let f = 0; f < F; f++) {
+    const r = rowOf[f]!;
+    if (r < 0) continue;
+    for (let o = 0; o < O; o++) q[r + o] = Math.round(weights[f * O + o]! / scale[o]!);
+  }
+  return { outputs: O, rowOf, q, scale: Float64Array.from(scale), rows: new Int32Array(0), touched: 0 };
+}
+
+/**
+ * Contributions (weight × value) of every feature of the item last scored by `scoreRuntime`
+ * to output `o`, into `out`: for explanations, from the rows that scoring already found.
+ */
+export function contributions(rw: RuntimeWeights, buf: FeatureBuf, o: number, out: Float64Array): void {
+  const { rows, q } = rw;
+  const s = rw.scale[o]!;
+  const { val } = buf;
+  for (let k = 0; k < buf.n; k++) {
+    const base = rows[k]!;
+    out[k] = base < 0 ? 0 : Math.fround(q[base + o]! * s) * val[k]!;
+  }
+}
+
+/** `scoreInto` over runtime weights: the same logits, bit for bit. */
+export function scoreRuntime(rw: RuntimeWeights, buf: FeatureBuf, out: Float64Array): void {
+  const O = rw.outputs;
+  const { rowOf, q, scale } = rw;
+  const { idx, val } = buf;
+  const n = buf.n;
+  if (rw.rows.length < n) rw.rows = new Int32Array(buf.idx.length);
+  const rows = rw.rows;
+  // First pass: find every row and read one weight of it. The rows are scattered over the
+  // table, so nearly every one is a cache miss; this short loop lets the processor fetch many
+  // of them at once, where the multiply-add loop below would wait for them one after another.
+  let touch = 0;
+  for (let k = 0; k < n; k++) {
+    const base = rowOf[idx[k]!]!;
+    rows[k] = base;
+    if (base >= 0) touch += q[base]!;
+  }
+  rw.touched = touch;
+  out.fill(0);
+  for (let k = 0; k < n; k++) {
+    const base = rows[k]!;
+    if (base < 0) continue;
+    const v = val[k]!;
+    for (let t = 0; t < O; t++) out[t] = out[t]! + Math.fround(q[base + t]! * scale[t]!) * v;
+  }
+}
+
 export function sigmoid(z: number): number {
   return 1 / (1 + Math.exp(-z));
 }

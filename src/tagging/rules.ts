@@ -39,6 +39,17 @@ export interface RegionRules {
   veto: string[];
 }
 
+/**
+ * Domestic context: an item in `lang` that names no region at all but speaks of a country's
+ * own institutions in generic words ("the court", "监管部门", "le gouvernement") is about the
+ * country whose national language that is.
+ */
+export interface DomesticRule {
+  lang: string;
+  region: string;
+  cues: string[];
+}
+
 export interface TaggerRules {
   threshold: number;
   /** Score added by a source's default theme once the item has at least one match of it. */
@@ -49,6 +60,7 @@ export interface TaggerRules {
   regions: RegionRules[];
   metonymAfter: string[];
   metonymBefore: string[];
+  domestic: DomesticRule[];
 }
 
 type Loc = string;
@@ -134,7 +146,7 @@ const RULE_KEYS = new Set(['term', 'terms', 'weight', 'title_only', 'with', 'nea
 export function parseThemesYaml(
   text: string,
   file = 'themes.yaml',
-): Omit<TaggerRules, 'regions' | 'metonymAfter' | 'metonymBefore'> {
+): Omit<TaggerRules, 'regions' | 'metonymAfter' | 'metonymBefore' | 'domestic'> {
   const doc = parseMapping(text, file);
   const weights = isRecord(doc.weights) ? doc.weights : {};
   const strongW = num(file, 'weights.strong', weights.strong, 1);
@@ -231,7 +243,7 @@ const REGION_KEYS = new Set(['names', 'metonyms', 'veto']);
 export function parseRegionsYaml(
   text: string,
   file = 'regions.yaml',
-): Pick<TaggerRules, 'regions' | 'metonymAfter' | 'metonymBefore'> {
+): Pick<TaggerRules, 'regions' | 'metonymAfter' | 'metonymBefore' | 'domestic'> {
   const doc = parseMapping(text, file);
   const groups = new Map<string, string[]>();
   const ctx = isRecord(doc.metonym_context) ? doc.metonym_context : {};
@@ -250,7 +262,24 @@ export function parseRegionsYaml(
     if (names.length === 0 && metonyms.length === 0) fail(file, `region "${code}"`, 'has no names');
     regions.push({ code, names, metonyms, veto: termList(file, `region "${code}" veto`, def.veto, groups) });
   }
-  return { regions, metonymAfter, metonymBefore };
+  const domestic: DomesticRule[] = [];
+  if (doc.domestic !== undefined) {
+    if (!isRecord(doc.domestic)) fail(file, 'domestic', 'expected a mapping of language → region, cues');
+    for (const [lang, def] of Object.entries(doc.domestic)) {
+      const where = `domestic "${lang}"`;
+      if (!/^[a-z]{2}$/.test(lang)) fail(file, where, 'expected a two-letter language code');
+      if (!isRecord(def)) fail(file, where, 'expected a mapping with region and cues');
+      for (const k of Object.keys(def))
+        if (k !== 'region' && k !== 'cues') fail(file, where, `unknown key "${k}"`);
+      const region = def.region;
+      if (typeof region !== 'string' || !regions.some((r) => r.code === region))
+        fail(file, `${where} region`, 'expected the code of a region of this file');
+      const cues = termList(file, `${where} cues`, def.cues, groups);
+      if (cues.length === 0) fail(file, where, 'has no cues');
+      domestic.push({ lang, region, cues });
+    }
+  }
+  return { regions, metonymAfter, metonymBefore, domestic };
 }
 
 export function parseRules(

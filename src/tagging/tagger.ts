@@ -10,7 +10,7 @@ import { stripDateline } from './normalize.ts';
 import { parseRules } from './rules.ts';
 import type { TaggerRules } from './rules.ts';
 import { FeatureBuf, extractFeatures, featureName, HASH_SIZE } from './features.ts';
-import { loadModel, scoreInto, sigmoid } from './learned.ts';
+import { contributions, loadModel, runtimeWeights, scoreRuntime, sigmoid } from './learned.ts';
 import type { TagModel } from './learned.ts';
 import { mergeGazetteer, parseGazetteerYaml } from './gazetteer.ts';
 
@@ -80,6 +80,41 @@ function spanLen(m: Match): number {
   return m.charEnd - m.charStart;
 }
 
+/** Explanation entry of a region implied by domestic cues in the item's language. */
+export const DOMESTIC_NOTE = '(domestic context)';
+
+const CYRILLIC = /[\u0400-\u04ff]/;
+// Letters of Ukrainian, Belarusian, Serbian, Macedonian and Kazakh that Russian does not use.
+const NOT_RUSSIAN = /[іїєґўђјљњћџѕғқңөұүһә]/;
+const HAN = /[\u4e00-\u9fff]/;
+const KANA = /[\u3040-\u30ff]/;
+
+// Characters written only in traditional Chinese (Taiwan, Hong Kong, Macau): 國 not 国, 這 not 这.
+const TRADITIONAL = /[國們這個時說會對於與為臺灣體權網電資訊務員關開區長門問發經過後來還讓從當見覺處據]/;
+
+/**
+ * The item's language for the domestic context: two letters as given by the feed ("de",
+ * "zh-CN"), else guessed from the script for the two whose script says it: Russian Cyrillic
+ * and simplified Chinese. `region` is the domestic region of that language, lowercased, so a
+ * tag naming another country ("de-AT", "fr-CA", "zh-TW") gives no domestic language.
+ */
+function domesticLanguage(
+  lang: string | null | undefined,
+  fields: readonly FieldText[],
+  regionOf: (lang: string) => string | undefined,
+): string {
+  const text = fields[0]!.norm + ' ' + fields[1]!.norm;
+  if (lang) {
+    const [base = '', sub] = lang.toLowerCase().split(/[-_]/);
+    if (sub !== undefined && sub !== 'hans' && sub !== regionOf(base)) return '';
+    // Traditional characters: Taiwan or Hong Kong, whatever the feed says.
+    if (base === 'zh' && TRADITIONAL.test(text)) return '';
+    return base;
+  }
+  if (CYRILLIC.test(text)) return NOT_RUSSIAN.test(text) ? '' : 'ru';
+  return HAN.test(text) && !KANA.test(text) && !TRADITIONAL.test(text) ? 'zh' : '';
+}
+
 /** Top features named in a learned tag's explanation. */
 const WHY_FEATURES = 3;
 
@@ -92,6 +127,10 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
       `the tagging model was trained for themes ${model.meta.themes.join(', ')}, the rules have ${themeIds.join(', ')}; run npm run train:tags`,
     );
   }
+  // The weights as read at tag time (compact int16 rows; same scores as the float32 weights).
+  const rw = model ? runtimeWeights(model.weights, model.meta.scale) : null;
+  // Per-feature contributions to one theme, for explanations (grown with the feature buffer).
+  let contrib = new Float64Array(0);
   const ruleScores = new Float64Array(T);
   const logits = new Float64Array(T + 1);
   const feats = new FeatureBuf();
@@ -139,6 +178,16 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
     for (const n of region.metonyms) addUse(regionUses, index.add(n), { region: ri, metonym: true });
     for (const v of region.veto) addUse(regionVetoUses, index.add(v), ri);
   });
+  // Domestic cues per language (see DomesticRule): term ids and the region they imply.
+  const domestic = new Map<string, { region: number; cues: Set<number> }>();
+  for (const d of rules.domestic) {
+    domestic.set(d.lang, {
+      region: regionCodes.indexOf(d.region),
+      cues: new Set(d.cues.map((c) => index.add(c))),
+    });
+  }
+  const domesticRegion = (lang: string): string | undefined =>
+    rules.domestic.find((d) => d.lang === lang)?.region.toLowerCase();
   // Context words ("said", "'s", "linked to") matter only next to a capital, so they live in
   // their own index and are looked up only around a capital's match.
   const context = new TermIndex();
@@ -268,7 +317,7 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
     } else {
       // The learned layer decides; the rule scores are among its features.
       extractFeatures(fields, ruleScores, rules.threshold, feats);
-      scoreInto(model.weights, T + 1, feats, logits);
+      scoreRuntime(rw!, feats, logits);
       confident = [];
       // The on-topic gate (last output) closed: no theme at all.
       const gateOpen = logits[T]! >= model.meta.gate;
@@ -280,7 +329,7 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
         const st = state[t];
         const notes = st ? st.notes : [];
         if (st && boostedBy[t]) notes.push(PRIOR_NOTE);
-        notes.push(modelNote(model, t, logits[t]!));
+        notes.push(modelNote(t, logits[t]!));
         why[id] = notes;
       }
     }
@@ -311,6 +360,14 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
       }
       addNote(notes, h.m.text);
     }
+    if (regionNotes.size === 0 && domestic.size > 0 && themes.length > 0) {
+      const d = domestic.get(domesticLanguage(input.lang, fields, domesticRegion));
+      if (d) {
+        const cues: string[] = [];
+        for (const m of matches) if (d.cues.has(m.term)) addNote(cues, m.text);
+        if (cues.length > 0) regionNotes.set(d.region, [...cues, DOMESTIC_NOTE]);
+      }
+    }
     const order = [...regionNotes.keys()].sort((a, b) => a - b);
     const regions: RegionCode[] = [];
     for (const r of order) {
@@ -321,27 +378,38 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
     return confident ? { themes, regions, why, confident } : { themes, regions, why };
   }
 
-  /** "model 0.91: roskomnadzor, блокир…, vpn" – the probability and the strongest features. */
-  function modelNote(m: TagModel, t: number, z: number): string {
-    const w = m.weights;
-    const top: { c: number; name: string }[] = [];
-    for (let k = 0; k < feats.n; k++) {
-      const c = w[feats.idx[k]! * (T + 1) + t]! * feats.val[k]!;
-      if (c <= 0) continue;
-      const name = feats.idx[k]! >= HASH_SIZE ? ruleFeatureName(feats.idx[k]! - HASH_SIZE) : null;
-      if (top.length === WHY_FEATURES && c <= top[top.length - 1]!.c) continue;
-      const label = name ?? featureName(fieldsNow, feats, k);
-      const same = top.findIndex((x) => x.name === label);
-      if (same >= 0) {
-        if (top[same]!.c >= c) continue;
-        top.splice(same, 1);
+  /**
+   * "model 0.91: roskomnadzor, блокир…, vpn" – the probability and the strongest features:
+   * distinct names by their largest contribution (ties: the earlier feature first). Names are
+   * built only for the few features picked, largest first, not for every candidate.
+   */
+  function modelNote(t: number, z: number): string {
+    const n = feats.n;
+    if (contrib.length < n) contrib = new Float64Array(feats.idx.length);
+    contributions(rw!, feats, t, contrib);
+    let positive = 0;
+    for (let k = 0; k < n; k++) if (contrib[k]! > 0) positive++;
+    const names: string[] = [];
+    // Pick the largest remaining contribution (earliest on ties) until three names are found.
+    while (names.length < WHY_FEATURES && positive > 0) {
+      let best = -1;
+      let bc = 0;
+      for (let k = 0; k < n; k++) {
+        const c = contrib[k]!;
+        if (c > bc) {
+          bc = c;
+          best = k;
+        }
       }
-      let at = top.length;
-      while (at > 0 && top[at - 1]!.c < c) at--;
-      top.splice(at, 0, { c, name: label });
-      if (top.length > WHY_FEATURES) top.pop();
+      if (best < 0) break;
+      contrib[best] = 0;
+      positive--;
+      const i = feats.idx[best]!;
+      const label =
+        (i >= HASH_SIZE ? ruleFeatureName(i - HASH_SIZE) : null) ?? featureName(fieldsNow, feats, best);
+      if (!names.includes(label)) names.push(label);
     }
-    return `model ${sigmoid(z).toFixed(2)}: ${top.map((x) => x.name).join(', ')}`;
+    return `model ${sigmoid(z).toFixed(2)}: ${names.join(', ')}`;
   }
 
   function ruleFeatureName(k: number): string | null {

@@ -14,6 +14,15 @@ export interface TrendOptions {
   periodDays: number;
   by: 'day' | 'week';
   now: Date;
+  /** One line per theme or per region; default: per region when themes (only) are named. */
+  split?: 'theme' | 'region';
+  /**
+   * Weeks as the seven days ending today, and the sevens before (a weekly digest's "this
+   * week"), instead of calendar weeks starting on Monday.
+   */
+  weeksEndToday?: boolean;
+  /** Title instead of the generated one. */
+  title?: string;
 }
 
 export interface Trend {
@@ -49,12 +58,15 @@ export function parsePeriod(text: string | undefined, fallbackDays = 90): number
 export async function buildTrend(store: Store, opts: TrendOptions): Promise<Trend> {
   const today = Date.UTC(opts.now.getUTCFullYear(), opts.now.getUTCMonth(), opts.now.getUTCDate());
   let start = today - (opts.periodDays - 1) * DAY_MS;
-  if (opts.by === 'week') start = mondayOf(start);
+  const rolling = opts.by === 'week' && opts.weeksEndToday === true;
+  // Rolling weeks: whole weeks back from today, so the last one ends today.
+  if (rolling) start = today - (Math.ceil(opts.periodDays / 7) * 7 - 1) * DAY_MS;
+  else if (opts.by === 'week') start = mondayOf(start);
   const end = today + DAY_MS;
   const themes = opts.themes ?? [];
   const regions = (opts.regions ?? []).map((r) => r.toUpperCase());
   // One line per theme, unless the question is about one theme: then per region.
-  const split = themes.length && !regions.length ? 'region' : 'theme';
+  const split = opts.split ?? (themes.length && !regions.length ? 'region' : 'theme');
   const rows = await store.trends.count({
     since: new Date(start).toISOString(),
     until: new Date(end).toISOString(),
@@ -68,8 +80,10 @@ export async function buildTrend(store: Store, opts: TrendOptions): Promise<Tren
   const buckets: string[] = [];
   for (let t = start; t < end; t += step) buckets.push(day(t));
   const index = new Map(buckets.map((b, i) => [b, i]));
+  const weekOf = (ms: number): number =>
+    rolling ? start + Math.floor((ms - start) / step) * step : mondayOf(ms);
   const bucketOf = (d: string): string =>
-    opts.by === 'week' ? day(mondayOf(Date.parse(`${d}T00:00:00Z`))) : d;
+    opts.by === 'week' ? day(weekOf(Date.parse(`${d}T00:00:00Z`))) : d;
 
   const bySeries = new Map<string, number[]>();
   for (const r of rows) {
@@ -96,7 +110,7 @@ export async function buildTrend(store: Store, opts: TrendOptions): Promise<Tren
   ].filter(Boolean);
   const filterText = `${parts.join(' · ')} · last ${opts.periodDays} days, by ${opts.by}`;
   return {
-    title: `Stories per ${opts.by} by ${split}: ${filterText.replace(/, by (day|week)$/, '')}`,
+    title: opts.title ?? `Stories per ${opts.by} by ${split}: ${filterText.replace(/, by (day|week)$/, '')}`,
     filterText,
     split,
     by: opts.by,

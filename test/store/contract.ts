@@ -6,6 +6,7 @@ import { emptyFeedState, targetKey } from '../../src/model.ts';
 import type { NewOutboxEntry, SearchQuery, Snippet, Store } from '../../src/store/types.ts';
 import { runEvidenceContract } from './contract-evidence.ts';
 import { runSettingsContract } from './contract-settings.ts';
+import { runTrendsContract } from './contract-trends.ts';
 import { runStoriesContract } from './contract-stories.ts';
 import { runTrackersContract } from './contract-trackers.ts';
 import { runFeedTokensContract } from './contract-feed-tokens.ts';
@@ -690,6 +691,7 @@ export function runStoreContract(
     });
 
     runSettingsContract(() => store);
+    runTrendsContract(() => store);
     runStoriesContract(() => store);
     runTrackersContract(() => store);
     runFeedTokensContract(() => store);

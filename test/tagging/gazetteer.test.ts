@@ -7,7 +7,8 @@ import { createTagger, loadTagger } from '../../src/tagging/tagger.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const entries = parseGazetteerYaml(readFileSync(`${root}feeds/gazetteer.yaml`, 'utf8'));
-// Rules only: the region layer is the same with or without the learned model.
+// Rules only: names and gazetteer aliases tag alone, whatever the themes (the domestic
+// context, which needs a theme, is tested in implied-regions.test.ts).
 const tagger = loadTagger(`${root}feeds/themes.yaml`, undefined, { model: false });
 const regionsOf = (title: string, summary = ''): string[] => tagger.tag({ title, summary }).regions;
 

@@ -11,7 +11,9 @@ import type { Logger } from '../../log.ts';
 import type { Target } from '../../model.ts';
 import { createGlobalLimiter } from './global-limit.ts';
 import type { MessageJson } from './render.ts';
-import { renderAlert, renderDigest, renderText } from './render.ts';
+import { renderAlert, renderDigest, renderImageMessage, renderText } from './render.ts';
+import { digestChartImage } from '../../digest/chart.ts';
+import { cut } from './escape.ts';
 
 export interface DiscordRestOptions {
   token: string;
@@ -122,7 +124,10 @@ export function createDiscordSender(deps: DiscordSenderDeps): DiscordSender {
   let botId: string | null = null;
   const limiter = createGlobalLimiter({ perSecond: deps.globalRequestsPerSecond ?? 50 });
   const rest = {
-    async get(route: `/${string}`, options?: { query: URLSearchParams }): Promise<unknown> {
+    async get(
+      route: `/${string}`,
+      options?: { query?: URLSearchParams; signal?: AbortSignal | undefined },
+    ): Promise<unknown> {
       const done = await limiter.acquire();
       try {
         return await deps.rest.get(route, options);
@@ -130,7 +135,14 @@ export function createDiscordSender(deps: DiscordSenderDeps): DiscordSender {
         done();
       }
     },
-    async post(route: `/${string}`, options: { body: unknown }): Promise<unknown> {
+    async post(
+      route: `/${string}`,
+      options: {
+        body: unknown;
+        files?: Array<{ name: string; data: Buffer }>;
+        signal?: AbortSignal | undefined;
+      },
+    ): Promise<unknown> {
       const done = await limiter.acquire();
       try {
         return await deps.rest.post(route, options);
@@ -145,11 +157,16 @@ export function createDiscordSender(deps: DiscordSenderDeps): DiscordSender {
    * backoff) would post parts again, so from the second attempt on the channel's recent
    * history is read first and parts that are already there are not sent again.
    */
-  async function postedBefore(channelId: string, parts: MessageJson[]): Promise<Array<string | null>> {
+  async function postedBefore(
+    channelId: string,
+    parts: MessageJson[],
+    signal: AbortSignal | undefined,
+  ): Promise<Array<string | null>> {
     try {
-      botId ??= ((await rest.get(Routes.user('@me'))) as { id: string }).id;
+      botId ??= ((await rest.get(Routes.user('@me'), { signal })) as { id: string }).id;
       const recent = (await rest.get(Routes.channelMessages(channelId), {
         query: new URLSearchParams({ limit: '100' }),
+        signal,
       })) as PostedMessage[];
       const since = Date.now() - HISTORY_WINDOW_MS;
       const mine = recent.filter((m) => m.author?.id === botId && Date.parse(m.timestamp) >= since);
@@ -171,12 +188,13 @@ export function createDiscordSender(deps: DiscordSenderDeps): DiscordSender {
     }
   }
 
-  async function channelFor(target: Target): Promise<string> {
+  async function channelFor(target: Target, signal: AbortSignal | undefined): Promise<string> {
     if (target.kind === 'channel') return target.channelId;
     const cached = dmChannels.get(target.channelId);
     if (cached) return cached;
     const dm = (await rest.post(Routes.userChannels(), {
       body: { recipient_id: target.channelId },
+      signal,
     })) as {
       id: string;
     };
@@ -184,22 +202,92 @@ export function createDiscordSender(deps: DiscordSenderDeps): DiscordSender {
     return dm.id;
   }
 
+  /** A weekly digest's chart as one more part; a chart that cannot be drawn is left out. */
+  async function chartPart(message: OutboundMessage): Promise<MessageJson | null> {
+    if (message.kind !== 'digest' || !message.digest.chart) return null;
+    try {
+      const image = await digestChartImage(message.digest.chart, message.digest);
+      return renderImageMessage(image, '');
+    } catch (err) {
+      deps.logger.error({ error: String(err) }, 'digest chart could not be drawn; sending without it');
+      return null;
+    }
+  }
+
+  /** A message with files goes as multipart: payload_json (naming each attachment) and files[n]. */
+  function requestOf(part: MessageJson, nonce: string) {
+    const { files, ...json } = part;
+    const body = { ...json, nonce, enforce_nonce: true };
+    if (!files?.length) return { body };
+    return {
+      body: {
+        ...body,
+        attachments: files.map((f, id) => ({
+          id,
+          filename: f.name,
+          ...(f.description ? { description: f.description } : {}),
+        })),
+      },
+      files: files.map((f) => ({ name: f.name, data: Buffer.from(f.data) })),
+    };
+  }
+
+  /**
+   * The chart's text instead, when Discord refuses the file (no Attach Files permission in
+   * the channel): a sparkline table in a code block, saying why.
+   */
+  function chartFallback(part: MessageJson, fallback: string, reason: string): MessageJson {
+    const table = fallback.replace(/`/g, "'");
+    return {
+      content: cut(
+        `The chart could not be attached here (${reason}; the bot needs the Attach Files permission). As text:\n\`\`\`\n${table}\n\`\`\``,
+        2000,
+      ),
+      allowed_mentions: part.allowed_mentions,
+    };
+  }
+
   return {
     platform: 'discord',
     async send(target: Target, message: OutboundMessage, opts: SendOptions): Promise<string[]> {
       const parts = renderOutbound(message);
+      const chart = await chartPart(message);
+      if (chart) parts.push(chart);
       const ids: string[] = [];
       try {
-        const channelId = await channelFor(target);
-        const earlier = (opts.attempt ?? 1) > 1 ? await postedBefore(channelId, parts) : [];
+        const channelId = await channelFor(target, opts.signal);
+        const earlier = (opts.attempt ?? 1) > 1 ? await postedBefore(channelId, parts, opts.signal) : [];
         for (const [i, part] of parts.entries()) {
           const found = earlier[i];
           if (found) {
             ids.push(found);
             continue;
           }
-          const body = { ...part, nonce: nonceFor(opts.idempotencyKey, i), enforce_nonce: true };
-          const res = (await rest.post(Routes.channelMessages(channelId), { body })) as { id: string };
+          const request = requestOf(part, nonceFor(opts.idempotencyKey, i));
+          let res: { id: string };
+          try {
+            res = (await rest.post(Routes.channelMessages(channelId), {
+              ...request,
+              signal: opts.signal,
+            })) as {
+              id: string;
+            };
+          } catch (err) {
+            const se = toSendError(err);
+            // The chart is extra: a refused file must not fail (and repeat) the digest.
+            if (part !== chart || se.retryable || message.kind !== 'digest' || !message.digest.chart)
+              throw err;
+            deps.logger.warn(
+              { channel_id: channelId, error: se.message },
+              'digest chart refused; posting it as text',
+            );
+            const { sparklineTable } = await import('../../trends/series.ts');
+            const text = chartFallback(part, sparklineTable(message.digest.chart), se.message);
+            res = (await rest.post(Routes.channelMessages(channelId), {
+              ...requestOf(text, nonceFor(opts.idempotencyKey, i)),
+              signal: opts.signal,
+            })) as { id: string };
+          }
           ids.push(res.id);
         }
       } catch (err) {

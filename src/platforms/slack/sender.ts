@@ -8,6 +8,10 @@ import type { Target } from '../../model.ts';
 import type { Logger } from '../../log.ts';
 import { renderAlert, renderDigest, renderText } from './render.ts';
 import type { SlackMessage } from './render.ts';
+import type { Digest } from '../../digest/types.ts';
+import { digestChartImage } from '../../digest/chart.ts';
+import { renderImageFallback, shareImage, uploadProblem } from './files.ts';
+import { inert } from './mrkdwn.ts';
 
 type WebClient = InstanceType<typeof webApi.WebClient>;
 
@@ -113,6 +117,7 @@ export function createDeliveryClient(token: string, apiUrl: string | undefined, 
 }
 
 export function renderOutbound(message: OutboundMessage): SlackMessage[] {
+  // (A weekly digest's chart is shared after these parts: SlackSender.shareChart.)
   switch (message.kind) {
     case 'digest':
       return renderDigest(message.digest);
@@ -170,7 +175,38 @@ export class SlackSender implements ChatSender {
       done.at = Date.now();
     }
     this.progress.delete(opts.idempotencyKey);
+    if (message.kind === 'digest' && message.digest.chart) await this.shareChart(target, message.digest);
     return done.refs;
+  }
+
+  /**
+   * A weekly digest's chart, after its text: a PNG shared into the conversation, or the
+   * sparkline table where Slack refuses the file. Best effort: the digest is delivered either
+   * way, so nothing here fails (or repeats) the delivery.
+   */
+  private async shareChart(target: Target, digest: Digest): Promise<void> {
+    const chart = digest.chart;
+    if (!chart) return;
+    try {
+      const image = await digestChartImage(chart, digest);
+      let channel = target.channelId;
+      if (target.kind === 'user') {
+        // Files are shared into a conversation: the app's direct message with the user.
+        const opened = await this.client.conversations.open({ users: target.channelId });
+        channel = opened.channel?.id ?? channel;
+      }
+      await this.pace(channel);
+      const shared = await shareImage(this.client, channel, image, `*${inert(image.title)}*`, this.logger);
+      if (shared.ok) return;
+      await this.postPart(channel, renderImageFallback(image, uploadProblem(shared.error)), {
+        key: `${digest.title}:chart`,
+        part: 1,
+        parts: 1,
+        canWaitInline: true,
+      });
+    } catch (err) {
+      this.logger.error({ channel_id: target.channelId, err }, 'digest chart not delivered');
+    }
   }
 
   private async postPart(

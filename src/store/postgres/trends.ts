@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { TrendQuery, TrendRow, TrendStore } from '../types-trends.ts';
+import { isoBound, type TrendQuery, type TrendRow, type TrendStore } from '../types-trends.ts';
 
 /**
  * Items keep themes and regions as arrays; items_trend (migration 131) covers (published)
@@ -12,7 +12,7 @@ export function postgresTrends(pool: pg.Pool): TrendStore {
       const own = q.split === 'theme' ? q.themes : q.regions?.map((r) => r.toUpperCase());
       const cross = q.split === 'theme' ? q.regions?.map((r) => r.toUpperCase()) : q.themes;
       const crossColumn = q.split === 'theme' ? 'regions' : 'themes';
-      const args: unknown[] = [q.since, q.until];
+      const args: unknown[] = [isoBound(q.since), isoBound(q.until)];
       const where = ['i.published >= $1', 'i.published < $2'];
       if (own?.length) {
         args.push(own);

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { TrendQuery, TrendRow, TrendStore } from '../types-trends.ts';
+import { isoBound, type TrendQuery, type TrendRow, type TrendStore } from '../types-trends.ts';
 
 const marks = (n: number): string => new Array(n).fill('?').join(',');
 
@@ -15,7 +15,7 @@ export function sqliteTrends(db: Database.Database): TrendStore {
       const own = q.split === 'theme' ? q.themes : q.regions?.map((r) => r.toUpperCase());
       const cross = q.split === 'theme' ? q.regions?.map((r) => r.toUpperCase()) : q.themes;
       const where = ['t.kind = ?', 't.published >= ?', 't.published < ?'];
-      const args: unknown[] = [q.split, q.since, q.until];
+      const args: unknown[] = [q.split, isoBound(q.since), isoBound(q.until)];
       if (own?.length) {
         where.push(`t.tag IN (${marks(own.length)})`);
         args.push(...own);

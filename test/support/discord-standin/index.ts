@@ -58,6 +58,13 @@ export interface StandinOptions {
   latencyJitterMs?: number;
   /** false: reading channel history is refused (the bot lacks Read Message History). */
   readHistory?: boolean;
+  /**
+   * The port the gateway URL names (default the stand-in's own): a proxy's, so a test can
+   * cut the gateway as well as REST (test/support/tcp-proxy.ts).
+   */
+  publicPort?: number;
+  /** false: channel messages with files are refused (the bot lacks Attach Files). */
+  attachFiles?: boolean;
 }
 
 export interface RecordedRequest {
@@ -539,7 +546,7 @@ export async function startDiscordStandin(opts: StandinOptions = {}): Promise<Di
     }
 
     if (method === 'GET' && path === '/gateway/bot') {
-      const port = (server.address() as AddressInfo).port;
+      const port = opts.publicPort ?? (server.address() as AddressInfo).port;
       return send(res, 200, {
         url: `ws://127.0.0.1:${port}/gateway`,
         shards: 1,
@@ -622,6 +629,8 @@ export async function startDiscordStandin(opts: StandinOptions = {}): Promise<Di
       return error(res, failure.status, { code: 0, message: `${failure.status}: forced failure` });
     }
     if (!channelIndex.has(channelId)) return error(res, 404, { code: 10003, message: 'Unknown Channel' });
+    if (files.length && opts.attachFiles === false)
+      return error(res, 403, { code: 50013, message: 'Missing Permissions' });
     const invalid = validateMessage(body, { requireContent: files.length === 0 });
     if (invalid) return error(res, 400, invalid);
     const nonce =
@@ -876,7 +885,7 @@ export async function startDiscordStandin(opts: StandinOptions = {}): Promise<Di
         }
         identified++;
         identifiedSockets.add(ws);
-        const port = (server.address() as AddressInfo).port;
+        const port = opts.publicPort ?? (server.address() as AddressInfo).port;
         dispatch(ws, 'READY', {
           v: 10,
           user: botUser,
