@@ -104,6 +104,27 @@ describe('domestic context of the item language', () => {
     expect(regionsOf(fr[0]!, `${fr[1]} Au Sénégal, le texte inquiète.`, 'fr')).toEqual(['SN']);
   });
 
+  it('a language tag naming another country, or traditional characters, give no domestic region', () => {
+    const zh = ['法院判决平台删除批评官员的帖子', '警方以散布谣言为由拘留了发帖人。'];
+    expect(regionsOf(zh[0]!, zh[1], 'zh-CN')).toEqual(['CN']);
+    expect(regionsOf(zh[0]!, zh[1], 'zh-TW')).toEqual([]);
+    // Traditional script (Taiwan, Hong Kong) with or without a language tag.
+    const tw = ['法院判決平臺刪除批評官員的貼文', '警方以散布謠言為由拘留了發文者。'];
+    expect(regionsOf(tw[0]!, tw[1], 'zh')).toEqual([]);
+    expect(regionsOf(tw[0]!, tw[1])).toEqual([]);
+    const de = [
+      'Innenministerium will Staatstrojaner für Messenger ausweiten',
+      'Die Polizei soll Chats mitlesen dürfen.',
+    ];
+    expect(regionsOf(de[0]!, de[1], 'de-DE')).toEqual(['DE']);
+    expect(regionsOf(de[0]!, de[1], 'de-AT')).toEqual([]);
+    const fr = [
+      'Le gouvernement veut imposer une porte dérobée aux messageries',
+      'Un amendement obligerait les plateformes.',
+    ];
+    expect(regionsOf(fr[0]!, fr[1], 'fr-CA')).toEqual([]);
+  });
+
   it('English, Spanish and Arabic have no domestic country', () => {
     expect(
       regionsOf('The government orders a block on messaging apps', 'The court upheld it.', 'en'),
