@@ -67,10 +67,14 @@ describe('SIGTERM with Discord unreachable', () => {
       try {
         const first = startBotProcess(env);
         await first.waitForLog('discord gateway ready', 30_000);
-        await until('a first digest posted', () => posted() > 0, 30_000);
+        // Discord goes away while the first digests are on the wire: their requests have
+        // arrived and are being answered (the stand-in posts them), the answers will not get back.
+        const sending = (): boolean =>
+          standin.requests.some((r) => r.method === 'POST' && /\/channels\/\d+\/messages$/.test(r.path));
+        await until('a first digest on the wire', sending, 30_000);
+        await new Promise((r) => setTimeout(r, 60)); // the bodies are in; the answers are not
         if (how === 'silent') proxy.silent();
         else await proxy.closed();
-        const postedBefore = posted();
         const { code, tookMs } = await sigterm(first, DEADLINE_MS + 5_000);
         expect(first.stderr()).toContain('leaving the discord gateway');
         expect(tookMs).toBeLessThan(DEADLINE_MS);
@@ -78,9 +82,10 @@ describe('SIGTERM with Discord unreachable', () => {
         const check = openSqliteStore(db);
         const counts = await outboxCounts(check);
         await check.close();
+        const postedBefore = posted();
         console.log(
           `discord ${how}: exited ${code} ${tookMs} ms after SIGTERM; ${postedBefore}/${CHANNELS} ` +
-            `channels posted before; outbox then ${JSON.stringify(counts)}`,
+            `channels posted by Discord; outbox then ${JSON.stringify(counts)}`,
         );
 
         await proxy.resume();
@@ -103,7 +108,13 @@ describe('SIGTERM with Discord unreachable', () => {
             expect(new Set(messages.map((m) => m.nonce)).size).toBe(messages.length);
           }
         } finally {
+          console.log(
+            `discord ${how}: ${standin.nonceReplays} re-sends answered with the first post (nonce)`,
+          );
           const r = await sigterm(second, DEADLINE_MS + 5_000);
+          console.log(
+            `${`discord ${how}`}, everything reachable again: exited ${r.code} ${r.tookMs} ms after SIGTERM`,
+          );
           expect(r.code).toBe(0);
         }
       } finally {

@@ -128,6 +128,9 @@ describe.skipIf(!PG_URL)('SIGTERM with PostgreSQL unreachable', () => {
           }
         } finally {
           const r = await sigterm(second, DEADLINE_MS + 5_000);
+          console.log(
+            `${`postgres ${how}`}, everything reachable again: exited ${r.code} ${r.tookMs} ms after SIGTERM`,
+          );
           expect(r.code).toBe(0);
         }
       } finally {
