@@ -25,6 +25,7 @@ import { withEvidence } from './evidence/attach.ts';
 import { evidenceServiceFor } from './evidence/service.ts';
 import { createEvidenceWorker, type EvidenceWorker } from './evidence/worker.ts';
 import type { Store } from './store/types.ts';
+import { shutdownBudget, type ShutdownBudget } from './shutdown.ts';
 import { createTrackerDeps, runTrackerRound } from './trackers/wiring.ts';
 import type { HttpServer } from './http/server.ts';
 import { instrumentSender, instrumentStore, instrumentTagger, recordPoll } from './metrics/instrument.ts';
@@ -44,9 +45,28 @@ export interface Bot {
   evidence: EvidenceWorker | null;
   /** GOVWATCH_HTTP_PORT set: the port the HTTP server listens on (0 picks one); otherwise null. */
   httpPort: number | null;
-  /** Stop scheduling, finish in-flight work, disconnect platforms, close the archive. */
-  stop(): Promise<void>;
+  /**
+   * Stop within `deadlineMs` (default GOVWATCH_SHUTDOWN_TIMEOUT_MS) whatever a platform, the
+   * database or a feed does: take no more work, abort fetches and sends in flight, leave the
+   * platforms without waiting for their answers, release this owner's leases, close the
+   * archive. Resolves with the steps that had not finished when the deadline passed (empty:
+   * a clean stop). Calling it again returns the same promise.
+   */
+  stop(opts?: { deadlineMs?: number }): Promise<ShutdownReport>;
+  /** While stop() runs: the steps not finished yet (what a signal handler logs at its deadline). */
+  stopPending(): string[];
 }
+
+export interface ShutdownReport {
+  /** Steps abandoned at the deadline; empty when everything settled. */
+  pending: string[];
+  /** Steps that threw (e.g. releasing leases on a database that is gone). */
+  failed: string[];
+  elapsedMs: number;
+}
+
+/** Of the shutdown budget, kept back for releasing leases and closing the archive. */
+const STORE_RESERVE_SHARE = 0.25;
 
 /**
  * In terminal mode the terminal gets a digest of everything unless told otherwise. Its
@@ -91,7 +111,7 @@ export async function startBot(config: Config, logger: Logger, options: StartBot
   if (stable) await store.releaseOwner(owner);
   const terminalOnly = !config.discord && !config.slack;
   const senders = new Map<Target['platform'], ChatSender>();
-  const stops: Array<() => Promise<void>> = [];
+  const stops: Array<[string, () => Promise<void>]> = [];
   const connections: Array<() => { platform: string; ok: boolean; detail: string }> = [];
   let slackPort: number | null = null;
   // prom-client is loaded only when the HTTP server is on; otherwise metrics go nowhere.
@@ -122,7 +142,7 @@ export async function startBot(config: Config, logger: Logger, options: StartBot
         globalRequestsPerSecond: config.discord.globalRequestsPerSecond,
       });
       senders.set('discord', discord.sender);
-      stops.push(() => discord.stop());
+      stops.push(['discord', () => discord.stop()]);
       connections.push(() => ({ platform: 'discord', ...discord.connection() }));
     }
     if (config.slack) {
@@ -136,12 +156,12 @@ export async function startBot(config: Config, logger: Logger, options: StartBot
       });
       slackPort = slack.port;
       senders.set('slack', slack.sender);
-      stops.push(() => slack.stop());
+      stops.push(['slack', () => slack.stop()]);
       connections.push(() => ({ platform: 'slack', ...slack.connection() }));
     }
     if (terminalOnly) await ensureConsoleSubscription(store);
   } catch (err) {
-    for (const stop of stops.reverse()) await stop().catch(() => {});
+    for (const [, stop] of stops.reverse()) await stop().catch(() => {});
     await store.close();
     throw err;
   }
@@ -171,7 +191,7 @@ export async function startBot(config: Config, logger: Logger, options: StartBot
   let passes = 0;
   const scheduler = createScheduler({
     store,
-    poll: async () => {
+    poll: async (signal) => {
       // Items stored by a process that died before alerting them: all at start, then those
       // older than the grace (younger ones may still be on their way to the outbox).
       const recovered = await recoverUnalertedItems(store, {
@@ -181,12 +201,13 @@ export async function startBot(config: Config, logger: Logger, options: StartBot
       const t0 = performance.now();
       let summary;
       try {
-        summary = await pollFeeds(pollDeps);
+        summary = await pollFeeds(pollDeps, { signal });
         recordPoll(metrics, summary, (performance.now() - t0) / 1000);
       } catch (err) {
         metrics.pollDone('failed', (performance.now() - t0) / 1000);
         throw err;
       }
+      if (signal.aborted) return;
       await noticeFeedHealth(store, summary.feeds, { after: config.feedFailureNoticeAfter, logger });
       if (passes++ === 0 && terminalOnly) {
         const first = await firstTerminalDigest(store, {
@@ -198,7 +219,8 @@ export async function startBot(config: Config, logger: Logger, options: StartBot
         if (first) logger.info({ outcome: first.status }, 'first terminal digest');
       }
       // After the feeds, and never in their way: a tracker failure is logged and recorded.
-      if (trackerDeps) await runTrackerRound(trackerDeps, owner);
+      if (trackerDeps && !signal.aborted)
+        await runTrackerRound({ ...trackerDeps, fetch: { ...trackerDeps.fetch, signal } }, owner);
     },
     pollMinutes: config.pollMinutes,
     defaultCron: config.digestCron,
@@ -234,14 +256,48 @@ export async function startBot(config: Config, logger: Logger, options: StartBot
     } catch (err) {
       await scheduler.stop();
       await worker.stop();
-      for (const stop of stops.reverse()) await stop().catch(() => {});
+      for (const [, stop] of stops.reverse()) await stop().catch(() => {});
       await store.close();
       throw err;
     }
   }
   logger.info({ owner, platforms: [...senders.keys()], http_port: http?.port ?? null }, 'govwatch started');
 
-  let stopping: Promise<void> | null = null;
+  let stopping: Promise<ShutdownReport> | null = null;
+  let budget: ShutdownBudget | null = null;
+  const stopAll = async (deadlineMs: number): Promise<ShutdownReport> => {
+    const started = Date.now();
+    const b = (budget = shutdownBudget(deadlineMs));
+    const reserveMs = Math.round(deadlineMs * STORE_RESERVE_SHARE);
+    const failed: string[] = [];
+    const warn = (step: string) => (err: unknown) => {
+      failed.push(step);
+      logger.error({ step, err: String(err) }, 'shutdown step failed');
+    };
+    schedulerRunning = false;
+    // Take no more work and abort what is in flight, all at once: the scheduler aborts the
+    // poll (fetches cancelled, no more feeds claimed), the outbox worker aborts its sends
+    // (their entries stay claimed, as after a crash, and are released below), the platforms
+    // stop receiving commands. Each wait is bounded; the archive keeps a share of the time.
+    const quiet = await Promise.all([
+      b.step('scheduler (poll, digests)', () => scheduler.stop(b.remaining()), {
+        reserveMs,
+        onError: warn('scheduler'),
+      }),
+      b.step('outbox sends', () => worker.stop(), { reserveMs, onError: warn('outbox') }),
+      ...(evidence ? [b.step('evidence fetches', () => evidence.stop(), { reserveMs })] : []),
+      ...(http ? [b.step('http server', () => http!.close(), { reserveMs, onError: warn('http') })] : []),
+      ...stops.map(([name, stop]) => b.step(name, stop, { reserveMs, onError: warn(name) })),
+    ]);
+    // Whatever this process still holds (outbox claims of aborted sends, feed leases, digest
+    // locks, the gateway lease) goes back now rather than when the leases run out.
+    await b.step('releasing leases', () => store.releaseOwner(owner), { onError: warn('release') });
+    if (quiet.includes('timeout'))
+      logger.warn({ pending: b.pending() }, 'closing the archive with work still pending');
+    if ((await b.step('closing the archive', () => store.close(), { onError: warn('close') })) === 'done')
+      logger.info({}, 'archive closed');
+    return { pending: b.pending(), failed, elapsedMs: Date.now() - started };
+  };
   return {
     store,
     owner,
@@ -251,16 +307,7 @@ export async function startBot(config: Config, logger: Logger, options: StartBot
     slackPort,
     evidence,
     httpPort: http?.port ?? null,
-    stop: () =>
-      (stopping ??= (async () => {
-        schedulerRunning = false;
-        await http?.close();
-        await scheduler.stop();
-        await evidence?.stop();
-        await worker.stop();
-        for (const stop of stops.reverse())
-          await stop().catch((err: unknown) => logger.error({ err: String(err) }, 'platform stop failed'));
-        await store.close();
-      })()),
+    stop: (opts = {}) => (stopping ??= stopAll(opts.deadlineMs ?? config.shutdownTimeoutMs)),
+    stopPending: () => budget?.pending() ?? [],
   };
 }

@@ -105,6 +105,8 @@ const EnvSchema = z.object({
   GOVWATCH_FETCH_MAX_BYTES: wholeNumber(1024, Infinity, 15 * 1024 * 1024),
   GOVWATCH_FEED_FAILURE_NOTICE_AFTER: wholeNumber(1, 1000, 3),
   GOVWATCH_REPLICA_ID: z.optional(text),
+  /** `start`: how long a SIGTERM/SIGINT shutdown may take before the process gives up on it. */
+  GOVWATCH_SHUTDOWN_TIMEOUT_MS: wholeNumber(100, 600_000, 10_000),
   /** Trackers (docs/trackers.md): drafts, treaties, consultations, meetings. */
   GOVWATCH_TRACKERS: z._default(z.enum(['on', 'off'], { error: 'must be on or off' }), 'on'),
   GOVWATCH_DATATRACKER_API_URL: z._default(httpBase, 'https://datatracker.ietf.org'),
@@ -221,6 +223,8 @@ export interface Config {
   /** Failures in a row after which a chat-added feed's channel is told (once per spell). */
   feedFailureNoticeAfter: number;
   replicaId: string | undefined;
+  /** `start`: after SIGTERM/SIGINT, exit non-zero once this has passed, whatever is pending. */
+  shutdownTimeoutMs: number;
   /** Trackers: null when GOVWATCH_TRACKERS=off. */
   trackers: {
     urls: { datatracker: string; untc: string; icann: string; eu: string };
@@ -332,6 +336,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = 
     fetch: { timeoutMs: e.GOVWATCH_FETCH_TIMEOUT_MS, maxBytes: e.GOVWATCH_FETCH_MAX_BYTES },
     feedFailureNoticeAfter: e.GOVWATCH_FEED_FAILURE_NOTICE_AFTER,
     replicaId: e.GOVWATCH_REPLICA_ID,
+    shutdownTimeoutMs: e.GOVWATCH_SHUTDOWN_TIMEOUT_MS,
     trackers:
       e.GOVWATCH_TRACKERS === 'on'
         ? {

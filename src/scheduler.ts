@@ -17,6 +17,7 @@
 // The clock is injectable (`now`) and `tick()` is public, so tests drive time directly.
 import cron, { type ScheduledTask } from 'node-cron';
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import type { Logger } from './log.ts';
 import { silentLogger } from './log.ts';
 import { targetKey, type Subscription, type SubscriptionFilter, type Target } from './model.ts';
@@ -75,7 +76,7 @@ export function digestPlans(
 
 export interface SchedulerOptions {
   store: Store;
-  /** One poll pass; receives a signal that aborts when shutdown gives up waiting. */
+  /** One poll pass; receives a signal that aborts when the scheduler stops. */
   poll?: (signal: AbortSignal) => Promise<void>;
   /** Default 15. */
   pollMinutes?: number;
@@ -94,7 +95,7 @@ export interface SchedulerOptions {
   logger?: Logger;
   /** How long a digest slot lease lasts. Default 10 minutes. */
   digestLockTtlMs?: number;
-  /** How long stop() waits for in-flight work before abandoning it. Default 30 s. */
+  /** How long stop() waits for in-flight work to wind down before returning. Default 30 s. */
   shutdownTimeoutMs?: number;
   /** Called after each digest run (terminal printing, waking the outbox worker). */
   onDigest?: (result: RunDigestResult, plan: DigestPlan) => void | Promise<void>;
@@ -114,8 +115,10 @@ export interface Scheduler {
   /** Start the minute heartbeat and run a first tick at once (poll + missed digests). */
   start(): void;
   /**
-   * Stop the heartbeat, start nothing new, wait for in-flight work up to the timeout, then
-   * abort it (the poll's signal) and return. Closing the store is the caller's job.
+   * Stop the heartbeat, start nothing new, abort in-flight work (the poll's signal: fetches
+   * are cancelled, no more feeds are claimed), wait up to the timeout for it to wind down,
+   * and return. Work that ignores the signal is abandoned at the timeout. Closing the store
+   * is the caller's job.
    */
   stop(timeoutMs?: number): Promise<void>;
   /** One heartbeat; resolves when the work it started has finished. */
@@ -135,6 +138,8 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
   const lockTtl = opts.digestLockTtlMs ?? 10 * 60_000;
   const inFlight = new Set<Promise<unknown>>();
   const abort = new AbortController();
+  // Every fetch of a poll listens to it (16 at once, and those waiting for a slot).
+  setMaxListeners(0, abort.signal);
   const specs = new Map<string, CronSpec | null>();
   /** Per plan signature: no slot can be due before this instant (saves reading marks). */
   const notBefore = new Map<string, number>();
@@ -339,6 +344,7 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
         await task.destroy();
         task = null;
       }
+      abort.abort(new Error('scheduler stopping'));
       if (inFlight.size === 0) return;
       let timer: NodeJS.Timeout | undefined;
       const timedOut = await Promise.race([
@@ -349,7 +355,6 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
       ]);
       clearTimeout(timer);
       if (timedOut) {
-        abort.abort(new Error('scheduler stopping'));
         log.warn({ in_flight: inFlight.size, timeout_ms: timeoutMs }, 'shutdown_abandoned_in_flight_work');
       } else {
         log.info({}, 'scheduler_stopped');

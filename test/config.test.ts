@@ -47,6 +47,14 @@ describe('loadConfig', () => {
     ],
     [{ GOVWATCH_LOG_LEVEL: 'loud' }, /GOVWATCH_LOG_LEVEL: must be one of fatal, error, warn, info/],
     [
+      { GOVWATCH_SHUTDOWN_TIMEOUT_MS: '10s' },
+      'invalid configuration: GOVWATCH_SHUTDOWN_TIMEOUT_MS: must be a whole number between 100 and 600000',
+    ],
+    [
+      { GOVWATCH_SHUTDOWN_TIMEOUT_MS: '0' },
+      'invalid configuration: GOVWATCH_SHUTDOWN_TIMEOUT_MS: must be between 100 and 600000',
+    ],
+    [
       { DATABASE_URL: 'mysql://x' },
       'invalid configuration: DATABASE_URL: must start with postgres:// or postgresql://',
     ],

@@ -21,6 +21,8 @@ export interface SendOptions {
    * then look for what was posted before sending again. Optional; absent means 1.
    */
   attempt?: number;
+  /** Aborts when the process is stopping: a sender that can cancel its request does so. */
+  signal?: AbortSignal;
 }
 
 export class SendError extends Error {

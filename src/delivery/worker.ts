@@ -9,6 +9,11 @@ import { targetKey } from '../model.ts';
 import type { OutboxEntry, OutboxResult, Store } from '../store/types.ts';
 import type { ChatSender, OutboundMessage } from './types.ts';
 import { SendError } from './types.ts';
+import { setMaxListeners } from 'node:events';
+import { raceAbort } from '../shutdown.ts';
+
+/** A send cut short by stop(): nothing is recorded for its entry. */
+const ABORTED: unique symbol = Symbol('aborted');
 
 export interface BackoffOptions {
   /** Delay after the first failed attempt. */
@@ -59,7 +64,11 @@ export interface DeliveryWorker {
   runOnce(): Promise<RoundResult>;
   /** Run rounds until stop(); rounds follow each other at once while work is due. */
   start(): void;
-  /** Finish the current round and stop. */
+  /**
+   * Stop: start no send, abort the sends in flight (their entries stay claimed, exactly as
+   * after a crash: Store.releaseOwner or the lease's expiry makes them due again, and the
+   * idempotency key keeps a re-send from posting twice), and resolve when the loop has ended.
+   */
   stop(): Promise<void>;
 }
 
@@ -98,6 +107,9 @@ export function createDeliveryWorker(opts: DeliveryWorkerOptions): DeliveryWorke
   const log = opts.logger;
 
   let running = false;
+  const abort = new AbortController();
+  // Every send in flight listens to it (one per channel lane, plus the REST client's).
+  setMaxListeners(0, abort.signal);
   let loop: Promise<void> | null = null;
   let wake: (() => void) | null = null;
 
@@ -106,7 +118,11 @@ export function createDeliveryWorker(opts: DeliveryWorkerOptions): DeliveryWorke
   }
 
   /** Send one entry and record the outcome; returns whether later entries of its channel may go. */
-  async function deliver(entry: OutboxEntry, tally: RoundResult): Promise<'sent' | 'retry' | 'failed'> {
+  async function deliver(
+    entry: OutboxEntry,
+    tally: RoundResult,
+  ): Promise<'sent' | 'retry' | 'failed' | 'aborted'> {
+    if (abort.signal.aborted) return 'aborted';
     // The store counts an attempt when it claims the entry (a crash mid-send counts too).
     const attempt = Math.max(1, entry.attempts);
     const base = { outbox_id: entry.id, key: entry.key, target: targetKey(entry.target), attempt };
@@ -139,12 +155,25 @@ export function createDeliveryWorker(opts: DeliveryWorkerOptions): DeliveryWorke
             return message;
           })
         : message;
-      const refs = await sender.send(entry.target, ready, { idempotencyKey: entry.key, attempt });
+      // The signal reaches senders that can cancel a request; the race covers those that cannot.
+      const refs = await raceAbort(
+        sender.send(entry.target, ready, { idempotencyKey: entry.key, attempt, signal: abort.signal }),
+        abort.signal,
+        ABORTED,
+      );
+      if (refs === ABORTED) {
+        log.info(base, 'delivery interrupted by shutdown; left claimed');
+        return 'aborted';
+      }
       await complete(entry, { ok: true, sentRefs: refs });
       log.debug({ ...base, refs }, 'delivered');
       tally.sent++;
       return 'sent';
     } catch (err) {
+      if (abort.signal.aborted) {
+        log.info(base, 'delivery interrupted by shutdown; left claimed');
+        return 'aborted';
+      }
       // Unknown errors (a bug, a dropped connection) are retried: losing a digest is worse.
       const retryable = err instanceof SendError ? err.retryable : true;
       const retryAfterMs = err instanceof SendError ? err.retryAfterMs : null;
@@ -171,6 +200,8 @@ export function createDeliveryWorker(opts: DeliveryWorkerOptions): DeliveryWorke
         log.error({ outbox_id: entry.id, error: String(err) }, 'could not record delivery outcome');
         return 'retry' as const;
       });
+      // Stopping: this entry and the channel's later ones stay claimed until released.
+      if (outcome === 'aborted') return;
       if (outcome === 'retry') {
         // Keep the channel's order: later entries wait until the earlier one went out. They
         // are released (no send happened) shortly after the earlier entry's retry time.
@@ -250,6 +281,7 @@ export function createDeliveryWorker(opts: DeliveryWorkerOptions): DeliveryWorke
     },
     async stop() {
       running = false;
+      abort.abort(new Error('govwatch is stopping'));
       wake?.();
       await loop;
       loop = null;

@@ -79,6 +79,8 @@ export async function startHttpServer(opts: {
       new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
+        // A reader that never finishes its request must not hold the shutdown.
+        setTimeout(() => server.closeAllConnections(), 1_000).unref();
       }),
   };
 }

@@ -216,7 +216,8 @@ export async function fetchFeed(url: string, opts: FetchFeedOptions = {}): Promi
   let timer: NodeJS.Timeout | undefined;
   let timedOut = false;
   const onOuterAbort = (): void => controller.abort(opts.signal?.reason);
-  opts.signal?.addEventListener('abort', onOuterAbort, { once: true });
+  if (opts.signal?.aborted) controller.abort(opts.signal.reason);
+  else opts.signal?.addEventListener('abort', onOuterAbort, { once: true });
   const startDeadline = (): void => {
     timer ??= setTimeout(() => {
       timedOut = true;
@@ -329,6 +330,6 @@ export async function fetchFeed(url: string, opts: FetchFeedOptions = {}): Promi
 export function createFeedFetcher(defaults: Omit<FetchFeedOptions, 'etag' | 'lastModified' | 'guard'> = {}) {
   return (
     url: string,
-    opts: Pick<FetchFeedOptions, 'etag' | 'lastModified' | 'guard'> = {},
+    opts: Pick<FetchFeedOptions, 'etag' | 'lastModified' | 'guard' | 'signal'> = {},
   ): Promise<FetchFeedResult> => fetchFeed(url, { ...defaults, ...opts });
 }

@@ -20,7 +20,7 @@ import { nextCheckAfterFailure, nextCheckAfterSuccess } from './next-check.ts';
 /** fetchFeed with the configured limits bound (see createFeedFetcher); tests pass stand-ins. */
 export type FetchFn = (
   url: string,
-  opts: { etag: string | null; lastModified: string | null; guard: boolean },
+  opts: { etag: string | null; lastModified: string | null; guard: boolean; signal?: AbortSignal },
 ) => Promise<FetchFeedResult>;
 
 export type ParseFn = (
@@ -128,11 +128,26 @@ function retryAfterOf(err: unknown): number | null {
   return typeof value === 'number' && Number.isFinite(value) ? value : null;
 }
 
+/** Thrown by pollFeed when its signal aborted it: the feed's state is left as it was. */
+export class PollAbortedError extends Error {
+  constructor(feedId: string) {
+    super(`poll of ${feedId} aborted`);
+    this.name = 'PollAbortedError';
+  }
+}
+
 /**
  * Poll one feed. `passStart`: when the pass that claimed it began; its next regular check
- * counts from there (see next-check.ts). Default: now.
+ * counts from there (see next-check.ts). Default: now. With `signal` aborted (shutdown) the
+ * fetch is cancelled and nothing is recorded: a stop is not the feed's failure, so it
+ * neither backs off nor counts a failure (PollAbortedError).
  */
-export async function pollFeed(feed: FeedRecord, deps: PollDeps, passStart?: Date): Promise<FeedPollResult> {
+export async function pollFeed(
+  feed: FeedRecord,
+  deps: PollDeps,
+  passStart?: Date,
+  signal?: AbortSignal,
+): Promise<FeedPollResult> {
   const now = deps.now?.() ?? new Date();
   const scheduledAt = passStart ?? now;
   const state: FeedState = { ...feed.state, lastCheckAt: now.toISOString() };
@@ -142,7 +157,9 @@ export async function pollFeed(feed: FeedRecord, deps: PollDeps, passStart?: Dat
       etag: feed.state.etag,
       lastModified: feed.state.lastModified,
       guard: feed.origin === 'chat' && !deps.allowPrivateUrls,
+      ...(signal ? { signal } : {}),
     });
+    if (signal?.aborted) throw new PollAbortedError(feed.id);
     if (fetched.status === 'not-modified') {
       Object.assign(state, {
         etag: fetched.etag ?? state.etag,
@@ -204,6 +221,7 @@ export async function pollFeed(feed: FeedRecord, deps: PollDeps, passStart?: Dat
     log.info({ added: result.added.length, duplicates: result.duplicates }, 'feed polled');
     return { feedId: feed.id, status: 'ok', added: result.added.length, duplicates: result.duplicates };
   } catch (err) {
+    if (signal?.aborted) throw new PollAbortedError(feed.id);
     const message = errorMessage(err);
     const failures = feed.state.consecutiveFailures + 1;
     Object.assign(state, {
@@ -244,6 +262,11 @@ export interface PollOptions {
   claimBatch?: number;
   /** Called as each feed finishes; `total` counts the feeds claimed so far in this pass. */
   onFeedDone?: (result: FeedPollResult, done: number, total: number) => void;
+  /**
+   * Aborts the pass (shutdown): in-flight fetches are cancelled, no further feed is claimed
+   * or started, claimed feeds are released, and the pass returns what finished.
+   */
+  signal?: AbortSignal;
 }
 
 const LEASE_MS = 5 * 60_000;
@@ -309,8 +332,10 @@ async function pollPass(deps: PollDeps, opts: PollOptions): Promise<Omit<PollSum
   };
   const results: FeedPollResult[] = [];
   let reported = 0;
+  const signal = opts.signal;
   const worker = async (): Promise<void> => {
     for (;;) {
+      if (signal?.aborted) return;
       if (!queue.length) {
         if (exhausted) return;
         claiming ??= claimMore()
@@ -325,8 +350,11 @@ async function pollPass(deps: PollDeps, opts: PollOptions): Promise<Omit<PollSum
       const feed = queue.shift()!;
       let result: FeedPollResult;
       try {
-        result = await pollFeed(feed, deps, passStart);
+        result = await pollFeed(feed, deps, passStart, signal);
         results.push(result);
+      } catch (err) {
+        if (err instanceof PollAbortedError) return;
+        throw err;
       } finally {
         if (!opts.all) await deps.store.releaseFeed(feed.id, deps.owner);
       }
@@ -337,6 +365,10 @@ async function pollPass(deps: PollDeps, opts: PollOptions): Promise<Omit<PollSum
   };
   const lanes = opts.all ? Math.min(concurrency, queue.length) : concurrency;
   await Promise.all(Array.from({ length: lanes }, worker));
+  // Claimed by this pass but never started (the pass was aborted): hand them back.
+  if (!opts.all && signal?.aborted) {
+    for (const feed of queue.splice(0)) await deps.store.releaseFeed(feed.id, deps.owner);
+  }
   return {
     feeds: results,
     added: results.reduce((n, r) => n + r.added, 0),

@@ -123,10 +123,18 @@ export function runtimeWeights(weights: Float32Array, scale: readonly number[]):
   return { outputs: O, rowOf, q, scale: Float64Array.from(scale), rows: new Int32Array(0), touched: 0 };
 }
 
-/** Weight of feature `f` for output `o`, the float32 the shipped file stores (0 for a zero row). */
-export function runtimeWeight(rw: RuntimeWeights, f: number, o: number): number {
-  const r = rw.rowOf[f]!;
-  return r < 0 ? 0 : Math.fround(rw.q[r + o]! * rw.scale[o]!);
+/**
+ * Contributions (weight × value) of every feature of the item last scored by `scoreRuntime`
+ * to output `o`, into `out`: for explanations, from the rows that scoring already found.
+ */
+export function contributions(rw: RuntimeWeights, buf: FeatureBuf, o: number, out: Float64Array): void {
+  const { rows, q } = rw;
+  const s = rw.scale[o]!;
+  const { val } = buf;
+  for (let k = 0; k < buf.n; k++) {
+    const base = rows[k]!;
+    out[k] = base < 0 ? 0 : Math.fround(q[base + o]! * s) * val[k]!;
+  }
 }
 
 /** `scoreInto` over runtime weights: the same logits, bit for bit. */

@@ -10,7 +10,7 @@ import { stripDateline } from './normalize.ts';
 import { parseRules } from './rules.ts';
 import type { TaggerRules } from './rules.ts';
 import { FeatureBuf, extractFeatures, featureName, HASH_SIZE } from './features.ts';
-import { loadModel, runtimeWeight, runtimeWeights, scoreRuntime, sigmoid } from './learned.ts';
+import { contributions, loadModel, runtimeWeights, scoreRuntime, sigmoid } from './learned.ts';
 import type { TagModel } from './learned.ts';
 import { mergeGazetteer, parseGazetteerYaml } from './gazetteer.ts';
 
@@ -89,15 +89,30 @@ const NOT_RUSSIAN = /[іїєґўђјљњћџѕғқңөұүһә]/;
 const HAN = /[\u4e00-\u9fff]/;
 const KANA = /[\u3040-\u30ff]/;
 
+// Characters written only in traditional Chinese (Taiwan, Hong Kong, Macau): 國 not 国, 這 not 这.
+const TRADITIONAL = /[國們這個時說會對於與為臺灣體權網電資訊務員關開區長門問發經過後來還讓從當見覺處據]/;
+
 /**
- * The item's language (two letters) as given by the feed, else guessed from the script for
- * the two whose script says it: Russian Cyrillic and Chinese. Other languages need a tag.
+ * The item's language for the domestic context: two letters as given by the feed ("de",
+ * "zh-CN"), else guessed from the script for the two whose script says it: Russian Cyrillic
+ * and simplified Chinese. `region` is the domestic region of that language, lowercased, so a
+ * tag naming another country ("de-AT", "fr-CA", "zh-TW") gives no domestic language.
  */
-function languageOf(lang: string | null | undefined, fields: readonly FieldText[]): string {
-  if (lang) return lang.slice(0, 2).toLowerCase();
+function domesticLanguage(
+  lang: string | null | undefined,
+  fields: readonly FieldText[],
+  regionOf: (lang: string) => string | undefined,
+): string {
   const text = fields[0]!.norm + ' ' + fields[1]!.norm;
+  if (lang) {
+    const [base = '', sub] = lang.toLowerCase().split(/[-_]/);
+    if (sub !== undefined && sub !== 'hans' && sub !== regionOf(base)) return '';
+    // Traditional characters: Taiwan or Hong Kong, whatever the feed says.
+    if (base === 'zh' && TRADITIONAL.test(text)) return '';
+    return base;
+  }
   if (CYRILLIC.test(text)) return NOT_RUSSIAN.test(text) ? '' : 'ru';
-  return HAN.test(text) && !KANA.test(text) ? 'zh' : '';
+  return HAN.test(text) && !KANA.test(text) && !TRADITIONAL.test(text) ? 'zh' : '';
 }
 
 /** Top features named in a learned tag's explanation. */
@@ -171,6 +186,8 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
       cues: new Set(d.cues.map((c) => index.add(c))),
     });
   }
+  const domesticRegion = (lang: string): string | undefined =>
+    rules.domestic.find((d) => d.lang === lang)?.region.toLowerCase();
   // Context words ("said", "'s", "linked to") matter only next to a capital, so they live in
   // their own index and are looked up only around a capital's match.
   const context = new TermIndex();
@@ -344,7 +361,7 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
       addNote(notes, h.m.text);
     }
     if (regionNotes.size === 0 && domestic.size > 0 && themes.length > 0) {
-      const d = domestic.get(languageOf(input.lang, fields));
+      const d = domestic.get(domesticLanguage(input.lang, fields, domesticRegion));
       if (d) {
         const cues: string[] = [];
         for (const m of matches) if (d.cues.has(m.term)) addNote(cues, m.text);
@@ -369,12 +386,9 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
   function modelNote(t: number, z: number): string {
     const n = feats.n;
     if (contrib.length < n) contrib = new Float64Array(feats.idx.length);
+    contributions(rw!, feats, t, contrib);
     let positive = 0;
-    for (let k = 0; k < n; k++) {
-      const c = runtimeWeight(rw!, feats.idx[k]!, t) * feats.val[k]!;
-      contrib[k] = c;
-      if (c > 0) positive++;
-    }
+    for (let k = 0; k < n; k++) if (contrib[k]! > 0) positive++;
     const names: string[] = [];
     // Pick the largest remaining contribution (earliest on ties) until three names are found.
     while (names.length < WHY_FEATURES && positive > 0) {

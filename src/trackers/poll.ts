@@ -159,6 +159,8 @@ export async function checkProcess(
     await deps.store.trackers.upsert(after);
     return { changed: changed && !firstLook, notices, error: null };
   } catch (err) {
+    // Stopping (the poll's signal): not the tracked site's failure; nothing is recorded.
+    if (deps.fetch.signal?.aborted) return { changed: false, notices: 0, error: null };
     const message =
       err instanceof PageChangedError || err instanceof FetchError
         ? err.message
@@ -212,6 +214,7 @@ export async function pollTrackers(
   }
   const now = deps.now().getTime();
   for (const p of await deps.store.trackers.list()) {
+    if (deps.fetch.signal?.aborted) break;
     if (p.source === 'events') continue;
     if (!opts.force && p.fetch.nextCheckAt && Date.parse(p.fetch.nextCheckAt) > now) continue;
     const r = await checkProcess(p, deps);

@@ -223,3 +223,41 @@ describe('delivery worker', () => {
     expect(ob.rows[0]!.status).toBe('sent');
   });
 });
+
+describe('delivery worker stop', () => {
+  it('aborts sends in flight and leaves their entries claimed, as after a crash', async () => {
+    let signalled: AbortSignal | undefined;
+    // A platform that never answers and ignores the abort: the worker must not wait for it.
+    const sender = scriptedSender((c) => {
+      signalled = c.opts.signal;
+      return new Promise<string[]>(() => {});
+    });
+    const { ob, worker } = setup(sender);
+    await ob.store.enqueue([
+      { key: 'a', target: channel('c1'), kind: 'reply', payload: text('one') },
+      { key: 'b', target: channel('c1'), kind: 'reply', payload: text('two') },
+    ]);
+    worker.start();
+    for (let i = 0; i < 100 && !sender.calls.length; i++) await new Promise((r) => setTimeout(r, 5));
+    expect(sender.calls).toHaveLength(1);
+    const t0 = Date.now();
+    await worker.stop();
+    expect(Date.now() - t0).toBeLessThan(1_000);
+    expect(signalled?.aborted).toBe(true);
+    // Nothing recorded for either: both still claimed by this owner, attempts as claimed.
+    expect(ob.rows.map((r) => [r.key, r.status, r.claimedBy])).toEqual([
+      ['a', 'sending', 'w1'],
+      ['b', 'sending', 'w1'],
+    ]);
+    expect(sender.calls).toHaveLength(1);
+  });
+
+  it('records a send that finished before the stop', async () => {
+    const sender = scriptedSender(async (c) => [`m-${c.opts.idempotencyKey}`]);
+    const { ob, worker } = setup(sender);
+    await ob.store.enqueue([{ key: 'a', target: channel('c1'), kind: 'reply', payload: text('one') }]);
+    await worker.runOnce();
+    await worker.stop();
+    expect(ob.rows[0]!.status).toBe('sent');
+  });
+});

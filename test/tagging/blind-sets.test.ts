@@ -1,8 +1,12 @@
-// Floors on the blind batch (test/fixtures/tagging/blind-1.jsonl): written by another helper
-// before the learned layer was trained, never trained or tuned on, measured once with the
-// final model on 2026-12-05: themes macro-F1 0.863 (rules alone 0.791), regions F1 0.800,
-// off-topic untagged 0.978 (rules alone 0.711), lowest theme F1 0.750 (privacy). Floors are
-// those measurements minus a small margin.
+// Floors on the blind batches, each written by a helper who did not look at the tagger,
+// never trained or tuned on, and measured with the shipped tagger:
+// - blind-1 (2026-12-05, before the learned layer was trained): themes macro-F1 0.863 (rules
+//   alone 0.791), regions F1 0.800, off-topic untagged 0.978 (rules alone 0.711), lowest
+//   theme F1 0.750 (privacy). After the implied-regions work (2026-12-06): regions 0.831.
+// - blind-2 (written 2026-12-06 before the implied-regions work, measured before and after
+//   it): themes macro-F1 0.866 (rules alone 0.818), regions F1 0.808 → 0.830, off-topic
+//   untagged 0.907 (rules alone 0.628), lowest theme F1 0.720 (geopolitics).
+// Floors are the measurements minus a small margin (about two items).
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -15,10 +19,16 @@ import { loadTagger } from '../../src/tagging/tagger.ts';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 type Row = LabelledItem & { source?: string; lang?: string; title: string; summary: string };
 
-describe('blind batch blind-1 (rules + learned model, as shipped)', () => {
-  const tagger = loadTagger(`${root}feeds/themes.yaml`);
-  const priors = loadSourceThemes(`${root}feeds/sources.yaml`);
-  const rows = readFileSync(`${root}test/fixtures/tagging/blind-1.jsonl`, 'utf8')
+const BATCHES = [
+  { file: 'blind-1.jsonl', macro: 0.84, theme: 0.7, regions: 0.8, offTopic: 0.93 },
+  { file: 'blind-2.jsonl', macro: 0.84, theme: 0.67, regions: 0.8, offTopic: 0.86 },
+];
+
+const tagger = loadTagger(`${root}feeds/themes.yaml`);
+const priors = loadSourceThemes(`${root}feeds/sources.yaml`);
+
+describe.each(BATCHES)('blind batch $file (rules + learned model, as shipped)', (floors) => {
+  const rows = readFileSync(`${root}test/fixtures/tagging/${floors.file}`, 'utf8')
     .split('\n')
     .filter((l) => l.trim())
     .map((l) => JSON.parse(l) as Row);
@@ -36,19 +46,20 @@ describe('blind batch blind-1 (rules + learned model, as shipped)', () => {
     THEME_IDS,
   );
 
-  it('keeps themes macro-F1 ≥ 0.84 and every theme ≥ 0.70', () => {
+  it(`keeps themes macro-F1 ≥ ${floors.macro} and every theme ≥ ${floors.theme}`, () => {
     expect(rows.length).toBeGreaterThanOrEqual(150);
-    expect(report.macroF1).toBeGreaterThanOrEqual(0.84);
-    for (const id of THEME_IDS) expect(report.perTheme[id]!.f1, id).toBeGreaterThanOrEqual(0.7);
+    expect(report.macroF1).toBeGreaterThanOrEqual(floors.macro);
+    for (const id of THEME_IDS) expect(report.perTheme[id]!.f1, id).toBeGreaterThanOrEqual(floors.theme);
   });
 
-  it('keeps regions F1 ≥ 0.77', () => {
-    expect(report.regions.f1).toBeGreaterThanOrEqual(0.77);
+  it(`keeps regions F1 ≥ ${floors.regions}`, () => {
+    expect(report.regions.f1).toBeGreaterThanOrEqual(floors.regions);
   });
 
-  it('leaves ≥ 93% of off-topic items untagged', () => {
+  it(`leaves ≥ ${floors.offTopic * 100}% of off-topic items untagged`, () => {
     const off = rows.map((r, i) => [r, tags[i]!] as const).filter(([r]) => r.themes.length === 0);
     expect(off.length).toBeGreaterThan(20);
-    expect(off.filter(([, t]) => t.themes.length === 0).length / off.length).toBeGreaterThanOrEqual(0.93);
+    const untagged = off.filter(([, t]) => t.themes.length === 0).length / off.length;
+    expect(untagged).toBeGreaterThanOrEqual(floors.offTopic);
   });
 });

@@ -25,6 +25,9 @@ describe('gazetteer aliases per language', () => {
     ['Lawrow wirft dem Westen Desinformation vor', 'RU'],
     ['NIS2: la directive entre en vigueur pour les opérateurs essentiels', 'EU'],
     ['NTIA opens comment period on open model weights', 'US'],
+    ['Meloni government orders a ban on an AI chatbot', 'IT'],
+    ['Hisbollah-nahe Konten werden gesperrt', 'LB'],
+    ['佐科总统签署网络安全法令', 'ID'],
   ])('%s → %s', (title, region) => {
     expect(regionsOf(title)).toContain(region);
   });
@@ -37,6 +40,8 @@ describe('ambiguous names and everyday words stay untagged', () => {
     ['Working from the home office: routers that reach the garden', 'GB'],
     ['Old DSA keys are rejected by the new OpenSSH release', 'EU'],
     ['Einladung zum Chaos Communication Congress in Hamburg', 'US'],
+    // A short Han alias is never listed alone: 特本 (Tebboune) sits inside 独特本质.
+    ['独特本质的设计获得好评', 'DZ'],
   ])('%s ↛ %s', (title, region) => {
     expect(regionsOf(title)).not.toContain(region);
   });
@@ -97,6 +102,27 @@ describe('domestic context of the item language', () => {
     ];
     expect(regionsOf(fr[0]!, fr[1], 'fr')).toEqual(['FR']);
     expect(regionsOf(fr[0]!, `${fr[1]} Au Sénégal, le texte inquiète.`, 'fr')).toEqual(['SN']);
+  });
+
+  it('a language tag naming another country, or traditional characters, give no domestic region', () => {
+    const zh = ['法院判决平台删除批评官员的帖子', '警方以散布谣言为由拘留了发帖人。'];
+    expect(regionsOf(zh[0]!, zh[1], 'zh-CN')).toEqual(['CN']);
+    expect(regionsOf(zh[0]!, zh[1], 'zh-TW')).toEqual([]);
+    // Traditional script (Taiwan, Hong Kong) with or without a language tag.
+    const tw = ['法院判決平臺刪除批評官員的貼文', '警方以散布謠言為由拘留了發文者。'];
+    expect(regionsOf(tw[0]!, tw[1], 'zh')).toEqual([]);
+    expect(regionsOf(tw[0]!, tw[1])).toEqual([]);
+    const de = [
+      'Innenministerium will Staatstrojaner für Messenger ausweiten',
+      'Die Polizei soll Chats mitlesen dürfen.',
+    ];
+    expect(regionsOf(de[0]!, de[1], 'de-DE')).toEqual(['DE']);
+    expect(regionsOf(de[0]!, de[1], 'de-AT')).toEqual([]);
+    const fr = [
+      'Le gouvernement veut imposer une porte dérobée aux messageries',
+      'Un amendement obligerait les plateformes.',
+    ];
+    expect(regionsOf(fr[0]!, fr[1], 'fr-CA')).toEqual([]);
   });
 
   it('English, Spanish and Arabic have no domestic country', () => {

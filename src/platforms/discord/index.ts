@@ -22,6 +22,14 @@ export type { DiscordRestOptions, DiscordSender } from './sender.ts';
 
 export const GATEWAY_LOCK = 'discord:gateway';
 
+/**
+ * How long leaving the gateway waits for Discord to answer our close frame. discord.js's
+ * destroy() waits for that answer (and ws gives up only after 30 s), so against a gateway
+ * that is gone it would hold the shutdown; the frame is sent at once, the answer is a
+ * courtesy, and the socket goes when the process exits.
+ */
+const GATEWAY_CLOSE_GRACE_MS = 1_000;
+
 export interface StartDiscordOptions {
   config: Config;
   store: Store;
@@ -113,7 +121,20 @@ export async function startDiscord(opts: StartDiscordOptions): Promise<DiscordFr
     client = null;
     if (c) {
       log.warn({ owner, reason }, 'leaving the discord gateway');
-      await c.destroy().catch(() => undefined);
+      let timer: NodeJS.Timeout | undefined;
+      const answered = await Promise.race([
+        c.destroy().then(
+          () => true,
+          () => true,
+        ),
+        new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), GATEWAY_CLOSE_GRACE_MS))),
+      ]);
+      clearTimeout(timer);
+      if (!answered)
+        log.warn(
+          { owner, grace_ms: GATEWAY_CLOSE_GRACE_MS },
+          'the gateway did not answer our close; left it',
+        );
     }
   }
 
@@ -170,7 +191,10 @@ export async function startDiscord(opts: StartDiscordOptions): Promise<DiscordFr
     async stop() {
       stopped = true;
       clearInterval(timer);
-      await ticking;
+      // Not waiting for a lease check or log-in in progress (it may be waiting on a gateway
+      // that is gone): `stopped` keeps it from logging in, and a client it created is
+      // already in `client`, so it is left below.
+      void ticking;
       const held = client !== null;
       await release('stopping');
       if (held) await opts.store.unlock(GATEWAY_LOCK, owner).catch(() => undefined);

@@ -124,7 +124,10 @@ export function createDiscordSender(deps: DiscordSenderDeps): DiscordSender {
   let botId: string | null = null;
   const limiter = createGlobalLimiter({ perSecond: deps.globalRequestsPerSecond ?? 50 });
   const rest = {
-    async get(route: `/${string}`, options?: { query: URLSearchParams }): Promise<unknown> {
+    async get(
+      route: `/${string}`,
+      options?: { query?: URLSearchParams; signal?: AbortSignal | undefined },
+    ): Promise<unknown> {
       const done = await limiter.acquire();
       try {
         return await deps.rest.get(route, options);
@@ -134,7 +137,11 @@ export function createDiscordSender(deps: DiscordSenderDeps): DiscordSender {
     },
     async post(
       route: `/${string}`,
-      options: { body: unknown; files?: Array<{ name: string; data: Buffer }> },
+      options: {
+        body: unknown;
+        files?: Array<{ name: string; data: Buffer }>;
+        signal?: AbortSignal | undefined;
+      },
     ): Promise<unknown> {
       const done = await limiter.acquire();
       try {
@@ -150,11 +157,16 @@ export function createDiscordSender(deps: DiscordSenderDeps): DiscordSender {
    * backoff) would post parts again, so from the second attempt on the channel's recent
    * history is read first and parts that are already there are not sent again.
    */
-  async function postedBefore(channelId: string, parts: MessageJson[]): Promise<Array<string | null>> {
+  async function postedBefore(
+    channelId: string,
+    parts: MessageJson[],
+    signal: AbortSignal | undefined,
+  ): Promise<Array<string | null>> {
     try {
-      botId ??= ((await rest.get(Routes.user('@me'))) as { id: string }).id;
+      botId ??= ((await rest.get(Routes.user('@me'), { signal })) as { id: string }).id;
       const recent = (await rest.get(Routes.channelMessages(channelId), {
         query: new URLSearchParams({ limit: '100' }),
+        signal,
       })) as PostedMessage[];
       const since = Date.now() - HISTORY_WINDOW_MS;
       const mine = recent.filter((m) => m.author?.id === botId && Date.parse(m.timestamp) >= since);
@@ -176,12 +188,13 @@ export function createDiscordSender(deps: DiscordSenderDeps): DiscordSender {
     }
   }
 
-  async function channelFor(target: Target): Promise<string> {
+  async function channelFor(target: Target, signal: AbortSignal | undefined): Promise<string> {
     if (target.kind === 'channel') return target.channelId;
     const cached = dmChannels.get(target.channelId);
     if (cached) return cached;
     const dm = (await rest.post(Routes.userChannels(), {
       body: { recipient_id: target.channelId },
+      signal,
     })) as {
       id: string;
     };
@@ -242,8 +255,8 @@ export function createDiscordSender(deps: DiscordSenderDeps): DiscordSender {
       if (chart) parts.push(chart);
       const ids: string[] = [];
       try {
-        const channelId = await channelFor(target);
-        const earlier = (opts.attempt ?? 1) > 1 ? await postedBefore(channelId, parts) : [];
+        const channelId = await channelFor(target, opts.signal);
+        const earlier = (opts.attempt ?? 1) > 1 ? await postedBefore(channelId, parts, opts.signal) : [];
         for (const [i, part] of parts.entries()) {
           const found = earlier[i];
           if (found) {
@@ -253,7 +266,12 @@ export function createDiscordSender(deps: DiscordSenderDeps): DiscordSender {
           const request = requestOf(part, nonceFor(opts.idempotencyKey, i));
           let res: { id: string };
           try {
-            res = (await rest.post(Routes.channelMessages(channelId), request)) as { id: string };
+            res = (await rest.post(Routes.channelMessages(channelId), {
+              ...request,
+              signal: opts.signal,
+            })) as {
+              id: string;
+            };
           } catch (err) {
             const se = toSendError(err);
             // The chart is extra: a refused file must not fail (and repeat) the digest.
@@ -265,10 +283,10 @@ export function createDiscordSender(deps: DiscordSenderDeps): DiscordSender {
             );
             const { sparklineTable } = await import('../../trends/series.ts');
             const text = chartFallback(part, sparklineTable(message.digest.chart), se.message);
-            res = (await rest.post(
-              Routes.channelMessages(channelId),
-              requestOf(text, nonceFor(opts.idempotencyKey, i)),
-            )) as { id: string };
+            res = (await rest.post(Routes.channelMessages(channelId), {
+              ...requestOf(text, nonceFor(opts.idempotencyKey, i)),
+              signal: opts.signal,
+            })) as { id: string };
           }
           ids.push(res.id);
         }

@@ -13,6 +13,9 @@ import { createDeliveryClient, SlackSender, slackLoggerFrom } from './sender.ts'
 import type { SlackSenderOptions } from './sender.ts';
 import { registerHandlers } from './handlers.ts';
 
+/** HTTP mode: how long stopping waits for requests in progress before dropping them. */
+const HTTP_CLOSE_GRACE_MS = 1_000;
+
 export interface StartSlackOptions {
   config: Config;
   store: Store;
@@ -107,6 +110,7 @@ export async function startSlack(opts: StartSlackOptions): Promise<SlackHandle> 
   });
 
   let port: number | null = null;
+  let httpServer: Server | null = null;
   let socketState = 'connected';
   if (socketMode) {
     await app.start();
@@ -120,6 +124,7 @@ export async function startSlack(opts: StartSlackOptions): Promise<SlackHandle> 
       opts.host ? { port: slack.port, host: opts.host } : slack.port,
     )) as unknown as Server;
     port = (server.address() as AddressInfo | null)?.port ?? slack.port;
+    httpServer = server;
   }
   logger.info({ mode: socketMode ? 'socket' : 'http', port }, 'slack connected');
 
@@ -137,7 +142,22 @@ export async function startSlack(opts: StartSlackOptions): Promise<SlackHandle> 
         ? { ok: socketState === 'connected', detail: `socket mode ${socketState}` }
         : { ok: true, detail: 'http mode listening' },
     stop: async () => {
-      await app.stop();
+      // Socket Mode: Bolt asks the socket to close and returns without waiting for Slack's
+      // answer. HTTP mode: the server stops accepting at once, but close() waits for every
+      // open request, and a client that never finishes its request would hold it; after a
+      // short grace those connections are dropped (Slack retries an unanswered event).
+      const stopped = app.stop();
+      if (httpServer) {
+        const server = httpServer;
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([
+          stopped.catch(() => undefined),
+          new Promise<void>((resolve) => (timer = setTimeout(resolve, HTTP_CLOSE_GRACE_MS))),
+        ]);
+        clearTimeout(timer);
+        server.closeAllConnections();
+      }
+      await stopped;
     },
   };
 }

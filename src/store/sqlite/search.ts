@@ -13,7 +13,10 @@
 // Rare terms have fewer matches than the bound, so they are ranked over all their matches.
 // Filters (theme, region, source, month/year of publication) are tokens in the index's
 // `tags` column, so they are intersected inside the index instead of row by row; exact
-// date bounds are then checked on the joined item.
+// date bounds are then checked on the joined item. When a date window holds more matches
+// than the candidates, its total is estimated from their density over the window's id span
+// (windowTotal): counting exactly read every matching row, 0.5 s for two common words over
+// the last year at 1M items.
 import type Database from 'better-sqlite3';
 import type { RegionCode, StoredItem, ThemeId } from '../../model.ts';
 import {
@@ -170,7 +173,7 @@ export function searchArchive(deps: SearchDeps, q: SearchQuery): SearchResult {
     if (filterParts.length === 0) return listByDate(deps, since, until, limit, offset, parsed);
     const rows = candidates(db, filterParts.join(' AND '), since, until);
     rows.sort(newestFirst);
-    return page(deps, rows, limit, offset, parsed, filterParts.join(' AND '), since, until);
+    return page(deps, rows, limit, offset, parsed, since, until);
   }
 
   let mode: 'AND' | 'OR' = 'AND';
@@ -183,7 +186,7 @@ export function searchArchive(deps: SearchDeps, q: SearchQuery): SearchResult {
     rows = candidates(db, match, since, until);
   }
   const scored = rank(db, rows, parsed.terms, mode);
-  return page(deps, scored, limit, offset, parsed, match, since, until);
+  return page(deps, scored, limit, offset, parsed, since, until);
 }
 
 function candidates(
@@ -313,20 +316,39 @@ function rank(
   );
 }
 
-function countMatches(
+/**
+ * Total matches in a date window, estimated from how densely the newest CANDIDATES matches
+ * fill their id span, times the window's id span (ids grow with arrival, so the items
+ * published at the window's ends bound it). Counting them instead means reading every
+ * matching item's row for its exact date: ~7,700 rows, 50 ms warm and 0.5 s cold at 1M items.
+ */
+function windowTotal(
   db: Database.Database,
-  match: string,
+  rows: Candidate[],
   since: string | null,
   until: string | null,
 ): number {
-  const join = since || until ? 'CROSS JOIN items ON items.id = item_fts.rowid' : '';
-  const sql = `SELECT count(*) AS n FROM (SELECT 1 FROM item_fts ${join}
-    WHERE item_fts MATCH ? ${since ? 'AND items.published >= ?' : ''} ${until ? 'AND items.published <= ?' : ''}
-    LIMIT ${COUNT_CAP})`;
-  const args: unknown[] = [match];
-  if (since) args.push(since);
-  if (until) args.push(until);
-  return (prepared(db, sql).get(...args) as { n: number }).n;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const r of rows) {
+    if (r.id < lo) lo = r.id;
+    if (r.id > hi) hi = r.id;
+  }
+  const density = rows.length / (hi - lo + 1);
+  // Through the published index: one seek each.
+  const first = since
+    ? (prepared(db, 'SELECT id FROM items WHERE published >= ? ORDER BY published LIMIT 1').get(since) as
+        { id: number } | undefined)
+    : undefined;
+  const last = until
+    ? (prepared(db, 'SELECT id FROM items WHERE published <= ? ORDER BY published DESC LIMIT 1').get(
+        until,
+      ) as { id: number } | undefined)
+    : undefined;
+  const maxId = (prepared(db, 'SELECT max(id) AS n FROM items').get() as { n: number }).n;
+  const from = Math.min(first?.id ?? 1, lo);
+  const to = Math.max(last?.id ?? maxId, hi);
+  return Math.max(rows.length, Math.round(density * (to - from + 1)));
 }
 
 function page(
@@ -335,7 +357,6 @@ function page(
   limit: number,
   offset: number,
   parsed: ParsedQuery,
-  match: string,
   since: string | null,
   until: string | null,
 ): SearchResult {
@@ -343,9 +364,8 @@ function page(
   let totalIsEstimate = false;
   if (rows.length >= CANDIDATES) {
     if (since || until) {
-      // Date tokens bound this count to the matching months.
-      total = countMatches(deps.db, match, since, until);
-      totalIsEstimate = total >= COUNT_CAP;
+      total = windowTotal(deps.db, rows, since, until);
+      totalIsEstimate = true;
     } else {
       const maxId = (prepared(deps.db, 'SELECT max(id) AS n FROM items').get() as { n: number }).n;
       total = estimateTotal(rows, maxId);

@@ -588,7 +588,9 @@ export function openSqliteStore(
     // A large archive's indexes do not fit the 2 MB default cache; reads then cost syscalls.
     db.pragma('cache_size = -65536');
     db.pragma('temp_store = MEMORY');
-    if (!memory) db.pragma('mmap_size = 268435456');
+    // Map the whole file (up to SQLite's 2 GB ceiling): a search reads scattered rows of a
+    // large archive, and through the map a page the OS has cached costs no read() call.
+    if (!memory) db.pragma('mmap_size = 2147418112');
     const applied = migrate(db);
     if (applied.length) opts.logger?.info({ db_path: path, versions: applied }, 'sqlite_migrated');
   } catch (err) {

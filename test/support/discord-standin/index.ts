@@ -58,6 +58,11 @@ export interface StandinOptions {
   latencyJitterMs?: number;
   /** false: reading channel history is refused (the bot lacks Read Message History). */
   readHistory?: boolean;
+  /**
+   * The port the gateway URL names (default the stand-in's own): a proxy's, so a test can
+   * cut the gateway as well as REST (test/support/tcp-proxy.ts).
+   */
+  publicPort?: number;
   /** false: channel messages with files are refused (the bot lacks Attach Files). */
   attachFiles?: boolean;
 }
@@ -541,7 +546,7 @@ export async function startDiscordStandin(opts: StandinOptions = {}): Promise<Di
     }
 
     if (method === 'GET' && path === '/gateway/bot') {
-      const port = (server.address() as AddressInfo).port;
+      const port = opts.publicPort ?? (server.address() as AddressInfo).port;
       return send(res, 200, {
         url: `ws://127.0.0.1:${port}/gateway`,
         shards: 1,
@@ -880,7 +885,7 @@ export async function startDiscordStandin(opts: StandinOptions = {}): Promise<Di
         }
         identified++;
         identifiedSockets.add(ws);
-        const port = (server.address() as AddressInfo).port;
+        const port = opts.publicPort ?? (server.address() as AddressInfo).port;
         dispatch(ws, 'READY', {
           v: 10,
           user: botUser,

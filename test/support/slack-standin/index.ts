@@ -77,6 +77,11 @@ export interface StandinOptions {
   ackTimeoutMs?: number;
   /** Whether the app was granted channels:history/groups:history/im:history (default yes). */
   historyScopes?: boolean;
+  /**
+   * The port the Socket Mode URL names (default the stand-in's own): a proxy's, so a test
+   * can cut the socket as well as the Web API (test/support/tcp-proxy.ts).
+   */
+  publicPort?: number;
   /** Whether the app was granted files:write (default yes): without it uploads fail with missing_scope. */
   filesWrite?: boolean;
 }
@@ -206,7 +211,10 @@ export class SlackStandin {
   private tsCounter = 0;
   private socketTurn = 0;
 
+  private readonly publicPort: number | undefined;
+
   constructor(opts: StandinOptions = {}) {
+    this.publicPort = opts.publicPort;
     this.teamId = opts.teamId ?? 'T0GOVWATCH';
     this.botToken = opts.botToken ?? 'xoxb-standin-bot-token';
     this.appToken = opts.appToken ?? 'xapp-standin-app-token';
@@ -369,7 +377,10 @@ export class SlackStandin {
         this.tickets.add(ticket);
         return {
           status: 200,
-          body: { ok: true, url: `${this.baseUrl.replace('http', 'ws')}/link?ticket=${ticket}` },
+          body: {
+            ok: true,
+            url: `${(this.publicPort ? `http://127.0.0.1:${this.publicPort}` : this.baseUrl).replace('http', 'ws')}/link?ticket=${ticket}`,
+          },
         };
       }
       case 'users.info': {
