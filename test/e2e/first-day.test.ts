@@ -21,6 +21,7 @@ import type {
   StoredMessage,
 } from '../support/discord-standin/index.ts';
 import { startFeedServer, rssRoute, type FeedServer } from '../support/feed-server.ts';
+import { pngDimensions } from '../support/multipart.ts';
 import { analyzeMrkdwn, mrkdwnTexts, startSlackStandin } from '../support/slack-standin/index.ts';
 import type { SlackStandin } from '../support/slack-standin/index.ts';
 import { visibleText } from '../platforms/discord/helpers.ts';
@@ -114,6 +115,8 @@ interface Platform {
   previewAndPosted(): Promise<{ preview: unknown; posted: unknown }>;
   /** Texts of what the bot posted in the channel (not command answers). */
   postedTexts(): string[];
+  /** `/trends period:7d` by the admin: the PNG that reached the channel. */
+  trendsChart(): Promise<Buffer>;
 }
 
 function firstDay(p: () => Platform): void {
@@ -144,6 +147,14 @@ function firstDay(p: () => Platform): void {
     expect(text).not.toContain(OLD);
     const { preview, posted } = await previewAndPosted();
     expect(preview).toEqual(posted);
+  });
+
+  it('/trends puts a chart of the week in the channel', async () => {
+    const png = await p().trendsChart();
+    expect(png.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
+    const size = pngDimensions(png)!;
+    expect(size.width).toBeGreaterThanOrEqual(1200);
+    expect(size.height).toBeGreaterThanOrEqual(600);
   });
 
   it('a feed added from chat that keeps failing tells its channel once, and once when it is back', async () => {
@@ -255,6 +266,13 @@ describe('first day on Discord', () => {
       return { preview: body(preview), posted: body(channelPosts()) };
     },
     postedTexts: () => channelPosts().map(visibleText),
+    async trendsChart() {
+      const rec = await run('trends', [str('period', '7d')]);
+      const file = rec.original?.attachments[0];
+      expect(file?.filename).toBe('trends.png');
+      expect(rec.original!.flags & 64).toBe(0); // in the channel, for everyone
+      return file!.data;
+    },
   }));
 });
 
@@ -333,5 +351,20 @@ describe('first day on Slack', () => {
       return { preview: body(lastPreview as unknown[][]), posted: body(posted) };
     },
     postedTexts: () => standin.messagesIn(NEWS).map((m) => texts(m.blocks)),
+    async trendsChart() {
+      const before = standin.files.length;
+      await standin.slashCommand({
+        command: '/govwatch-trends',
+        text: 'period:7d',
+        userId: ADMIN,
+        channelId: NEWS,
+      });
+      const deadline = Date.now() + 10_000;
+      while (standin.files.length === before && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 20));
+      const file = standin.files[before];
+      expect(file?.channel).toBe(NEWS);
+      return file!.data;
+    },
   }));
 });

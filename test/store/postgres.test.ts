@@ -285,7 +285,14 @@ describe.skipIf(!PG_URL)(`PostgreSQL archive (${PG_URL ? 'enabled' : PG_SKIP_MES
             a.hits.map((h) => h.item.id),
             JSON.stringify(q),
           ).toEqual(b.hits.map((h) => h.item.id));
-          expect([a.total, a.totalIsEstimate], JSON.stringify(q)).toEqual([b.total, b.totalIsEstimate]);
+          if (b.totalIsEstimate && q.since) {
+            // SQLite estimates a date window's total from the density of its newest matches
+            // (docs/scaling.md, "Totals"); PostgreSQL counts. Same hits, a total of the same order.
+            expect(a.total / b.total, JSON.stringify(q)).toBeGreaterThan(0.5);
+            expect(a.total / b.total, JSON.stringify(q)).toBeLessThan(2);
+          } else {
+            expect([a.total, a.totalIsEstimate], JSON.stringify(q)).toEqual([b.total, b.totalIsEstimate]);
+          }
         }
       } finally {
         await pgStore.close();
