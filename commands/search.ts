@@ -2,7 +2,14 @@ import type { CommandDef } from '../src/chat/types.ts';
 import { UserError } from '../src/model.ts';
 import { parseSince } from '../src/util/duration.ts';
 import { itemBlock } from './lib/blocks.ts';
-import { integerOption, listOption, regionsOption, stringOption, themesOption } from './lib/options.ts';
+import {
+  integerOption,
+  listOption,
+  narrowingOptions,
+  regionsOption,
+  stringOption,
+  themesOption,
+} from './lib/options.ts';
 
 const PAGE_SIZE = 5;
 const MAX_QUERY = 500;
@@ -17,14 +24,7 @@ export const search: CommandDef = {
   permission: 'anyone',
   options: [
     { name: 'query', description: 'Words to look for', type: 'string', required: true },
-    { name: 'theme', description: 'Only this theme (see /themes)', type: 'string', autocomplete: 'theme' },
-    {
-      name: 'region',
-      description: 'Only this region (CN, RU, US, EU, …)',
-      type: 'string',
-      autocomplete: 'region',
-    },
-    { name: 'source', description: 'Only this source (feed id)', type: 'string', autocomplete: 'source' },
+    ...narrowingOptions(),
     { name: 'since', description: 'Only items newer than this: 24h, 7d, 2w or a date', type: 'string' },
     { name: 'page', description: 'Result page', type: 'integer', minValue: 1, maxValue: 100 },
   ],

@@ -2,7 +2,7 @@ import type { CommandDef } from '../src/chat/types.ts';
 import { UserError } from '../src/model.ts';
 import { renderTrendPng } from '../src/trends/chart.ts';
 import { buildTrend, parsePeriod, sparklineTable, type Trend } from '../src/trends/series.ts';
-import { listOption, regionsOption, stringOption, themesOption } from './lib/options.ts';
+import { listOption, narrowingOptions, regionsOption, stringOption, themesOption } from './lib/options.ts';
 
 /** Longest period a chat chart covers; longer by day would draw thousands of points. */
 const MAX_DAYS_BY_DAY = 366;
@@ -21,14 +21,7 @@ export const trends: CommandDef = {
   permission: 'anyone',
   slowPublicAnswer: true,
   options: [
-    { name: 'theme', description: 'Only this theme (see /themes)', type: 'string', autocomplete: 'theme' },
-    {
-      name: 'region',
-      description: 'Only this region (CN, RU, US, EU, …)',
-      type: 'string',
-      autocomplete: 'region',
-    },
-    { name: 'source', description: 'Only this source (feed id)', type: 'string', autocomplete: 'source' },
+    ...narrowingOptions(),
     { name: 'period', description: 'How far back: 90d (default), 12w, 6m', type: 'string' },
     {
       name: 'by',

@@ -156,3 +156,17 @@ export function scheduleOptions(opts: { timezoneRequired?: boolean } = {}): Comm
     },
   ];
 }
+
+/** The theme, region and source options that narrow /search and /trends. */
+export function narrowingOptions(): CommandOption[] {
+  return [
+    { name: 'theme', description: 'Only this theme (see /themes)', type: 'string', autocomplete: 'theme' },
+    {
+      name: 'region',
+      description: 'Only this region (CN, RU, US, EU, …)',
+      type: 'string',
+      autocomplete: 'region',
+    },
+    { name: 'source', description: 'Only this source (feed id)', type: 'string', autocomplete: 'source' },
+  ];
+}
