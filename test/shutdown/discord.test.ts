@@ -14,6 +14,7 @@ import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.ts';
 import {
   TWO_HOURS_AGO,
   emptySources,
+  expectNextStartPostsEachOnce,
   outboxCounts,
   seedDueDigests,
   sigterm,
@@ -89,34 +90,15 @@ describe('SIGTERM with Discord unreachable', () => {
         );
 
         await proxy.resume();
-        const second = startBotProcess(env);
-        try {
-          // (A signal before this would meet Node's default handler: killed, not stopped.)
-          await second.waitForLog('govwatch started', 30_000);
-          await until('a digest in every channel', () => posted() === CHANNELS, 60_000);
-          const after = openSqliteStore(db);
-          await until(
-            'every delivery recorded',
-            async () => (await after.listOutbox({ status: 'sent' })).length === CHANNELS,
-            20_000,
-          );
-          const sent = await after.listOutbox({ status: 'sent' });
-          await after.close();
-          for (const entry of sent) {
-            const messages = standin.messages.get(entry.target.channelId) ?? [];
-            expect(messages.length, `channel ${entry.target.channelId}`).toBe(entry.sentRefs.length);
-            expect(new Set(messages.map((m) => m.nonce)).size).toBe(messages.length);
-          }
-        } finally {
-          console.log(
-            `discord ${how}: ${standin.nonceReplays} re-sends answered with the first post (nonce)`,
-          );
-          const r = await sigterm(second, DEADLINE_MS + 5_000);
-          console.log(
-            `${`discord ${how}`}, everything reachable again: exited ${r.code} ${r.tookMs} ms after SIGTERM`,
-          );
-          expect(r.code).toBe(0);
-        }
+        await expectNextStartPostsEachOnce({
+          label: `discord ${how}`,
+          env,
+          channels: CHANNELS,
+          openStore: () => openSqliteStore(db),
+          idsIn: (id) => (standin.messages.get(id) ?? []).map((m) => m.nonce),
+          deadlineMs: DEADLINE_MS,
+        });
+        console.log(`discord ${how}: ${standin.nonceReplays} re-sends answered with the first post (nonce)`);
       } finally {
         await proxy.close();
         await standin.close();

@@ -2,6 +2,7 @@
 // runs it), an archive whose hourly digest is due at start for a set of channels, and checks
 // on what was posted.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { expect } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TaggedItem, Target } from '../../src/model.ts';
@@ -165,4 +166,44 @@ export async function outboxCounts(store: Store): Promise<Record<string, number>
   const counts: Record<string, number> = {};
   for (const e of await store.listOutbox()) counts[e.status] = (counts[e.status] ?? 0) + 1;
   return counts;
+}
+
+/**
+ * The next start, with everything reachable again (`env` as before): every channel's
+ * digest gets recorded as sent, and each channel holds exactly the messages recorded for
+ * it, each once (`idsIn`: the platform's id of every message posted in a channel, e.g.
+ * Discord nonces or Slack timestamps). Then the bot is stopped, cleanly.
+ */
+export async function expectNextStartPostsEachOnce(opts: {
+  label: string;
+  env: Record<string, string>;
+  channels: number;
+  openStore: () => Store | Promise<Store>;
+  idsIn: (channelId: string) => unknown[];
+  deadlineMs: number;
+}): Promise<void> {
+  const second = startBotProcess(opts.env);
+  try {
+    // (A signal before this would meet Node's default handler: killed, not stopped.)
+    await second.waitForLog('govwatch started', 30_000);
+    const after = await opts.openStore();
+    try {
+      await until(
+        'every delivery recorded',
+        async () => (await after.listOutbox({ status: 'sent' })).length === opts.channels,
+        60_000,
+      );
+      for (const entry of await after.listOutbox({ status: 'sent' })) {
+        const ids = opts.idsIn(entry.target.channelId);
+        expect(ids.length, `channel ${entry.target.channelId}`).toBe(entry.sentRefs.length);
+        expect(new Set(ids).size).toBe(ids.length);
+      }
+    } finally {
+      await after.close();
+    }
+  } finally {
+    const r = await sigterm(second, opts.deadlineMs + 5_000);
+    console.log(`${opts.label}, everything reachable again: exited ${r.code} ${r.tookMs} ms after SIGTERM`);
+    expect(r.code).toBe(0);
+  }
 }

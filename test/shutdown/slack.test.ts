@@ -16,6 +16,7 @@ import { startTcpProxy } from '../support/tcp-proxy.ts';
 import {
   TWO_HOURS_AGO,
   emptySources,
+  expectNextStartPostsEachOnce,
   outboxCounts,
   seedDueDigests,
   sigterm,
@@ -101,30 +102,14 @@ describe('SIGTERM with Slack unreachable', () => {
         );
 
         await proxy.resume();
-        const second = startBotProcess(env);
-        try {
-          // (A signal before this would meet Node's default handler: killed, not stopped.)
-          await second.waitForLog('govwatch started', 30_000);
-          const after = openSqliteStore(db);
-          await until(
-            'every delivery recorded',
-            async () => (await after.listOutbox({ status: 'sent' })).length === CHANNELS,
-            60_000,
-          );
-          const sent = await after.listOutbox({ status: 'sent' });
-          await after.close();
-          for (const entry of sent) {
-            const messages = standin.messagesIn(entry.target.channelId);
-            expect(messages.length, `channel ${entry.target.channelId}`).toBe(entry.sentRefs.length);
-            expect(new Set(messages.map((m) => m.ts)).size).toBe(messages.length);
-          }
-        } finally {
-          const r = await sigterm(second, DEADLINE_MS + 5_000);
-          console.log(
-            `${`slack ${mode} ${how}`}, everything reachable again: exited ${r.code} ${r.tookMs} ms after SIGTERM`,
-          );
-          expect(r.code).toBe(0);
-        }
+        await expectNextStartPostsEachOnce({
+          label: `slack ${mode} ${how}`,
+          env,
+          channels: CHANNELS,
+          openStore: () => openSqliteStore(db),
+          idsIn: (id) => standin.messagesIn(id).map((m) => m.ts),
+          deadlineMs: DEADLINE_MS,
+        });
       } finally {
         hanging?.destroy();
         await proxy.close();
