@@ -81,6 +81,25 @@ const TAG_CHUNK = 50;
 
 const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
+/**
+ * One feed's CPU work at a time, across every lane and pass of this process. Without it the
+ * lanes whose answers come in together (16 in flight) resume in the same turn of the event
+ * loop and run back to back: seen as 0.5–1.1 s stalls in a first poll. The next holder is
+ * let in by setImmediate, so pending I/O (a slash command) is served between two holders.
+ */
+let turnTail: Promise<void> = Promise.resolve();
+async function takeTurn<T>(work: () => Promise<T>): Promise<T> {
+  const previous = turnTail;
+  let release!: () => void;
+  turnTail = new Promise<void>((resolve) => (release = resolve));
+  await previous;
+  try {
+    return await work();
+  } finally {
+    setImmediate(release);
+  }
+}
+
 async function tagItems(
   feed: FeedRecord,
   items: NormalizedItem[],
@@ -179,47 +198,52 @@ export async function pollFeed(
       log.debug('feed not modified');
       return { feedId: feed.id, status: 'not-modified', added: 0, duplicates: 0 };
     }
-    const parsed = deps.parse(fetched.body, {
-      contentType: fetched.contentType,
-      baseUrl: fetched.finalUrl,
-      now,
-      language: feed.language,
-      idMode: feed.state.idMode,
-    });
-    await yieldToLoop(); // parsing was one synchronous stretch; tagging and storing are more
-    const tagged = await tagItems(feed, parsed.items, deps.tagger);
-    const result = await deps.store.addItems(feed.id, tagged, {
-      alertable: alertableFor(feed, tagged, deps.newOnFirstPoll),
-      // Trusted guids are the identity: distinct items may share one link (a press page).
-      // Without them the link dedupes, also against items stored under an earlier mode.
-      urlIsIdentity: (parsed.idMode ?? feed.state.idMode) !== 'guid',
-    });
-    Object.assign(state, {
-      etag: fetched.etag,
-      lastModified: fetched.lastModified,
-      lastSuccessAt: now.toISOString(),
-      lastError: null,
-      consecutiveFailures: 0,
-      backlogDone: true,
-      idMode: parsed.idMode ?? state.idMode,
-      feedTitle: parsed.title || state.feedTitle,
-      nextCheckAt: nextCheckAfterSuccess(
+    // Answers that arrive together take turns at the CPU work (parse, tag, store, cluster),
+    // with the event loop's I/O in between: a chat command waits for one feed's work at most.
+    return await takeTurn(async () => {
+      if (signal?.aborted) throw new PollAbortedError(feed.id); // stopped while waiting its turn
+      const parsed = deps.parse(fetched.body, {
+        contentType: fetched.contentType,
+        baseUrl: fetched.finalUrl,
         now,
-        deps.intervalMs,
-        { freshUntil: fetched.freshUntil, ttlMinutes: parsed.ttlMinutes },
-        scheduledAt,
-      ).toISOString(),
+        language: feed.language,
+        idMode: feed.state.idMode,
+      });
+      await yieldToLoop(); // parsing was one synchronous stretch; tagging and storing are more
+      const tagged = await tagItems(feed, parsed.items, deps.tagger);
+      const result = await deps.store.addItems(feed.id, tagged, {
+        alertable: alertableFor(feed, tagged, deps.newOnFirstPoll),
+        // Trusted guids are the identity: distinct items may share one link (a press page).
+        // Without them the link dedupes, also against items stored under an earlier mode.
+        urlIsIdentity: (parsed.idMode ?? feed.state.idMode) !== 'guid',
+      });
+      Object.assign(state, {
+        etag: fetched.etag,
+        lastModified: fetched.lastModified,
+        lastSuccessAt: now.toISOString(),
+        lastError: null,
+        consecutiveFailures: 0,
+        backlogDone: true,
+        idMode: parsed.idMode ?? state.idMode,
+        feedTitle: parsed.title || state.feedTitle,
+        nextCheckAt: nextCheckAfterSuccess(
+          now,
+          deps.intervalMs,
+          { freshUntil: fetched.freshUntil, ttlMinutes: parsed.ttlMinutes },
+          scheduledAt,
+        ).toISOString(),
+      });
+      await deps.store.saveFeedState(feed.id, state);
+      if (result.added.length && deps.afterAdd) {
+        await deps
+          .afterAdd(result.added)
+          .catch((err: unknown) =>
+            log.error({ err: errorMessage(err) }, 'post-processing of new items failed'),
+          );
+      }
+      log.info({ added: result.added.length, duplicates: result.duplicates }, 'feed polled');
+      return { feedId: feed.id, status: 'ok', added: result.added.length, duplicates: result.duplicates };
     });
-    await deps.store.saveFeedState(feed.id, state);
-    if (result.added.length && deps.afterAdd) {
-      await deps
-        .afterAdd(result.added)
-        .catch((err: unknown) =>
-          log.error({ err: errorMessage(err) }, 'post-processing of new items failed'),
-        );
-    }
-    log.info({ added: result.added.length, duplicates: result.duplicates }, 'feed polled');
-    return { feedId: feed.id, status: 'ok', added: result.added.length, duplicates: result.duplicates };
   } catch (err) {
     if (signal?.aborted) throw new PollAbortedError(feed.id);
     const message = errorMessage(err);
