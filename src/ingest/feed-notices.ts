@@ -74,39 +74,32 @@ export async function noticeFeedHealth(
   results: readonly FeedPollResult[],
   opts: { after: number; logger: Logger },
 ): Promise<number> {
-  if (!results.length) return 0;
   let sent = 0;
   try {
-    const polled = new Set(results.map((r) => r.feedId));
-    const chatFeeds = (await store.listFeeds()).filter((f) => f.origin === 'chat' && polled.has(f.id));
-    for (const feed of chatFeeds) {
-      const state = parseState(await store.settings.get(keyOf(feed.id)));
-      if (!state) continue;
-      const failing = feed.state.consecutiveFailures > 0;
-      let next: NoticeState | null = null;
-      if (failing && state.announced === null && feed.state.consecutiveFailures >= opts.after) {
-        const spell = feed.state.lastSuccessAt ?? 'never';
-        sent += await store.enqueue([
-          {
-            key: `feed-failing:${feed.id}:${spell}`,
-            target: state.target,
-            kind: 'alert',
-            payload: text(failingText(feed)),
-          },
-        ]);
-        next = { ...state, announced: spell };
-      } else if (!failing && state.announced !== null) {
-        sent += await store.enqueue([
-          {
-            key: `feed-recovered:${feed.id}:${state.announced}`,
-            target: state.target,
-            kind: 'alert',
-            payload: text(recoveredText(feed)),
-          },
-        ]);
-        next = { ...state, announced: null };
-      }
-      if (next) await store.settings.set(keyOf(feed.id), JSON.stringify(next));
+    // Only chat-added feeds whose place is known, and only when their state flips: most
+    // passes read one setting per chat-added feed and nothing else.
+    for (const r of results) {
+      if (r.origin !== 'chat') continue;
+      const state = parseState(await store.settings.get(keyOf(r.feedId)));
+      if (!state || (r.status === 'failed') === (state.announced !== null)) continue;
+      const feed = await store.getFeed(r.feedId);
+      if (!feed) continue;
+      if (r.status === 'failed' && feed.state.consecutiveFailures < opts.after) continue;
+      // A failure spell is named by the last success before it.
+      const spell = feed.state.lastSuccessAt ?? 'never';
+      const notice =
+        r.status === 'failed'
+          ? { key: `feed-failing:${feed.id}:${spell}`, text: failingText(feed), announced: spell }
+          : {
+              key: `feed-recovered:${feed.id}:${state.announced}`,
+              text: recoveredText(feed),
+              announced: null,
+            };
+      sent += await store.enqueue([
+        { key: notice.key, target: state.target, kind: 'alert', payload: text(notice.text) },
+      ]);
+      const next: NoticeState = { ...state, announced: notice.announced };
+      await store.settings.set(keyOf(feed.id), JSON.stringify(next));
     }
   } catch (err) {
     opts.logger.error({ err: err instanceof Error ? err.message : String(err) }, 'feed notices failed');

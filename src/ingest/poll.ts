@@ -57,6 +57,8 @@ export interface PollDeps {
 
 export interface FeedPollResult {
   feedId: string;
+  /** Who added the feed: chat-added feeds tell their channel when they break (feed-notices). */
+  origin: FeedRecord['origin'];
   status: 'ok' | 'not-modified' | 'failed';
   added: number;
   duplicates: number;
@@ -196,7 +198,7 @@ export async function pollFeed(
       });
       await deps.store.saveFeedState(feed.id, state);
       log.debug('feed not modified');
-      return { feedId: feed.id, status: 'not-modified', added: 0, duplicates: 0 };
+      return { feedId: feed.id, origin: feed.origin, status: 'not-modified', added: 0, duplicates: 0 };
     }
     // On SQLite, answers that arrive together take turns at the work (parse, tag, store,
     // cluster: all of it CPU, the store being synchronous), with the event loop's I/O in
@@ -246,7 +248,13 @@ export async function pollFeed(
           );
       }
       log.info({ added: result.added.length, duplicates: result.duplicates }, 'feed polled');
-      return { feedId: feed.id, status: 'ok', added: result.added.length, duplicates: result.duplicates };
+      return {
+        feedId: feed.id,
+        origin: feed.origin,
+        status: 'ok',
+        added: result.added.length,
+        duplicates: result.duplicates,
+      };
     });
   } catch (err) {
     if (signal?.aborted) throw new PollAbortedError(feed.id);
@@ -270,7 +278,14 @@ export async function pollFeed(
         log.error({ err: errorMessage(saveErr) }, 'could not record feed failure'),
       );
     log.warn({ err: message, consecutive_failures: failures }, 'feed failed');
-    return { feedId: feed.id, status: 'failed', added: 0, duplicates: 0, error: message };
+    return {
+      feedId: feed.id,
+      origin: feed.origin,
+      status: 'failed',
+      added: 0,
+      duplicates: 0,
+      error: message,
+    };
   }
 }
 
