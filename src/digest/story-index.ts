@@ -14,6 +14,8 @@ export interface StoryRecord {
 
 const CACHE_MAX = 50_000;
 const cache = new Map<number, { json: string; features: StoryFeatures }>();
+/** Keys computed when features were: clustering needs them again right after the store. */
+const keysOfFeatures = new WeakMap<StoryFeatures, number[]>();
 
 function remember(id: number, json: string, features: StoryFeatures): void {
   cache.delete(id);
@@ -29,7 +31,16 @@ export function storyRecord(item: StoredItem): StoryRecord {
   const features = storyFeatures(item);
   const json = featuresToJson(features);
   remember(item.id, json, features);
-  return { itemId: item.id, features: json, keys: storyKeys(features) };
+  const keys = storyKeys(features);
+  keysOfFeatures.set(features, keys);
+  return { itemId: item.id, features: json, keys };
+}
+
+/** The index keys of features (computed once per features object). */
+export function keysOf(features: StoryFeatures): number[] {
+  let keys = keysOfFeatures.get(features);
+  if (!keys) keysOfFeatures.set(features, (keys = storyKeys(features)));
+  return keys;
 }
 
 /** Features of item `id` from their stored JSON (cached). */

@@ -43,13 +43,16 @@ export function postgresStories(pool: pg.Pool): StoryIndexStore {
     },
     async lookup(keys, minId, perKey) {
       if (!keys.length) return [];
-      const r = await pool.query<{ key: string; item_id: number }>(
-        `SELECT k.key, s.item_id FROM unnest($1::bigint[]) AS k(key)
-         CROSS JOIN LATERAL (SELECT item_id FROM story_keys
-                             WHERE story_keys.key = k.key AND item_id >= $2 LIMIT $3) AS s`,
+      // One row per key with its ids in an array: a row per (key, item) made the answer
+      // (and its parsing here) several times larger.
+      const r = await pool.query<{ key: string; ids: number[] }>(
+        `SELECT k.key, s.ids FROM unnest($1::bigint[]) AS k(key)
+         CROSS JOIN LATERAL (SELECT array_agg(item_id) AS ids FROM (
+           SELECT item_id FROM story_keys WHERE story_keys.key = k.key AND item_id >= $2 LIMIT $3) AS x) AS s
+         WHERE s.ids IS NOT NULL`,
         [keys, minId, perKey],
       );
-      return r.rows.map((row) => ({ key: Number(row.key), itemId: row.item_id }));
+      return r.rows.map((row) => ({ key: Number(row.key), itemIds: row.ids }));
     },
     async idsByUrls(urls) {
       if (!urls.length) return [];
