@@ -43,6 +43,30 @@ export function keysOf(features: StoryFeatures): number[] {
   return keys;
 }
 
+/** Features and keys of an item about to be stored, before its id is drawn. */
+export interface StoryDraft {
+  features: StoryFeatures;
+  json: string;
+  keys: number[];
+}
+
+/**
+ * A draft of `item`'s record (its id is ignored): computed before the storing transaction,
+ * where PostgreSQL holds the lock that orders item ids (src/store/postgres/store.ts).
+ */
+export function storyDraft(item: StoredItem): StoryDraft {
+  const features = storyFeatures(item);
+  return { features, json: featuresToJson(features), keys: storyKeys(features) };
+}
+
+/** The record of a drafted item once stored as `id`. */
+export function recordOfDraft(draft: StoryDraft, id: number): StoryRecord {
+  const features = { ...draft.features, id };
+  remember(id, draft.json, features);
+  keysOfFeatures.set(features, draft.keys);
+  return { itemId: id, features: draft.json, keys: draft.keys };
+}
+
 /** Features of item `id` from their stored JSON (cached). */
 export function featuresOfRecord(id: number, json: string): StoryFeatures | null {
   const hit = cache.get(id);
