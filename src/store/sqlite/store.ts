@@ -34,7 +34,7 @@ import type {
 import { fileOpenReason } from '../open-errors.ts';
 import { migrate } from './migrations.ts';
 import { sqliteSettings } from './settings.ts';
-import { sqliteStories, sqliteStoryWriter } from './stories.ts';
+import { sqliteStories, sqliteStoryKeyMover, sqliteStoryWriter } from './stories.ts';
 import { storyRecord } from '../../digest/story-index.ts';
 import type { StoryIndexStore } from '../types-stories.ts';
 import { sqliteTrackers } from './trackers.ts';
@@ -78,6 +78,7 @@ export class SqliteStore implements Store {
   readonly evidence: EvidenceStore;
   private readonly now: () => Date;
   private readonly writeStories: ReturnType<typeof sqliteStoryWriter>;
+  private readonly moveStoryKeys: () => void;
   private readonly insertItem: Database.Statement;
   private readonly insertFts: Database.Statement;
   private readonly hasUrl: Database.Statement;
@@ -88,7 +89,8 @@ export class SqliteStore implements Store {
   ) {
     this.now = opts.now ?? (() => new Date());
     this.settings = sqliteSettings(db);
-    this.stories = sqliteStories(db);
+    this.moveStoryKeys = sqliteStoryKeyMover(db);
+    this.stories = sqliteStories(db, this.moveStoryKeys);
     this.writeStories = sqliteStoryWriter(db);
     this.trackers = sqliteTrackers(db, this.now);
     this.feedTokens = sqliteFeedTokens(db, this.now);
@@ -204,7 +206,7 @@ export class SqliteStore implements Store {
       { name: string } | undefined;
     if (!feed) throw new Error(`addItems: unknown feed ${feedId}`);
     const firstSeen = this.now().toISOString();
-    return this.db.transaction((): AddItemsResult => {
+    const result = this.db.transaction((): AddItemsResult => {
       const added: StoredItem[] = [];
       let duplicates = 0;
       const urlIsIdentity = opts.urlIsIdentity !== false;
@@ -265,6 +267,8 @@ export class SqliteStore implements Store {
       this.writeStories(added.map(storyRecord));
       return { added, duplicates };
     })();
+    if (result.added.length) this.moveStoryKeys();
+    return result;
   }
 
   async getItem(id: number): Promise<StoredItem | null> {

@@ -9,9 +9,8 @@ import { itemFromRow, type ItemRow } from './rows.ts';
 
 /**
  * Rows kept in story_keys_recent before they move. Each commit writes the pages it dirtied:
- * a feed's ~1,000 keys dirty most of this table's ~100 pages instead of ~1,000 pages of the
- * large index, and a move dirties each large-index page once for ~16,000 rows (one feed's
- * turn then also pays the move: ~30 ms).
+ * a feed's ~1,200 keys dirty most of this table's ~100 pages instead of ~1,000 pages of the
+ * large index, and a move dirties each large-index page once for ~16,000 rows.
  */
 export const RECENT_KEYS_MAX = 16_000;
 
@@ -25,6 +24,21 @@ export function sqliteStoryWriter(db: Database.Database): (records: StoryRecord[
   const keys = db.prepare(
     'INSERT INTO story_keys_recent (key, item_id) SELECT value, ? FROM json_each(?) ORDER BY key',
   );
+  return (records) => {
+    for (const r of records) {
+      if (feature.run(r.itemId, r.features).changes === 0) continue;
+      if (r.keys.length) keys.run(r.itemId, JSON.stringify(r.keys));
+    }
+  };
+}
+
+/**
+ * Move story_keys_recent into story_keys once it holds RECENT_KEYS_MAX rows (in item order,
+ * so story_keys stays appended in item order), in a transaction of its own: the writer calls
+ * it on a later turn of the event loop, so the move (~50–100 ms) does not add to a feed's
+ * turn. Until it runs, lookups read the keys where they are.
+ */
+export function sqliteStoryKeyMover(db: Database.Database): () => void {
   // Rows are appended and only ever removed all at once (or pruned from the front), so the
   // rowid span is the row count (or more), read from the two ends of the table.
   const span = db.prepare('SELECT coalesce(max(rowid) - min(rowid) + 1, 0) FROM story_keys_recent').pluck();
@@ -32,23 +46,23 @@ export function sqliteStoryWriter(db: Database.Database): (records: StoryRecord[
     'INSERT INTO story_keys (key, item_id) SELECT key, item_id FROM story_keys_recent ORDER BY rowid',
   );
   const clear = db.prepare('DELETE FROM story_keys_recent');
-  return (records) => {
-    let wrote = false;
-    for (const r of records) {
-      if (feature.run(r.itemId, r.features).changes === 0) continue;
-      if (r.keys.length) {
-        keys.run(r.itemId, JSON.stringify(r.keys));
-        wrote = true;
-      }
-    }
-    if (wrote && (span.get() as number) >= RECENT_KEYS_MAX) {
-      move.run();
-      clear.run();
-    }
+  const moveIfFull = db.transaction(() => {
+    if ((span.get() as number) < RECENT_KEYS_MAX) return;
+    move.run();
+    clear.run();
+  });
+  let pending = false;
+  return () => {
+    if (pending || (span.get() as number) < RECENT_KEYS_MAX) return;
+    pending = true;
+    setImmediate(() => {
+      pending = false;
+      if (db.open) moveIfFull.immediate();
+    });
   };
 }
 
-export function sqliteStories(db: Database.Database): StoryIndexStore {
+export function sqliteStories(db: Database.Database, moveKeys: () => void): StoryIndexStore {
   const write = sqliteStoryWriter(db);
   const firstSeen = db
     .prepare('SELECT id FROM items WHERE first_seen >= ? ORDER BY first_seen, id LIMIT 1')
@@ -112,6 +126,7 @@ export function sqliteStories(db: Database.Database): StoryIndexStore {
     },
     async put(records) {
       db.transaction(() => write(records))();
+      moveKeys();
     },
     async prune(minId, limit) {
       // Rows are appended in item order (a backfill appends older items later; those few
