@@ -161,7 +161,7 @@ function cvMode(args: string[]): number {
     `${'min theme F1'.padEnd(22)}${col(meanSd(res.map((r) => Math.min(...Object.values(r.rules.perTheme).map((x) => x.f1)))))}${col(meanSd(res.map((r) => Math.min(...Object.values(r.model.perTheme).map((x) => x.f1)))))}`,
   );
   lines.push(
-    `${'regions F1 (rules)'.padEnd(22)}${col(meanSd(res.map((r) => r.rules.regions.f1)))}${col(meanSd(res.map((r) => r.model.regions.f1)))}`,
+    `${'regions F1'.padEnd(22)}${col(meanSd(res.map((r) => r.rules.regions.f1)))}${col(meanSd(res.map((r) => r.model.regions.f1)))}`,
   );
   lines.push(
     `${'off-topic untagged'.padEnd(22)}${col(meanSd(res.map((r) => r.offTopicUntagged.rules)))}${col(meanSd(res.map((r) => r.offTopicUntagged.model)))}   (${res.map((r) => r.offTopicUntagged.items).join('/')} off-topic items per fold)`,
