@@ -100,6 +100,8 @@ export interface RuntimeWeights {
   dense: Float32Array;
   /** Scratch: per output, the sum of the hashed features' int8 weights. */
   acc: Int32Array;
+  /** Scratch: the four words of each hashed feature's row, as `scoreRuntime` read them. */
+  seen: Uint32Array;
 }
 
 /** Outputs a packed row holds (16 bytes); the themes (15) and the on-topic gate fit. */
@@ -122,25 +124,29 @@ export function runtimeWeights(weights: Float32Array, scale: readonly number[]):
     scale: Float64Array.from(scale),
     dense: weights.slice(HASH_SIZE * O),
     acc: new Int32Array(ROW_BYTES),
+    seen: new Uint32Array(0),
   };
 }
 
 const EVEN = 0x00ff00ff;
 
-/** The int8 weight of hashed bucket `i` for output `o`. */
-function hashedWeight(rw: RuntimeWeights, i: number, o: number): number {
-  const w = rw.words[i * 4 + (o >> 2)]!;
-  return ((w >>> ((o & 3) * 8)) & 0xff) - 128;
-}
-
-/** Contributions (weight × value) of every feature of `buf` to output `o`, into `out` (for `why`). */
+/**
+ * Contributions (weight × value) of every feature of `buf` to output `o`, into `out` (for
+ * `why`), from the rows `scoreRuntime` read for the same `buf` (kept in order, so explaining
+ * several themes does not read the scattered table again).
+ */
 export function contributions(rw: RuntimeWeights, buf: FeatureBuf, o: number, out: Float64Array): void {
   const O = rw.outputs;
   const s = rw.scale[o]!;
   const { idx, val } = buf;
+  const { seen, dense } = rw;
+  const word = o >> 2;
+  const shift = (o & 3) * 8;
   for (let k = 0; k < buf.n; k++) {
     const i = idx[k]!;
-    out[k] = (i < HASH_SIZE ? hashedWeight(rw, i, o) * s : rw.dense[(i - HASH_SIZE) * O + o]!) * val[k]!;
+    const w =
+      i < HASH_SIZE ? (((seen[k * 4 + word]! >>> shift) & 0xff) - 128) * s : dense[(i - HASH_SIZE) * O + o]!;
+    out[k] = w * val[k]!;
   }
 }
 
@@ -156,6 +162,8 @@ export function scoreRuntime(rw: RuntimeWeights, buf: FeatureBuf, out: Float64Ar
   const { idx, val } = buf;
   const n = buf.n;
   const hashed = buf.hashed;
+  if (rw.seen.length < hashed * 4) rw.seen = new Uint32Array(buf.idx.length * 4);
+  const seen = rw.seen;
   acc.fill(0);
   let k = 0;
   while (k < hashed) {
@@ -175,6 +183,10 @@ export function scoreRuntime(rw: RuntimeWeights, buf: FeatureBuf, out: Float64Ar
       const w1 = words[b + 1]!;
       const w2 = words[b + 2]!;
       const w3 = words[b + 3]!;
+      seen[k * 4] = w0;
+      seen[k * 4 + 1] = w1;
+      seen[k * 4 + 2] = w2;
+      seen[k * 4 + 3] = w3;
       e0 = (e0 + (w0 & EVEN)) | 0;
       o0 = (o0 + ((w0 >>> 8) & EVEN)) | 0;
       e1 = (e1 + (w1 & EVEN)) | 0;
