@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { describeStoreLocation, openStore } from '../../src/store/index.ts';
 import { MIGRATIONS, openSqliteStore } from '../../src/store/sqlite/index.ts';
 import { migrate } from '../../src/store/sqlite/migrations.ts';
+import { MAIN_AUTOCHECKPOINT_PAGES } from '../../src/store/sqlite/checkpointer.ts';
 import { RECENT_KEYS_MAX } from '../../src/store/sqlite/stories.ts';
 import { storyFeatures } from '../../src/digest/story-features.ts';
 import { storyKeys } from '../../src/digest/story-keys.ts';
@@ -220,5 +221,51 @@ describe('SQLite story keys', () => {
     } finally {
       await store.close();
     }
+  });
+});
+
+describe('SQLite WAL checkpoints', () => {
+  it('copy the WAL into the file on a worker, the main connection checkpointing only as a backstop', async () => {
+    const path = freshPath();
+    const store = openSqliteStore(path);
+    try {
+      expect(store.db.pragma('wal_autocheckpoint', { simple: true })).toBe(MAIN_AUTOCHECKPOINT_PAGES);
+      await loadCorpus(store);
+      const size = statSync(path).size;
+      await store.upsertFeeds([
+        {
+          id: 'f',
+          name: 'F',
+          url: 'https://example.org/f',
+          kind: 'media',
+          language: 'en',
+          origin: 'operator',
+        },
+      ]);
+      const items = Array.from({ length: 300 }, (_, i) => ({
+        guid: `g${i}`,
+        title: `Checkpoint note ${i}`,
+        url: `https://example.org/${i}`,
+        author: null,
+        summary: 'x'.repeat(2_000),
+        published: '2026-11-20T10:00:00.000Z',
+        publishedEstimated: false,
+        lang: 'en',
+        themes: [],
+        regions: [],
+        why: {},
+      }));
+      await store.addItems('f', items, { alertable: () => true });
+      // Far below the main connection's threshold: only the worker's checkpoint grows the file.
+      for (let waited = 0; statSync(path).size <= size && waited < 10_000; waited += 20) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(statSync(path).size).toBeGreaterThan(size);
+    } finally {
+      await store.close();
+    }
+    const again = openSqliteStore(path);
+    expect(await again.countItems()).toBe(CORPUS_ITEMS.length + 300);
+    await again.close();
   });
 });

@@ -34,6 +34,7 @@ import type {
 import { fileOpenReason } from '../open-errors.ts';
 import { migrate } from './migrations.ts';
 import { sqliteSettings } from './settings.ts';
+import { sqliteCheckpointer, type Checkpointer } from './checkpointer.ts';
 import { sqliteStories, sqliteStoryKeyMover, sqliteStoryWriter } from './stories.ts';
 import { storyRecord } from '../../digest/story-index.ts';
 import type { StoryIndexStore } from '../types-stories.ts';
@@ -59,7 +60,10 @@ import {
 } from './rows.ts';
 import { searchArchive, tagsText } from './search.ts';
 
-export type SqliteStoreOptions = StoreAdapterOptions;
+export type SqliteStoreOptions = StoreAdapterOptions & {
+  /** WAL checkpoints off the main thread (file archives; see checkpointer.ts). */
+  checkpointer?: Checkpointer;
+};
 
 const FEED_SELECT = `SELECT feeds.*, (SELECT count(*) FROM items WHERE items.feed_id = feeds.id) AS item_count FROM feeds`;
 const ITEM_SELECT = `SELECT items.*, feeds.name AS source_name FROM items JOIN feeds ON feeds.id = items.feed_id`;
@@ -89,7 +93,7 @@ export class SqliteStore implements Store {
   ) {
     this.now = opts.now ?? (() => new Date());
     this.settings = sqliteSettings(db);
-    this.moveStoryKeys = sqliteStoryKeyMover(db);
+    this.moveStoryKeys = sqliteStoryKeyMover(db, () => opts.checkpointer?.nudge());
     this.stories = sqliteStories(db, this.moveStoryKeys);
     this.writeStories = sqliteStoryWriter(db);
     this.trackers = sqliteTrackers(db, this.now);
@@ -106,6 +110,7 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     if (!this.db.open) return;
+    await this.opts.checkpointer?.close();
     try {
       this.db.pragma('optimize');
     } catch (err) {
@@ -267,7 +272,10 @@ export class SqliteStore implements Store {
       this.writeStories(added.map(storyRecord));
       return { added, duplicates };
     })();
-    if (result.added.length) this.moveStoryKeys();
+    if (result.added.length) {
+      this.moveStoryKeys();
+      this.opts.checkpointer?.nudge();
+    }
     return result;
   }
 
@@ -601,5 +609,5 @@ export function openSqliteStore(
     db.close();
     throw err;
   }
-  return new SqliteStore(db, opts);
+  return new SqliteStore(db, memory ? opts : { ...opts, checkpointer: sqliteCheckpointer(db, path) });
 }

@@ -38,7 +38,7 @@ export function sqliteStoryWriter(db: Database.Database): (records: StoryRecord[
  * it on a later turn of the event loop, so the move (~50–100 ms) does not add to a feed's
  * turn. Until it runs, lookups read the keys where they are.
  */
-export function sqliteStoryKeyMover(db: Database.Database): () => void {
+export function sqliteStoryKeyMover(db: Database.Database, afterMove: () => void = () => {}): () => void {
   // Rows are appended and only ever removed all at once (or pruned from the front), so the
   // rowid span is the row count (or more), read from the two ends of the table.
   const span = db.prepare('SELECT coalesce(max(rowid) - min(rowid) + 1, 0) FROM story_keys_recent').pluck();
@@ -57,7 +57,9 @@ export function sqliteStoryKeyMover(db: Database.Database): () => void {
     pending = true;
     setImmediate(() => {
       pending = false;
-      if (db.open) moveIfFull.immediate();
+      if (!db.open) return;
+      moveIfFull.immediate();
+      afterMove();
     });
   };
 }
