@@ -132,26 +132,6 @@ export function textSpans(text: string): TextSpan[] {
   return spans;
 }
 
-/**
- * The normalized form of the word (a run of word characters, as textSpans splits them)
- * covering `text[index]`, or null when that is no word character. Lets a caller that found
- * a candidate substring check it without tokenizing the whole text.
- */
-export function wordNormAt(text: string, index: number): string | null {
-  const classAt = (i: number): number => charClass(text.codePointAt(i)!);
-  if (index < 0 || index >= text.length || classAt(index) !== WORD) return null;
-  let start = index;
-  while (start > 0) {
-    // Step back over a whole surrogate pair, as the forward scan reads code points.
-    const prev = start >= 2 && /[\uDC00-\uDFFF]/.test(text[start - 1]!) ? start - 2 : start - 1;
-    if (classAt(prev) !== WORD) break;
-    start = prev;
-  }
-  let end = index;
-  while (end < text.length && classAt(end) === WORD) end += text.codePointAt(end)! > 0xffff ? 2 : 1;
-  return normalizeWord(text.slice(start, end));
-}
-
 function isStop(folded: string): boolean {
   return STOP_WORDS.has(folded);
 }
