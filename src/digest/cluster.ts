@@ -16,8 +16,7 @@ import type { StoredItem } from '../model.ts';
 import type { Store } from '../store/types.ts';
 import type { StoryRow } from '../store/types-stories.ts';
 import { storyFeatures, type StoryFeatures } from './story-features.ts';
-import { featuresOfRecord, storyRecord } from './story-index.ts';
-import { storyKeys } from './story-keys.ts';
+import { featuresOfRecord, keysOf, storyRecord } from './story-index.ts';
 
 export interface ClusterOptions {
   /** Largest distance between publication times of one story's reports. Default 3. */
@@ -296,25 +295,23 @@ export async function clusterNewItems(
   const own = new Map<number, StoryRow>();
   for (const row of await store.stories.load([...addedIds])) own.set(row.id, row);
   const featuresOf = new Map<number, StoryFeatures>();
-  const keysOf = new Map<number, number[]>();
+  const keysOfItem = new Map<number, number[]>();
   for (const item of sorted) {
     const json = own.get(item.id)?.features;
     const f = json ? featuresOfRecord(item.id, json) : null;
     const features = f ?? storyFeatures(item);
     featuresOf.set(item.id, features);
-    keysOf.set(item.id, storyKeys(features));
+    keysOfItem.set(item.id, keysOf(features));
   }
 
   // Candidates: one lookup of every key of the batch, one of every URL.
   let common = commonKeys.get(store);
   if (!common) commonKeys.set(store, (common = new Map()));
   const nowMs = Date.now();
-  const allKeys = [...new Set([...keysOf.values()].flat())].filter((k) => (common.get(k) ?? 0) < nowMs);
+  const allKeys = [...new Set([...keysOfItem.values()].flat())].filter((k) => (common.get(k) ?? 0) < nowMs);
   const idsOfKey = new Map<number, number[]>();
-  for (const { key, itemId } of await store.stories.lookup(allKeys, minId, MAX_KEY_ITEMS + 1)) {
-    const list = idsOfKey.get(key);
-    if (list) list.push(itemId);
-    else idsOfKey.set(key, [itemId]);
+  for (const { key, itemIds } of await store.stories.lookup(allKeys, minId, MAX_KEY_ITEMS + 1)) {
+    idsOfKey.set(key, itemIds);
   }
   for (const [key, list] of idsOfKey) {
     if (list.length <= MAX_KEY_ITEMS) continue;
@@ -329,7 +326,7 @@ export async function clusterNewItems(
   for (const item of sorted) {
     // The items sharing the most keys with this one, at most MAX_CANDIDATES of them.
     const shared = new Map<number, number>();
-    for (const key of keysOf.get(item.id)!) {
+    for (const key of keysOfItem.get(item.id)!) {
       const list = idsOfKey.get(key);
       if (!list || list.length > MAX_KEY_ITEMS) continue;
       for (const id of list) if (id !== item.id) shared.set(id, (shared.get(id) ?? 0) + 1);

@@ -14,6 +14,8 @@ export interface StoryRecord {
 
 const CACHE_MAX = 50_000;
 const cache = new Map<number, { json: string; features: StoryFeatures }>();
+/** Keys computed when features were: clustering needs them again right after the store. */
+const keysOfFeatures = new WeakMap<StoryFeatures, number[]>();
 
 function remember(id: number, json: string, features: StoryFeatures): void {
   cache.delete(id);
@@ -29,7 +31,40 @@ export function storyRecord(item: StoredItem): StoryRecord {
   const features = storyFeatures(item);
   const json = featuresToJson(features);
   remember(item.id, json, features);
-  return { itemId: item.id, features: json, keys: storyKeys(features) };
+  const keys = storyKeys(features);
+  keysOfFeatures.set(features, keys);
+  return { itemId: item.id, features: json, keys };
+}
+
+/** The index keys of features (computed once per features object). */
+export function keysOf(features: StoryFeatures): number[] {
+  let keys = keysOfFeatures.get(features);
+  if (!keys) keysOfFeatures.set(features, (keys = storyKeys(features)));
+  return keys;
+}
+
+/** Features and keys of an item about to be stored, before its id is drawn. */
+export interface StoryDraft {
+  features: StoryFeatures;
+  json: string;
+  keys: number[];
+}
+
+/**
+ * A draft of `item`'s record (its id is ignored): computed before the storing transaction,
+ * where PostgreSQL holds the lock that orders item ids (src/store/postgres/store.ts).
+ */
+export function storyDraft(item: StoredItem): StoryDraft {
+  const features = storyFeatures(item);
+  return { features, json: featuresToJson(features), keys: storyKeys(features) };
+}
+
+/** The record of a drafted item once stored as `id`. */
+export function recordOfDraft(draft: StoryDraft, id: number): StoryRecord {
+  const features = { ...draft.features, id };
+  remember(id, draft.json, features);
+  keysOfFeatures.set(features, draft.keys);
+  return { itemId: id, features: draft.json, keys: draft.keys };
 }
 
 /** Features of item `id` from their stored JSON (cached). */

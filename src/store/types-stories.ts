@@ -18,11 +18,11 @@ export interface StoryIndexStore {
   /** Id of the first item first seen at or after `since` (ISO); null when there is none. */
   firstIdSeenSince(since: string): Promise<number | null>;
   /**
-   * (key, item id) pairs of items with id ≥ `minId` indexed under any of `keys`, at most
-   * `perKey` per key (a key with more names no story; reading them all would cost the most
-   * exactly where it helps the least).
+   * For each of `keys` indexing any item with id ≥ `minId`: the ids of those items, at most
+   * `perKey` (a key with more names no story; reading them all would cost the most exactly
+   * where it helps the least). Keys without such items are left out.
    */
-  lookup(keys: number[], minId: number, perKey: number): Promise<Array<{ key: number; itemId: number }>>;
+  lookup(keys: number[], minId: number, perKey: number): Promise<Array<{ key: number; itemIds: number[] }>>;
   /** Ids of items whose canonical URL is one of `urls` (any feed, any age). */
   idsByUrls(urls: string[]): Promise<number[]>;
   /** These items' feed, URL, cluster and stored features (ids that do not exist are left out). */

@@ -131,6 +131,9 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
   const rw = model ? runtimeWeights(model.weights, model.meta.scale) : null;
   // Per-feature contributions to one theme, for explanations (grown with the feature buffer).
   let contrib = new Float64Array(0);
+  // The largest contributions of the theme being explained (feature indexes, largest first).
+  const TOP = 8;
+  const top = new Int32Array(TOP);
   const ruleScores = new Float64Array(T);
   const logits = new Float64Array(T + 1);
   const feats = new FeatureBuf();
@@ -387,11 +390,33 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
     const n = feats.n;
     if (contrib.length < n) contrib = new Float64Array(feats.idx.length);
     contributions(rw!, feats, t, contrib);
+    // One pass keeps the few largest positive contributions, largest first, earliest on ties
+    // (the order in which they are named); a second look is needed only when these hold fewer
+    // than three distinct names.
+    let kept = 0;
     let positive = 0;
-    for (let k = 0; k < n; k++) if (contrib[k]! > 0) positive++;
+    for (let k = 0; k < n; k++) {
+      const c = contrib[k]!;
+      if (!(c > 0)) continue;
+      positive++;
+      if (kept === TOP && c <= contrib[top[TOP - 1]!]!) continue;
+      let j = kept < TOP ? kept++ : TOP - 1;
+      for (; j > 0 && contrib[top[j - 1]!]! < c; j--) top[j] = top[j - 1]!;
+      top[j] = k;
+    }
     const names: string[] = [];
-    // Pick the largest remaining contribution (earliest on ties) until three names are found.
-    while (names.length < WHY_FEATURES && positive > 0) {
+    for (let j = 0; j < kept && names.length < WHY_FEATURES; j++) {
+      const label = featureLabel(top[j]!);
+      if (!names.includes(label)) names.push(label);
+    }
+    if (names.length < WHY_FEATURES && positive > kept) names.splice(0, names.length, ...namesByScan(n));
+    return `model ${sigmoid(z).toFixed(2)}: ${names.join(', ')}`;
+  }
+
+  /** The names of modelNote by repeated scans: the largest remaining contribution each time. */
+  function namesByScan(n: number): string[] {
+    const names: string[] = [];
+    for (;;) {
       let best = -1;
       let bc = 0;
       for (let k = 0; k < n; k++) {
@@ -401,15 +426,17 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
           best = k;
         }
       }
-      if (best < 0) break;
+      if (best < 0) return names;
       contrib[best] = 0;
-      positive--;
-      const i = feats.idx[best]!;
-      const label =
-        (i >= HASH_SIZE ? ruleFeatureName(i - HASH_SIZE) : null) ?? featureName(fieldsNow, feats, best);
+      const label = featureLabel(best);
       if (!names.includes(label)) names.push(label);
+      if (names.length === WHY_FEATURES) return names;
     }
-    return `model ${sigmoid(z).toFixed(2)}: ${names.join(', ')}`;
+  }
+
+  function featureLabel(k: number): string {
+    const i = feats.idx[k]!;
+    return (i >= HASH_SIZE ? ruleFeatureName(i - HASH_SIZE) : null) ?? featureName(fieldsNow, feats, k);
   }
 
   function ruleFeatureName(k: number): string | null {

@@ -17,7 +17,7 @@ import {
   foldOf,
   scoreInto,
   snapshot,
-  toInt16,
+  encodeWeights,
   train,
 } from './learned.ts';
 import type { ModelMeta, TagModel, TrainItem, TrainSettings } from './learned.ts';
@@ -147,7 +147,7 @@ export function trainModel(
   const th = crossValidatedThresholds(data.items, data.keys, O, settings, THRESHOLD_SALT, T);
   const { weights, scale } = train(data.items, O, settings, T);
   const meta: ModelMeta = {
-    format: 2,
+    format: 3,
     featureVersion: FEATURE_VERSION,
     hashBits: HASH_BITS,
     themes: data.themes,
@@ -164,8 +164,7 @@ export function trainModel(
       precisionAtConfident: th.precisionAtConfident.slice(0, T).map((x) => Math.round(x * 1000) / 1000),
     },
   };
-  const q = toInt16(weights, scale);
-  const bin = Buffer.from(q.buffer, q.byteOffset, q.byteLength);
+  const bin = encodeWeights(weights, scale);
   return { model: { meta, weights }, bin, json: `${JSON.stringify(meta, null, 1)}\n` };
 }
 

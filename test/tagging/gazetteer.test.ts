@@ -62,6 +62,52 @@ describe('shipped gazetteer', () => {
   });
 });
 
+// A country named the way each of the seven languages names it: inflected Russian, Arabic
+// with its article, Chinese, and the French, Spanish and German exonyms and adjectives; then
+// leaders, legislatures and regulators without the country's name.
+describe('regions in seven languages', () => {
+  it.each([
+    ['Китаем подписано соглашение о данных', 'CN'],
+    ['Бразильские регуляторы требуют удалить посты', 'BR'],
+    ['Южнокорейские операторы ограничили доступ', 'KR'],
+    ['Северокорейские хакеры атаковали биржу', 'KP'],
+    ['Власти Белоруссии заблокировали сайт', 'BY'],
+    ['Итальянский регулятор оштрафовал сервис', 'IT'],
+    ['Объединённые Арабские Эмираты запускают спутник', 'AE'],
+    ['الهيئة البرازيلية تأمر بحجب المنصة', 'BR'],
+    ['الإدارة الأميركية تفرض قيودا على الرقائق', 'US'],
+    ['臺灣通過新的資安法', 'TW'],
+    ['莫斯科方面拒绝了这一要求', 'RU'],
+    ['Francia aprueba una ley contra la desinformación', 'FR'],
+    ['Pakistán bloquea X durante las elecciones', 'PK'],
+    ['Indonesien sperrt Plattformen ohne Registrierung', 'ID'],
+    ['Le Nigéria suspend Twitter', 'NG'],
+    ['Bangladesch schaltet das mobile Internet ab', 'BD'],
+    ['Weißrussland blockiert unabhängige Medien', 'BY'],
+    ['Le Pentagone renforce sa cybersécurité', 'US'],
+    ['Песков прокомментировал замедление YouTube', 'RU'],
+    ['The Federation Council approves the bill on VPN advertising', 'RU'],
+    ['Lok Sabha passes the data protection bill', 'IN'],
+    ['Takaichi pledges a national cyber defence law', 'JP'],
+    ['Lula sanciona lei sobre plataformas digitais', 'BR'],
+    ['Díaz-Canel culpa a las redes sociales de las protestas', 'CU'],
+    ['Орбан подписал закон о СМИ', 'HU'],
+    ['赖清德称将加强海底电缆保护', 'TW'],
+    ['Kaja Kallas warns of Russian disinformation', 'EU'],
+    ['محمد بن سلمان يطلق مشروعا للذكاء الاصطناعي', 'SA'],
+  ])('%s → %s', (title, code) => {
+    expect(regionsOf(title)).toContain(code);
+  });
+
+  it('a club, a race or a maker named after a country is not that country', () => {
+    expect(regionsOf('Le Tour de France partira de Barcelone')).not.toContain('FR');
+    expect(regionsOf('Bayern München gewinnt das Spitzenspiel')).not.toContain('DE');
+    expect(regionsOf('Liga MX: el campeón se define en penales')).not.toContain('MX');
+    expect(regionsOf('Chinese-made cameras watch the streets of Belgrade')).not.toContain('CN');
+    expect(regionsOf('Итальянский язык набирает популярность')).not.toContain('IT');
+  });
+});
+
 describe('gazetteer file format', () => {
   const base = parseRules(
     'themes:\n' +

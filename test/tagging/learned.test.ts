@@ -13,9 +13,13 @@ import {
   loadModel,
   MODEL_BIN,
   MODEL_JSON,
-  toInt16,
+  encodeWeights,
+  runtimeWeights,
+  scoreInto,
+  scoreRuntime,
   train,
 } from '../../src/tagging/learned.ts';
+import { FeatureBuf, HASH_SIZE } from '../../src/tagging/features.ts';
 import { buildDataset, inputHash, trainingFiles } from '../../src/tagging/training.ts';
 import { loadTagger } from '../../src/tagging/tagger.ts';
 
@@ -97,14 +101,10 @@ describe('training', () => {
   it('is deterministic: the same items give the same weights, bit for bit', () => {
     const a = train(data.items, THEME_IDS.length, settings);
     const b = train(data.items, THEME_IDS.length, settings);
-    expect(
-      Buffer.from(toInt16(a.weights, a.scale).buffer).equals(Buffer.from(toInt16(b.weights, b.scale).buffer)),
-    ).toBe(true);
+    expect(encodeWeights(a.weights, a.scale).equals(encodeWeights(b.weights, b.scale))).toBe(true);
     expect(a.scale).toEqual(b.scale);
     const c = train(data.items, THEME_IDS.length, { ...settings, seed: settings.seed + 1 });
-    expect(
-      Buffer.from(toInt16(a.weights, a.scale).buffer).equals(Buffer.from(toInt16(c.weights, c.scale).buffer)),
-    ).toBe(false);
+    expect(encodeWeights(a.weights, a.scale).equals(encodeWeights(c.weights, c.scale))).toBe(false);
   });
 
   it('learns its training items', () => {
@@ -148,5 +148,48 @@ describe('chooseThresholds', () => {
       0.95,
     );
     expect(none.confident[0]).toBe(none.threshold[0]);
+  });
+});
+
+describe('scoring at tag time', () => {
+  const model = loadModel(feeds)!;
+  const O = model.meta.themes.length + 1;
+  const rw = runtimeWeights(model.weights, model.meta.scale);
+  const data = buildDataset(root, ['test/fixtures/tagging/fresh-4.jsonl']);
+
+  // The shipped weights are float32 (int8 × scale rounded): equal up to float32 rounding.
+  it('gives the logits of the shipped weights (packed int8 sums = float sums)', () => {
+    const a = new Float64Array(O);
+    const b = new Float64Array(O);
+    for (const it of data.items.slice(0, 40)) {
+      const buf = Object.assign(new FeatureBuf(it.idx.length), { n: it.idx.length });
+      buf.idx.set(it.idx);
+      buf.val.set(it.val);
+      buf.hashed = it.idx.findIndex((i) => i >= HASH_SIZE);
+      scoreInto(model.weights, O, buf, a);
+      scoreRuntime(rw, buf, b);
+      for (let t = 0; t < O; t++)
+        expect(Math.abs(b[t]! - a[t]!)).toBeLessThan(1e-6 * Math.max(1, Math.abs(a[t]!)));
+    }
+  });
+
+  it('stays exact past 256 features (the packed lanes are flushed before they carry)', () => {
+    // 700 copies of the bucket with the largest weights: every lane sums 700 bytes near 255 or 0.
+    let bucket = 0;
+    let most = -1;
+    for (let f = 0; f < HASH_SIZE; f++) {
+      const m = Math.abs(model.weights[f * O]!);
+      if (m > most) [most, bucket] = [m, f];
+    }
+    const buf = new FeatureBuf(1024);
+    for (let k = 0; k < 700; k++) buf.pushDense(bucket, 1 / Math.sqrt(700));
+    buf.hashed = 700;
+    const a = new Float64Array(O);
+    const b = new Float64Array(O);
+    scoreInto(model.weights, O, buf, a);
+    scoreRuntime(rw, buf, b);
+    for (let t = 0; t < O; t++)
+      expect(Math.abs(b[t]! - a[t]!)).toBeLessThan(1e-6 * Math.max(1, Math.abs(a[t]!)));
+    expect(Math.abs(a[0]!)).toBeGreaterThan(1);
   });
 });

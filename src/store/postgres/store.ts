@@ -45,7 +45,7 @@ import { loadColumnStats, searchItems, type ColumnStats } from './search.ts';
 import { inTransaction } from './transaction.ts';
 import { postgresSettings } from './settings.ts';
 import { postgresStories, writeStoryRecords } from './stories.ts';
-import { storyRecord } from '../../digest/story-index.ts';
+import { recordOfDraft, storyDraft, type StoryRecord } from '../../digest/story-index.ts';
 import type { StoryIndexStore } from '../types-stories.ts';
 import { postgresTrackers } from './trackers.ts';
 import type { TrackerStore } from '../../trackers/types.ts';
@@ -197,6 +197,25 @@ export class PostgresStore implements Store {
 
   async addItems(feedId: string, items: TaggedItem[], opts: AddItemsOptions): Promise<AddItemsResult> {
     const firstSeen = this.now().toISOString();
+    const rows: ItemInsert[] = items.map((item, index) => ({
+      item: { ...item, url: item.url ? item.url : null, published: iso(item.published) ?? firstSeen },
+      alertable: opts.alertable(item, index),
+      firstSeen,
+    }));
+    // The CPU work per item (search vector, story features and keys) is done before the
+    // transaction: inside it, it would hold the item-order lock that every writer queues on.
+    for (const r of rows) r.vector = searchVector(r.item);
+    const drafts = rows.map((r) =>
+      storyDraft({
+        ...r.item,
+        id: 0,
+        feedId,
+        sourceName: '',
+        firstSeen,
+        alertable: r.alertable,
+        clusterId: null,
+      }),
+    );
     return this.tx(async (c) => {
       // Lock the feed row first: writers of one feed queue here instead of deadlocking on
       // each other's unique-index entries and then on the counter update below.
@@ -209,11 +228,6 @@ export class PostgresStore implements Store {
       // one transaction at a time draws ids and commits (the lock is held until commit).
       // Without it, a replica's slow commit of lower ids could land behind a digest's mark.
       if (items.length) await c.query('SELECT pg_advisory_xact_lock($1)', [ITEM_ORDER_LOCK]);
-      const rows: ItemInsert[] = items.map((item, index) => ({
-        item: { ...item, url: item.url ? item.url : null, published: iso(item.published) ?? firstSeen },
-        alertable: opts.alertable(item, index),
-        firstSeen,
-      }));
       const urlIsIdentity = opts.urlIsIdentity !== false;
       // One statement cannot see its own rows: a URL repeated in this batch is dropped here
       // (the first item with it wins, as in SQLite); URLs already stored, in the statement.
@@ -237,9 +251,11 @@ export class PostgresStore implements Store {
         await c.query('UPDATE feeds SET item_count = item_count + $2 WHERE id = $1', [feedId, inserted.size]);
       }
       const added: StoredItem[] = [];
+      const records: StoryRecord[] = [];
       rows.forEach((r, index) => {
         const id = inserted.get(index);
         if (id === undefined) return;
+        records.push(recordOfDraft(drafts[index]!, id));
         added.push({
           ...r.item,
           id,
@@ -251,7 +267,7 @@ export class PostgresStore implements Store {
         });
       });
       // Story features once, in the storing transaction: clustering then only looks them up.
-      await writeStoryRecords(c, added.map(storyRecord));
+      await writeStoryRecords(c, records);
       return { added, duplicates: items.length - added.length };
     });
   }
@@ -558,6 +574,8 @@ export interface ItemInsert {
   clusterId?: number | null;
   /** Only when copying an archive: the item's own feed (batches then mix feeds). */
   feedId?: string;
+  /** The item's search vector, when computed already. */
+  vector?: string;
 }
 
 /**
@@ -576,7 +594,7 @@ export async function insertItemRows(
   if (!rows.length) return [];
   const withIds = rows.some((r) => r.id !== undefined);
   const feedIds = rows.map((r) => r.feedId ?? feedId);
-  const vectors = rows.map((r) => searchVector(r.item));
+  const vectors = rows.map((r) => r.vector ?? searchVector(r.item));
   const guids = rows.map((r) => stripNul(r.item.guid));
   const urls = rows.map((r) => (r.item.url === null ? null : stripNul(r.item.url)));
   const r = await c.query<{ id: number; feed_id: string; guid: string; url: string | null }>(

@@ -6,30 +6,29 @@ import { ITEM_COLUMNS, itemFromRow, stripNul, type ItemRow } from './rows.ts';
 
 type Queryable = pg.Pool | pg.PoolClient;
 
-/** Insert story records with the caller's connection (inside its transaction when it has one). */
+/**
+ * Insert story records with the caller's connection (inside its transaction when it has one):
+ * one statement, the keys of the items whose features were new.
+ */
 export async function writeStoryRecords(c: Queryable, records: StoryRecord[]): Promise<void> {
   if (!records.length) return;
-  const inserted = await c.query<{ item_id: number }>(
-    `INSERT INTO story_features (item_id, features)
-     SELECT * FROM unnest($1::int[], $2::text[]) ON CONFLICT DO NOTHING RETURNING item_id`,
-    [records.map((r) => r.itemId), records.map((r) => stripNul(r.features))],
-  );
-  const fresh = new Set(inserted.rows.map((r) => r.item_id));
   const keys: number[] = [];
   const ids: number[] = [];
   for (const r of records) {
-    if (!fresh.has(r.itemId)) continue;
     for (const k of r.keys) {
       keys.push(k);
       ids.push(r.itemId);
     }
   }
-  if (keys.length) {
-    await c.query('INSERT INTO story_keys (key, item_id) SELECT * FROM unnest($1::bigint[], $2::int[])', [
-      keys,
-      ids,
-    ]);
-  }
+  await c.query(
+    `WITH fresh AS (
+       INSERT INTO story_features (item_id, features)
+       SELECT * FROM unnest($1::int[], $2::text[]) ON CONFLICT DO NOTHING RETURNING item_id)
+     INSERT INTO story_keys (key, item_id)
+     SELECT k.key, k.item_id FROM unnest($3::bigint[], $4::int[]) AS k(key, item_id)
+     WHERE k.item_id IN (SELECT item_id FROM fresh)`,
+    [records.map((r) => r.itemId), records.map((r) => stripNul(r.features)), keys, ids],
+  );
 }
 
 export function postgresStories(pool: pg.Pool): StoryIndexStore {
@@ -43,13 +42,16 @@ export function postgresStories(pool: pg.Pool): StoryIndexStore {
     },
     async lookup(keys, minId, perKey) {
       if (!keys.length) return [];
-      const r = await pool.query<{ key: string; item_id: number }>(
-        `SELECT k.key, s.item_id FROM unnest($1::bigint[]) AS k(key)
-         CROSS JOIN LATERAL (SELECT item_id FROM story_keys
-                             WHERE story_keys.key = k.key AND item_id >= $2 LIMIT $3) AS s`,
+      // One row per key with its ids in an array: a row per (key, item) made the answer
+      // (and its parsing here) several times larger.
+      const r = await pool.query<{ key: string; ids: number[] }>(
+        `SELECT k.key, s.ids FROM unnest($1::bigint[]) AS k(key)
+         CROSS JOIN LATERAL (SELECT array_agg(item_id) AS ids FROM (
+           SELECT item_id FROM story_keys WHERE story_keys.key = k.key AND item_id >= $2 LIMIT $3) AS x) AS s
+         WHERE s.ids IS NOT NULL`,
         [keys, minId, perKey],
       );
-      return r.rows.map((row) => ({ key: Number(row.key), itemId: row.item_id }));
+      return r.rows.map((row) => ({ key: Number(row.key), itemIds: row.ids }));
     },
     async idsByUrls(urls) {
       if (!urls.length) return [];

@@ -34,7 +34,8 @@ import type {
 import { fileOpenReason } from '../open-errors.ts';
 import { migrate } from './migrations.ts';
 import { sqliteSettings } from './settings.ts';
-import { sqliteStories, sqliteStoryWriter } from './stories.ts';
+import { sqliteCheckpointer, type Checkpointer } from './checkpointer.ts';
+import { sqliteStories, sqliteStoryKeyMover, sqliteStoryWriter } from './stories.ts';
 import { storyRecord } from '../../digest/story-index.ts';
 import type { StoryIndexStore } from '../types-stories.ts';
 import { sqliteTrackers } from './trackers.ts';
@@ -59,7 +60,10 @@ import {
 } from './rows.ts';
 import { searchArchive, tagsText } from './search.ts';
 
-export type SqliteStoreOptions = StoreAdapterOptions;
+export type SqliteStoreOptions = StoreAdapterOptions & {
+  /** WAL checkpoints off the main thread (file archives; see checkpointer.ts). */
+  checkpointer?: Checkpointer;
+};
 
 const FEED_SELECT = `SELECT feeds.*, (SELECT count(*) FROM items WHERE items.feed_id = feeds.id) AS item_count FROM feeds`;
 const ITEM_SELECT = `SELECT items.*, feeds.name AS source_name FROM items JOIN feeds ON feeds.id = items.feed_id`;
@@ -78,6 +82,7 @@ export class SqliteStore implements Store {
   readonly evidence: EvidenceStore;
   private readonly now: () => Date;
   private readonly writeStories: ReturnType<typeof sqliteStoryWriter>;
+  private readonly moveStoryKeys: () => void;
   private readonly insertItem: Database.Statement;
   private readonly insertFts: Database.Statement;
   private readonly hasUrl: Database.Statement;
@@ -88,7 +93,8 @@ export class SqliteStore implements Store {
   ) {
     this.now = opts.now ?? (() => new Date());
     this.settings = sqliteSettings(db);
-    this.stories = sqliteStories(db);
+    this.moveStoryKeys = sqliteStoryKeyMover(db, () => opts.checkpointer?.nudge());
+    this.stories = sqliteStories(db, this.moveStoryKeys);
     this.writeStories = sqliteStoryWriter(db);
     this.trackers = sqliteTrackers(db, this.now);
     this.feedTokens = sqliteFeedTokens(db, this.now);
@@ -104,6 +110,7 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     if (!this.db.open) return;
+    await this.opts.checkpointer?.close();
     try {
       this.db.pragma('optimize');
     } catch (err) {
@@ -204,7 +211,7 @@ export class SqliteStore implements Store {
       { name: string } | undefined;
     if (!feed) throw new Error(`addItems: unknown feed ${feedId}`);
     const firstSeen = this.now().toISOString();
-    return this.db.transaction((): AddItemsResult => {
+    const result = this.db.transaction((): AddItemsResult => {
       const added: StoredItem[] = [];
       let duplicates = 0;
       const urlIsIdentity = opts.urlIsIdentity !== false;
@@ -265,6 +272,11 @@ export class SqliteStore implements Store {
       this.writeStories(added.map(storyRecord));
       return { added, duplicates };
     })();
+    if (result.added.length) {
+      this.moveStoryKeys();
+      this.opts.checkpointer?.nudge();
+    }
+    return result;
   }
 
   async getItem(id: number): Promise<StoredItem | null> {
@@ -597,5 +609,5 @@ export function openSqliteStore(
     db.close();
     throw err;
   }
-  return new SqliteStore(db, opts);
+  return new SqliteStore(db, memory ? opts : { ...opts, checkpointer: sqliteCheckpointer(db, path) });
 }
