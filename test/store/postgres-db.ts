@@ -70,6 +70,38 @@ export class TestDatabase {
     return withSearchPath(this.url, schema);
   }
 
+  private reusable: string | null = null;
+
+  /**
+   * URL of an empty schema that may already hold the migrated tables: the first call gives
+   * a fresh schema, later calls empty the same one (every table but schema_migrations,
+   * identities restarted). Migrating a fresh schema costs ~0.3 s, which the ~100 contract
+   * tests paid each. Only for a caller that has closed every connection to the previous one.
+   */
+  async emptiedUrl(): Promise<string> {
+    if (!this.reusable) {
+      this.reusable = await this.freshUrl();
+      return this.reusable;
+    }
+    const schema = new URL(this.reusable).searchParams.get('options')!.split('=')[1]!;
+    const c = new pg.Client({ connectionString: this.url });
+    await c.connect();
+    try {
+      const tables = await c.query<{ name: string }>(
+        `SELECT quote_ident(tablename) AS name FROM pg_tables
+          WHERE schemaname = $1 AND tablename <> 'schema_migrations'`,
+        [schema],
+      );
+      if (tables.rows.length)
+        await c.query(
+          `TRUNCATE ${tables.rows.map((r) => `${schema}.${r.name}`).join(', ')} RESTART IDENTITY CASCADE`,
+        );
+    } finally {
+      await c.end();
+    }
+    return this.reusable;
+  }
+
   async drop(): Promise<void> {
     if (this.created) {
       const admin = new pg.Client({ connectionString: PG_URL || this.url });

@@ -28,7 +28,9 @@ describe.skipIf(!PG_URL)(`PostgreSQL archive (${PG_URL ? 'enabled' : PG_SKIP_MES
     await db?.drop();
   });
 
-  runStoreContract('postgres', async () => openPostgresStore(await db.freshUrl()));
+  // Each contract test closes its store before the next opens one, so they can share a
+  // schema, emptied between them.
+  runStoreContract('postgres', async () => openPostgresStore(await db.emptiedUrl()));
 
   runMigration140Contract('postgres', async () => {
     const url = await db.freshUrl();
