@@ -308,6 +308,16 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX story_keys_recent_key ON story_keys_recent(key, item_id);
     `,
   },
+  {
+    version: 160,
+    name: 'publication time by id, for search',
+    up: `
+      -- Search ranks the newest 1,000 matches and needs each one's publication time. Read from
+      -- this index (~120 entries a page) instead of the rows (~5 a page), a fresh process
+      -- touches a third of the pages (each first touch is a page fault).
+      CREATE INDEX IF NOT EXISTS items_id_published ON items(id, published);
+    `,
+  },
 ];
 
 /** Apply pending migrations; returns the versions applied now. */
