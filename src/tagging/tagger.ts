@@ -543,7 +543,13 @@ export function loadRules(
     themes: path,
     regions: regionsPath,
   });
-  const gazPath = join(dirname(path), 'gazetteer.yaml');
-  if (!existsSync(gazPath)) return rules;
-  return mergeGazetteer(rules, parseGazetteerYaml(readFileSync(gazPath, 'utf8'), gazPath));
+  // gazetteer.yaml (hand-written) and countries.yaml (generated from ICU by
+  // scripts/gen-countries.mjs) share one format and merge the same way.
+  let merged = rules;
+  for (const file of ['gazetteer.yaml', 'countries.yaml']) {
+    const gazPath = join(dirname(path), file);
+    if (existsSync(gazPath))
+      merged = mergeGazetteer(merged, parseGazetteerYaml(readFileSync(gazPath, 'utf8'), gazPath));
+  }
+  return merged;
 }
