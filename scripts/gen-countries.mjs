@@ -195,7 +195,7 @@ const OVERRIDE = {
 function ruForms(name) {
   const words = name.split(/[\s]+/);
   if (words.length > 1 || name.includes('-'))
-    return [words.map((w) => (w.length >= 5 && !w.includes('-') ? `${ruStem(w)}*` : w)).join(' ')];
+    return [words.map((w, k) => (stemmable(w, k) ? `${ruStem(w)}*` : w)).join(' ')];
   const w = name;
   const base = w.slice(0, -1);
   const last = w.at(-1);
@@ -209,6 +209,13 @@ function ruForms(name) {
   if (last === 'й' || last === 'ь') return [w, `${base}я`, `${base}е`, `${base}ю`, `${base}ем`];
   if (/[бвгджзклмнпрстфхцчшщ]$/.test(w)) return [w, `${w}а`, `${w}е`, `${w}у`, `${w}ом`];
   return [w]; // indeclinable: Перу, Чили, Монако
+}
+
+// A short stem first in a name ("нов*" of Новая Зеландия, "южн*") would make every common
+// word it starts a candidate and slow the matcher; such a word stays in its written form.
+function stemmable(w, k) {
+  if (w.length < 5 || w.includes('-')) return false;
+  return k > 0 || ruStem(w).length >= 7;
 }
 
 function ruStem(w) {
