@@ -185,6 +185,11 @@ describe('implied regions per country', () => {
     ['Prague accuse Moscou de désinformation', 'CZ'],
     ['Canberra says age checks will start in December', 'AU'],
     ['Ташкент требует регистрации мессенджеров', 'UZ'],
+    ['Lawmakers in Canberra pass the age limit for social media', 'AU'],
+    ['The Hague bars servicing of chip machines in China', 'NL'],
+    ['Bruselas multa a una red social por ocultar datos', 'EU'],
+    ['Peking kündigt Gegenmaßnahmen an', 'CN'],
+    ['فرضت واشنطن قيودا جديدة على الرقائق', 'US'],
   ])('capital as a metonym: %s → %s', (title, code) => {
     expect(regionsOf(title)).toContain(code);
   });
@@ -214,6 +219,11 @@ describe('implied regions per country', () => {
     ['Aso Rock orders a review of social media rules', 'NG'],
     ['Der Schweizer Bundesrat will Plattformen regulieren', 'CH'],
     ['Le Conseil européen adopte le règlement', 'EU'],
+    ["L'AFNOR prépare les normes harmonisées", 'FR'],
+    ['Росстандарт утвердил стандарт', 'RU'],
+    ['马祖海底电缆再遭切断', 'TW'],
+    ['Le Québec encadre l’usage de l’IA', 'CA'],
+    ['La Audiencia Nacional investiga un ciberataque', 'ES'],
   ])('name: %s → %s', (title, code) => {
     expect(regionsOf(title)).toContain(code);
   });
