@@ -231,7 +231,12 @@ describe('govwatch on Slack, end to end', () => {
   });
 
   it('/govwatch-digest schedule sets the digest time of a channel', async () => {
-    const r = await run('/govwatch-digest', `schedule daily time:${DIGEST_TIME} timezone:UTC`, ADMIN, DIGESTS);
+    const r = await run(
+      '/govwatch-digest',
+      `schedule daily time:${DIGEST_TIME} timezone:UTC`,
+      ADMIN,
+      DIGESTS,
+    );
     expect(shown(r)).toMatch(new RegExp(`Digest daily at ${DIGEST_TIME}.*UTC`));
     const subs = await bot.store.listSubscriptions({ mode: 'digest' });
     expect(subs.map((s) => [s.target.channelId, s.cron, s.timezone])).toEqual([
