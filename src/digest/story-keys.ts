@@ -23,8 +23,9 @@ export interface StoryKeyShape {
 export const STORY_KEY_SHAPE: StoryKeyShape = {
   titleWords: 10,
   anchors: 8,
-  minhashBands: 20,
+  minhashBands: 10,
   minhashRows: 2,
+  anchorSingles: true,
 };
 
 function fnv1a(s: string, seed: number): number {
