@@ -190,6 +190,8 @@ describe('implied regions per country', () => {
     ['Bruselas multa a una red social por ocultar datos', 'EU'],
     ['Peking kündigt Gegenmaßnahmen an', 'CN'],
     ['فرضت واشنطن قيودا جديدة على الرقائق', 'US'],
+    ['Pékin et Washington durcissent leurs restrictions', 'US'],
+    ['Tokyo and Washington pledge funding for subsea cables', 'US'],
   ])('capital as a metonym: %s → %s', (title, code) => {
     expect(regionsOf(title)).toContain(code);
   });
@@ -224,6 +226,7 @@ describe('implied regions per country', () => {
     ['马祖海底电缆再遭切断', 'TW'],
     ['Le Québec encadre l’usage de l’IA', 'CA'],
     ['La Audiencia Nacional investiga un ciberataque', 'ES'],
+    ['Повреждён кабель между Калининградом и материком', 'RU'],
   ])('name: %s → %s', (title, code) => {
     expect(regionsOf(title)).toContain(code);
   });
