@@ -15,6 +15,7 @@ const BENCHES = [
   'poll-bench',
   'poll-replicas-bench',
   'poll-timing-bench',
+  'story-key-recall-bench',
   'startup-bench',
   'trends-bench',
 ];

@@ -10,10 +10,23 @@
 // story pick from the same order), which bounds the keys per item.
 import type { StoryFeatures } from './story-features.ts';
 
-const MAX_TITLE_WORDS = 10;
-const MAX_ANCHORS = 8;
-const MINHASH_BANDS = 20;
-const MINHASH_ROWS = 2;
+/** How many keys an item gets; bench/story-key-recall.ts measures what each setting finds. */
+export interface StoryKeyShape {
+  titleWords: number;
+  anchors: number;
+  minhashBands: number;
+  minhashRows: number;
+  /** Also one key per anchor (not only pairs of them). */
+  anchorSingles?: boolean;
+}
+
+export const STORY_KEY_SHAPE: StoryKeyShape = {
+  titleWords: 10,
+  anchors: 8,
+  minhashBands: 10,
+  minhashRows: 2,
+  anchorSingles: true,
+};
 
 function fnv1a(s: string, seed: number): number {
   let h = seed >>> 0;
@@ -70,6 +83,7 @@ const TAG_TITLE_PAIR = 0x1000;
 const TAG_TITLE_WORD = 0x2000;
 const TAG_ANCHOR_PAIR = 0x3000;
 const TAG_MINHASH = 0x4000;
+const TAG_ANCHOR = 0x5000;
 
 function pairKeys(tag: number, values: Hashed[], out: Set<number>): void {
   for (let i = 0; i < values.length; i++) {
@@ -78,18 +92,20 @@ function pairKeys(tag: number, values: Hashed[], out: Set<number>): void {
 }
 
 /** The index keys of one item's features (deduplicated). */
-export function storyKeys(f: StoryFeatures): number[] {
+export function storyKeys(f: StoryFeatures, shape: StoryKeyShape = STORY_KEY_SHAPE): number[] {
   const out = new Set<number>();
-  const title = smallestByHash(f.titleWords, MAX_TITLE_WORDS);
+  const title = smallestByHash(f.titleWords, shape.titleWords);
   pairKeys(TAG_TITLE_PAIR, title, out);
   if (f.titleWords.size <= 2) for (const w of title) out.add(combine(TAG_TITLE_WORD, w, null));
-  pairKeys(TAG_ANCHOR_PAIR, smallestByHash(f.anchors, MAX_ANCHORS), out);
+  const anchors = smallestByHash(f.anchors, shape.anchors);
+  pairKeys(TAG_ANCHOR_PAIR, anchors, out);
+  if (shape.anchorSingles) for (const a of anchors) out.add(combine(TAG_ANCHOR, a, null));
   if (f.words.size > 0) {
     const hashes = [...f.words].map((w) => fnv1a(w, 0x5bd1e995));
-    for (let band = 0; band < MINHASH_BANDS; band++) {
+    for (let band = 0; band < shape.minhashBands; band++) {
       const mins: Hashed = { a: 0, b: 0 };
-      for (let row = 0; row < MINHASH_ROWS; row++) {
-        const seed = Math.imul(band * MINHASH_ROWS + row + 1, 0x9e3779b1);
+      for (let row = 0; row < shape.minhashRows; row++) {
+        const seed = Math.imul(band * shape.minhashRows + row + 1, 0x9e3779b1);
         let min = 0xffffffff;
         for (const h of hashes) {
           const v = mix32(h, seed);

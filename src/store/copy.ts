@@ -65,7 +65,8 @@ const TABLES: CopiedTable[] = [
 // 90 (story index) holds derived data only: not copied, rebuilt lazily for the recent window.
 // 131 (item_tags) is derived from items by triggers: not copied (PostgreSQL reads items).
 // 150 (recent story keys) is part of the story index: not copied either.
-const KNOWN_SQLITE_VERSIONS = [1, 2, 80, 81, 82, 85, 90, 110, 120, 130, 131, 140, 150];
+// 160 (index on items(id, published)) adds no data.
+export const KNOWN_SQLITE_VERSIONS = [1, 2, 80, 81, 82, 85, 90, 110, 120, 130, 131, 140, 150, 160];
 
 /** A SQLite archive: a file path, or an open SQLite store (anything with its better-sqlite3 handle). */
 export type CopySource = string | { kind: 'sqlite'; db: Database.Database };

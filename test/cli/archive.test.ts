@@ -96,7 +96,7 @@ describe('govwatch poll', () => {
     expect(firstPoll.code).toBe(0);
     expect(firstPoll.stdout.trim()).toBe('polled 4 feed(s): 5 new item(s), 0 unchanged, 2 failed');
     const lines = messageLines(firstPoll.stderr);
-    expect(lines).toHaveLength(2);
+    expect(lines, lines.join('\n')).toHaveLength(2);
     expect(lines.find((l) => l.startsWith('failed broken: '))).toMatch(/HTTP 500/);
     expect(lines.find((l) => l.startsWith('failed invalid: '))).toBeTruthy();
   });

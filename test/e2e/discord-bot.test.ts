@@ -37,6 +37,8 @@ import {
   expectFirstPollArchivesFeed,
   newItem,
   nextUtcHour,
+  DIGEST_HOUR,
+  DIGEST_TIME,
   pollOnce,
   publishHostileAndNews,
   publishTreaty,
@@ -245,13 +247,13 @@ describe('govwatch on Discord, end to end', () => {
   it('/digest schedule sets the digest time of a channel', async () => {
     const rec = await run(
       'digest',
-      [sub('schedule', [str('frequency', 'daily'), str('time', '08:00'), str('timezone', 'UTC')])],
+      [sub('schedule', [str('frequency', 'daily'), str('time', DIGEST_TIME), str('timezone', 'UTC')])],
       { ...ADMIN, channelId: DIGESTS },
     );
-    expect(textOf(rec)).toMatch(/Digest daily at 08:00.*UTC/);
+    expect(textOf(rec)).toMatch(new RegExp(`Digest daily at ${DIGEST_TIME}.*UTC`));
     const subs = await bot.store.listSubscriptions({ mode: 'digest' });
     expect(subs.map((s) => [s.target.channelId, s.cron, s.timezone])).toEqual([
-      [DIGESTS, '0 8 * * *', 'UTC'],
+      [DIGESTS, `0 ${DIGEST_HOUR} * * *`, 'UTC'],
     ]);
   });
 
@@ -309,7 +311,7 @@ describe('govwatch on Discord, end to end', () => {
   });
 
   it('a scheduled digest appears in the subscribed channel once when its slot comes', async () => {
-    clock.moveTo(nextUtcHour(8, clock.ms) + 60_000);
+    clock.moveTo(nextUtcHour(DIGEST_HOUR, clock.ms) + 60_000);
     const reports = await bot.scheduler.runDueDigests();
     expect(reports.map((r) => [r.targetKey.includes(DIGESTS), r.outcome])).toEqual([[true, 'enqueued']]);
     expect(await deliverAll(bot)).toBe(1);
@@ -378,11 +380,17 @@ describe('govwatch on Discord, end to end', () => {
       { ...ADMIN, channelId: TOKYO },
     );
     expect(textOf(rec)).toMatch(/Asia\/Tokyo/);
+    const tokyo = (reports: Awaited<ReturnType<Bot['scheduler']['runDueDigests']>>) =>
+      reports.filter((r) => r.targetKey.endsWith(`:channel:${TOKYO}`));
+    // The subscription is stamped with the archive's (real) clock, which earlier tests have
+    // left behind this test clock: a Monday 09:30 in Tokyo between the two is a missed slot
+    // that catches up now, once. Only then is the schedule's next slot clean to test.
+    const catchUp = tokyo(await bot.scheduler.runDueDigests());
+    expect(catchUp.length).toBeLessThanOrEqual(1);
+    for (const r of catchUp) expect(new Date(r.slot).getUTCDay()).toBe(1);
     // Monday 09:30 in Tokyo (UTC+9, no summer time) is Monday 00:30 UTC.
     let slot = nextUtcHour(0, clock.ms - 30 * 60_000) + 30 * 60_000; // the first 00:30 UTC after now
     while (new Date(slot).getUTCDay() !== 1) slot += 86_400_000;
-    const tokyo = (reports: Awaited<ReturnType<Bot['scheduler']['runDueDigests']>>) =>
-      reports.filter((r) => r.targetKey.endsWith(`:channel:${TOKYO}`));
     clock.moveTo(slot - 60_000);
     expect(tokyo(await bot.scheduler.runDueDigests())).toEqual([]);
     clock.moveTo(slot + 60_000);

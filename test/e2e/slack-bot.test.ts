@@ -29,6 +29,8 @@ import {
   expectFirstPollArchivesFeed,
   newItem,
   nextUtcHour,
+  DIGEST_HOUR,
+  DIGEST_TIME,
   pollOnce,
   publishHostileAndNews,
   publishTreaty,
@@ -229,11 +231,16 @@ describe('govwatch on Slack, end to end', () => {
   });
 
   it('/govwatch-digest schedule sets the digest time of a channel', async () => {
-    const r = await run('/govwatch-digest', 'schedule daily time:08:00 timezone:UTC', ADMIN, DIGESTS);
-    expect(shown(r)).toMatch(/Digest daily at 08:00.*UTC/);
+    const r = await run(
+      '/govwatch-digest',
+      `schedule daily time:${DIGEST_TIME} timezone:UTC`,
+      ADMIN,
+      DIGESTS,
+    );
+    expect(shown(r)).toMatch(new RegExp(`Digest daily at ${DIGEST_TIME}.*UTC`));
     const subs = await bot.store.listSubscriptions({ mode: 'digest' });
     expect(subs.map((s) => [s.target.channelId, s.cron, s.timezone])).toEqual([
-      [DIGESTS, '0 8 * * *', 'UTC'],
+      [DIGESTS, `0 ${DIGEST_HOUR} * * *`, 'UTC'],
     ]);
   });
 
@@ -282,7 +289,7 @@ describe('govwatch on Slack, end to end', () => {
   });
 
   it('a scheduled digest appears in the subscribed channel once when its slot comes', async () => {
-    clock.moveTo(nextUtcHour(8, clock.ms) + 60_000);
+    clock.moveTo(nextUtcHour(DIGEST_HOUR, clock.ms) + 60_000);
     const reports = await bot.scheduler.runDueDigests();
     expect(reports.map((r) => [r.targetKey.includes(DIGESTS), r.outcome])).toEqual([[true, 'enqueued']]);
     expect(await deliverAll(bot)).toBe(1);

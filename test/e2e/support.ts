@@ -115,6 +115,14 @@ export class TestClock {
   }
 }
 
+/**
+ * A daily digest hour (UTC) half a day from now: the subscription is stamped with the real
+ * clock and earlier tests move the test clock on by minutes to hours, so a fixed hour (say
+ * 08:00) made the digest tests fail when the suite ran shortly before it.
+ */
+export const DIGEST_HOUR = (new Date().getUTCHours() + 12) % 24;
+export const DIGEST_TIME = `${String(DIGEST_HOUR).padStart(2, '0')}:00`;
+
 /** The first whole hour `hour`:00 UTC strictly after `afterMs`. */
 export function nextUtcHour(hour: number, afterMs: number): number {
   const d = new Date(afterMs);

@@ -10,6 +10,11 @@
 //   once with the tagger as of d74672e): themes macro-F1 0.856 (rules alone 0.803), regions F1
 //   0.759 (P 0.856, R 0.682), off-topic untagged 0.933 (rules alone 0.822), lowest theme F1
 //   0.737 (geopolitics).
+// - blind-4 (111 items, 9+ per theme, written 2026-12-05 by three sittings before the country
+//   gazetteer landed; measured once on 2026-12-06 with the tagger as of 07e5840): themes
+//   macro-F1 0.831 (rules alone 0.828), regions F1 0.905 (P 0.900, R 0.910), off-topic
+//   untagged 1.000 (rules alone 0.952), lowest theme F1 0.706 (cybersecurity). Smaller than the
+//   others, so its floors allow for two items on about nine per theme.
 // Floors are the measurements minus a small margin (about two items).
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -23,10 +28,18 @@ import { loadTagger } from '../../src/tagging/tagger.ts';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 type Row = LabelledItem & { source?: string; lang?: string; title: string; summary: string };
 
-const BATCHES = [
+const BATCHES: Array<{
+  file: string;
+  macro: number;
+  theme: number;
+  regions: number;
+  offTopic: number;
+  minRows?: number;
+}> = [
   { file: 'blind-1.jsonl', macro: 0.84, theme: 0.7, regions: 0.8, offTopic: 0.93 },
   { file: 'blind-2.jsonl', macro: 0.84, theme: 0.67, regions: 0.8, offTopic: 0.86 },
   { file: 'blind-3.jsonl', macro: 0.83, theme: 0.69, regions: 0.73, offTopic: 0.88 },
+  { file: 'blind-4.jsonl', macro: 0.8, theme: 0.58, regions: 0.88, offTopic: 0.9, minRows: 110 },
 ];
 
 const tagger = loadTagger(`${root}feeds/themes.yaml`);
@@ -52,7 +65,7 @@ describe.each(BATCHES)('blind batch $file (rules + learned model, as shipped)', 
   );
 
   it(`keeps themes macro-F1 ≥ ${floors.macro} and every theme ≥ ${floors.theme}`, () => {
-    expect(rows.length).toBeGreaterThanOrEqual(150);
+    expect(rows.length).toBeGreaterThanOrEqual(floors.minRows ?? 150);
     expect(report.macroF1).toBeGreaterThanOrEqual(floors.macro);
     for (const id of THEME_IDS) expect(report.perTheme[id]!.f1, id).toBeGreaterThanOrEqual(floors.theme);
   });
