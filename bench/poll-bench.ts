@@ -14,7 +14,8 @@
 // features and keys for the recent window — older items' are pruned in a running archive).
 //
 // Flags: --quick (120 feeds × 10 items, archive sizes 10k and 50k), --pg (also on
-// PostgreSQL; implied by GOVWATCH_TEST_DATABASE_URL), --million, --no-archive.
+// PostgreSQL; implied by GOVWATCH_TEST_DATABASE_URL), --million, --no-archive, --archive-only
+// (only the cost per new item against the archive's size).
 // Event-loop delay (perf_hooks.monitorEventLoopDelay) is reported per cycle: p99 and max.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -440,18 +441,20 @@ export async function run(opts: { quick: boolean }): Promise<BenchReport> {
     }
   };
 
-  await runOn('SQLite', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'gw-poll-'));
-    const store = await openStore({ dbPath: join(dir, 'archive.db'), databaseUrl: undefined });
-    return {
-      store,
-      done: async () => {
-        await store.close();
-        rmSync(dir, { recursive: true, force: true });
-      },
-    };
-  });
-  if (pgUrl) {
+  const cycles = !argv.includes('--archive-only');
+  if (cycles)
+    await runOn('SQLite', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'gw-poll-'));
+      const store = await openStore({ dbPath: join(dir, 'archive.db'), databaseUrl: undefined });
+      return {
+        store,
+        done: async () => {
+          await store.close();
+          rmSync(dir, { recursive: true, force: true });
+        },
+      };
+    });
+  if (pgUrl && cycles) {
     await runOn('PostgreSQL', async () => {
       const db = await createScratchDatabase(pgUrl, 'govwatch_pollbench');
       const store = await openStore({ dbPath: ':memory:', databaseUrl: db.url });
@@ -463,7 +466,7 @@ export async function run(opts: { quick: boolean }): Promise<BenchReport> {
         },
       };
     });
-  } else {
+  } else if (cycles) {
     lines.push('PostgreSQL: skipped (give --pg with GOVWATCH_TEST_DATABASE_URL)');
   }
 
