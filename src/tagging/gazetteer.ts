@@ -8,6 +8,8 @@ import { UserError } from '../model.ts';
 import { checkTermSyntax } from './rules.ts';
 import type { TaggerRules } from './rules.ts';
 
+const HAN_WORD = /^\p{sc=Han}+$/u;
+
 export const GAZETTEER_KINDS = ['institution', 'regulator', 'leader', 'law', 'city', 'place'] as const;
 export type GazetteerKind = (typeof GAZETTEER_KINDS)[number];
 
@@ -96,6 +98,14 @@ export function mergeGazetteer(rules: TaggerRules, entries: readonly GazetteerEn
     }
     const list = e.kind === 'city' ? r.metonyms : r.names;
     for (const a of e.aliases) if (!list.includes(a)) list.push(a);
+    // Chinese makes a capital stand for its government with 方面 or 当局 ("莫斯科方面",
+    // "首尔当局"): those forms are names (the matcher has no word boundary inside Han text).
+    if (e.kind === 'city') {
+      for (const a of e.byLang.zh ?? []) {
+        if (!HAN_WORD.test(a)) continue;
+        for (const f of [`${a}方面`, `${a}当局`]) if (!r.names.includes(f)) r.names.push(f);
+      }
+    }
     for (const v of e.veto) if (!r.veto.includes(v)) r.veto.push(v);
   }
   return { ...rules, regions };

@@ -168,3 +168,150 @@ describe('gazetteer file format', () => {
     expect(() => parseGazetteerYaml(yaml, 'g.yaml')).toThrow(fragment);
   });
 });
+
+// Capitals, seats of government, legislatures, regulators and companies added per country
+// (i10g): a capital tags as a metonym in each language's way of making it stand for its
+// government, never as a venue; the other kinds tag alone.
+describe('implied regions per country', () => {
+  it.each([
+    ['Warsaw says the new rules protect children online', 'PL'],
+    ['Варшава заявила о блокировке сайтов', 'PL'],
+    ['قالت أنقرة إن الحظر مؤقت', 'TR'],
+    ['قالت برلين إن القانون يحمي المستخدمين', 'DE'],
+    ['首尔方面表示将加强平台监管', 'KR'],
+    ['渥太华方面拒绝了这一要求', 'CA'],
+    ['Berlín exige a las plataformas retirar contenidos', 'DE'],
+    ['Rom fordert von Plattformen mehr Transparenz', 'IT'],
+    ['Prague accuse Moscou de désinformation', 'CZ'],
+    ['Canberra says age checks will start in December', 'AU'],
+    ['Ташкент требует регистрации мессенджеров', 'UZ'],
+    ['Lawmakers in Canberra pass the age limit for social media', 'AU'],
+    ['The Hague bars servicing of chip machines in China', 'NL'],
+    ['Bruselas multa a una red social por ocultar datos', 'EU'],
+    ['Peking kündigt Gegenmaßnahmen an', 'CN'],
+    ['فرضت واشنطن قيودا جديدة على الرقائق', 'US'],
+  ])('capital as a metonym: %s → %s', (title, code) => {
+    expect(regionsOf(title)).toContain(code);
+  });
+
+  it.each([
+    ['Talks held in Warsaw on Tuesday end without a deal', 'PL'],
+    ['Treffen in Warschau am Dienstag ohne Einigung', 'PL'],
+    ['La cumbre se celebra en Lima el martes', 'PE'],
+    ['会议周二在首尔举行', 'KR'],
+    ['Real Madrid ha fichado a un delantero', 'ES'],
+    ['The Tallinn Manual has a new chapter on data', 'EE'],
+  ])('capital as a venue or in a name: %s ↛ %s', (title, code) => {
+    expect(regionsOf(title)).not.toContain(code);
+  });
+
+  it.each([
+    ['Совет Федерации одобрил закон о VPN', 'RU'],
+    ['Сейм Литвы запретил рекламу', 'LT'],
+    ['Coimisiún na Meán fines a video platform', 'IE'],
+    ['Riksdag votes on data retention', 'SE'],
+    ['Legislative Yuan passes the anti-fraud act', 'TW'],
+    ['立法院三读通过反诈骗条例', 'TW'],
+    ['Palazzo Chigi prepara una stretta sui social', 'IT'],
+    ['Viginum détecte une campagne de faux comptes', 'FR'],
+    ['Huawei wins a 5G contract in Serbia', 'CN'],
+    ['الحوثيون يقطعون الإنترنت في صنعاء', 'YE'],
+    ['Aso Rock orders a review of social media rules', 'NG'],
+    ['Der Schweizer Bundesrat will Plattformen regulieren', 'CH'],
+    ['Le Conseil européen adopte le règlement', 'EU'],
+    ["L'AFNOR prépare les normes harmonisées", 'FR'],
+    ['Росстандарт утвердил стандарт', 'RU'],
+    ['马祖海底电缆再遭切断', 'TW'],
+    ['Le Québec encadre l’usage de l’IA', 'CA'],
+    ['La Audiencia Nacional investiga un ciberataque', 'ES'],
+  ])('name: %s → %s', (title, code) => {
+    expect(regionsOf(title)).toContain(code);
+  });
+});
+
+// The rule for ambiguous aliases: a gazetteer alias means one region. It is never a name that
+// other countries, US states, first names or everyday words share, and no alias (after the
+// matcher's normalization) belongs to two regions in the gazetteer and regions.yaml together.
+describe('ambiguous aliases stay out of the gazetteer', () => {
+  // Shared capitals and places, bodies several countries have, Chinese names found inside
+  // other names, Russian and Arabic common words.
+  const SHARED = [
+    'georgia',
+    'jersey',
+    'tripoli',
+    'santiago',
+    'sofia',
+    'wellington',
+    'victoria',
+    'kingston',
+    'san josé',
+    'georgetown',
+    'hamilton',
+    'córdoba',
+    'valencia',
+    'bundesrat',
+    'nationalrat',
+    'national assembly',
+    'assemblée nationale du sénégal',
+    'datatilsynet',
+    'ncsc',
+    'national cyber security centre',
+    'state council',
+    'federal council',
+    'gdpr',
+    'nso group',
+    '国务院',
+    '罗马',
+    '金边',
+    '立法會',
+    'вена',
+    'гавань',
+    'загреб',
+    'сейм',
+    'سيول',
+    'عمان',
+    'كاكاو',
+    'bundeskanzler',
+    'maison bleue',
+    'lèse-majesté',
+  ];
+  const norm = (s: string) => s.replace(/^=/, '').toLowerCase().normalize('NFKC');
+
+  it('no alias is, or as a stem matches, a shared name', () => {
+    const bad: string[] = [];
+    for (const e of entries) {
+      for (const a of e.aliases) {
+        const n = norm(a);
+        for (const s of SHARED) {
+          const stemHit = n.endsWith('*') && s.startsWith(n.slice(0, -1)) && !s.includes(' ');
+          if (n === s || stemHit) bad.push(`${e.id}: ${a} (${s})`);
+        }
+      }
+    }
+    expect(bad).toEqual([]);
+  });
+
+  it('no alias names two regions', () => {
+    const regionsYaml = parseRules(
+      readFileSync(`${root}feeds/themes.yaml`, 'utf8'),
+      readFileSync(`${root}feeds/regions.yaml`, 'utf8'),
+    );
+    const owner = new Map<string, string>();
+    const clash: string[] = [];
+    const add = (alias: string, region: string) => {
+      const k = norm(alias);
+      const o = owner.get(k);
+      if (o !== undefined && o !== region) clash.push(`${alias}: ${o} / ${region}`);
+      owner.set(k, region);
+    };
+    for (const e of entries) for (const a of e.aliases) add(a, e.region);
+    for (const r of regionsYaml.regions)
+      for (const n of [...r.names, ...r.metonyms]) if (owner.has(norm(n))) add(n, r.code);
+    expect(clash).toEqual([]);
+  });
+
+  it('Chinese capitals stand for the government with 方面 or 当局, not alone', () => {
+    expect(regionsOf('首尔当局宣布新规')).toContain('KR');
+    expect(regionsOf('多位代表在堪培拉会面')).not.toContain('AU');
+  });
+});

@@ -14,9 +14,11 @@
 // Filters (theme, region, source, month/year of publication) are tokens in the index's
 // `tags` column, so they are intersected inside the index instead of row by row; exact
 // date bounds are then checked on the item's publication time, read (like the one recency
-// needs) from the covering index items_id_published rather than the row: in a freshly
-// started process every page touched is a page fault, and 1,000 scattered rows are ~1,000
-// pages. When a date window holds more matches
+// needs) from item_time (id → milliseconds, migration 170) rather than the row: in a
+// freshly started process every page touched is a first touch, and 1,000 scattered rows
+// are ~1,000 pages (their item_time entries: a few hundred at most). The index's segments
+// are merged after writes (index-merge.ts), so each term is looked up in a few segments.
+// When a date window holds more matches
 // than the candidates, its total is estimated from their density over the window's id span
 // (windowTotal): counting exactly read every matching row, 0.5 s for two common words over
 // the last year at 1M items.
@@ -197,16 +199,20 @@ function candidates(
   since: string | null,
   until: string | null,
 ): Candidate[] {
-  // The publication time comes from items_id_published, not the row: the rows of 1,000
-  // scattered matches sit on ~1,000 pages, their index entries on a fraction of that.
-  const sql = `SELECT item_fts.rowid AS id, items.published AS published
-    FROM item_fts CROSS JOIN items INDEXED BY items_id_published ON items.id = item_fts.rowid
-    WHERE item_fts MATCH ? ${since ? 'AND items.published >= ?' : ''} ${until ? 'AND items.published <= ?' : ''}
+  // The publication time comes from item_time (migration 170), not the row: the rows of
+  // 1,000 scattered matches sit on ~1,000 pages, their items_id_published entries on up to
+  // 730 at 1M items, their item_time entries (an integer, ~260 a page) on less than half that.
+  const sql = `SELECT item_fts.rowid AS id, item_time.ms AS ms
+    FROM item_fts CROSS JOIN item_time ON item_time.id = item_fts.rowid
+    WHERE item_fts MATCH ? ${since ? 'AND item_time.ms >= ?' : ''} ${until ? 'AND item_time.ms <= ?' : ''}
     ORDER BY item_fts.rowid DESC LIMIT ${CANDIDATES}`;
   const args: unknown[] = [match];
-  if (since) args.push(since);
-  if (until) args.push(until);
-  return prepared(db, sql).all(...args) as Candidate[];
+  if (since) args.push(Date.parse(since));
+  if (until) args.push(Date.parse(until));
+  const rows = prepared(db, sql)
+    .raw()
+    .all(...args) as Array<[number, number]>;
+  return rows.map(([id, ms]) => ({ id, published: new Date(ms).toISOString() }));
 }
 
 /**

@@ -59,6 +59,7 @@ import {
   type SubscriptionRow,
 } from './rows.ts';
 import { searchArchive, tagsText } from './search.ts';
+import { sqliteIndexMerger, type IndexMerger } from './index-merge.ts';
 
 export type SqliteStoreOptions = StoreAdapterOptions & {
   /** WAL checkpoints off the main thread (file archives; see checkpointer.ts). */
@@ -86,6 +87,7 @@ export class SqliteStore implements Store {
   private readonly insertItem: Database.Statement;
   private readonly insertFts: Database.Statement;
   private readonly hasUrl: Database.Statement;
+  private readonly indexMerger: IndexMerger;
 
   constructor(
     readonly db: Database.Database,
@@ -106,10 +108,23 @@ export class SqliteStore implements Store {
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`);
     this.insertFts = db.prepare('INSERT INTO item_fts (rowid, title, body, tags) VALUES (?, ?, ?, ?)');
     this.hasUrl = db.prepare('SELECT 1 FROM items WHERE url = ? AND feed_id = ? LIMIT 1');
+    this.indexMerger = sqliteIndexMerger(db, {
+      afterStep: () => opts.checkpointer?.nudge(),
+      onError: (err) => opts.logger?.debug({ err }, 'sqlite_index_merge_stopped'),
+    });
+  }
+
+  /**
+   * Merge the search index's segments now, until each level holds one (what the store does
+   * in the background after writes; src/store/sqlite/index-merge.ts). Returns the steps run.
+   */
+  mergeSearchIndex(maxSteps?: number): number {
+    return this.indexMerger.runToEnd(maxSteps);
   }
 
   async close(): Promise<void> {
     if (!this.db.open) return;
+    this.indexMerger.close();
     await this.opts.checkpointer?.close();
     try {
       this.db.pragma('optimize');
@@ -275,6 +290,7 @@ export class SqliteStore implements Store {
     if (result.added.length) {
       this.moveStoryKeys();
       this.opts.checkpointer?.nudge();
+      this.indexMerger.nudge();
     }
     return result;
   }
