@@ -14,7 +14,8 @@
 // features and keys for the recent window — older items' are pruned in a running archive).
 //
 // Flags: --quick (120 feeds × 10 items, archive sizes 10k and 50k), --pg (also on
-// PostgreSQL; implied by GOVWATCH_TEST_DATABASE_URL), --million, --no-archive.
+// PostgreSQL; implied by GOVWATCH_TEST_DATABASE_URL), --million, --no-archive, --archive-only
+// (only the cost per new item against the archive's size).
 // Event-loop delay (perf_hooks.monitorEventLoopDelay) is reported per cycle: p99 and max.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -343,6 +344,9 @@ interface ArchiveCost {
   prefillS: number;
   itemsPerS: number;
   loopMax: number;
+  /** Mean wall ms per new item in addItems and in clusterNewItems (all three rounds). */
+  storeMs: number;
+  clusterMs: number;
 }
 
 async function archiveCost(size: number, tagger: Tagger, log: (l: string) => void): Promise<ArchiveCost> {
@@ -367,6 +371,8 @@ async function archiveCost(size: number, tagger: Tagger, log: (l: string) => voi
     // New items: 100 feeds × 10, stored and clustered feed by feed as the poller does.
     const rounds: number[] = [];
     let loopMax = 0;
+    let storeMs = 0;
+    let clusterMs = 0;
     for (let round = 0; round < 3; round++) {
       const batch = Array.from({ length: 100 }, (_, f) =>
         Array.from({ length: 10 }, (_, i) =>
@@ -377,8 +383,12 @@ async function archiveCost(size: number, tagger: Tagger, log: (l: string) => voi
         let added = 0;
         for (let f = 0; f < batch.length; f++) {
           const feedId = feedSources[(f * 5 + round) % ARCHIVE_FEEDS]!.id;
+          const t0 = performance.now();
           const res = await store.addItems(feedId, batch[f]!, { alertable: () => true });
+          const t1 = performance.now();
           await clusterNewItems(store, res.added, new Date());
+          storeMs += t1 - t0;
+          clusterMs += performance.now() - t1;
           added += res.added.length;
         }
         return added;
@@ -387,7 +397,14 @@ async function archiveCost(size: number, tagger: Tagger, log: (l: string) => voi
       loopMax = Math.max(loopMax, c.loopMax);
     }
     rounds.sort((a, b) => a - b);
-    return { size, prefillS, itemsPerS: rounds[1]!, loopMax };
+    return {
+      size,
+      prefillS,
+      itemsPerS: rounds[1]!,
+      loopMax,
+      storeMs: storeMs / 3000,
+      clusterMs: clusterMs / 3000,
+    };
   } finally {
     await store.close();
     rmSync(dir, { recursive: true, force: true });
@@ -440,18 +457,20 @@ export async function run(opts: { quick: boolean }): Promise<BenchReport> {
     }
   };
 
-  await runOn('SQLite', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'gw-poll-'));
-    const store = await openStore({ dbPath: join(dir, 'archive.db'), databaseUrl: undefined });
-    return {
-      store,
-      done: async () => {
-        await store.close();
-        rmSync(dir, { recursive: true, force: true });
-      },
-    };
-  });
-  if (pgUrl) {
+  const cycles = !argv.includes('--archive-only');
+  if (cycles)
+    await runOn('SQLite', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'gw-poll-'));
+      const store = await openStore({ dbPath: join(dir, 'archive.db'), databaseUrl: undefined });
+      return {
+        store,
+        done: async () => {
+          await store.close();
+          rmSync(dir, { recursive: true, force: true });
+        },
+      };
+    });
+  if (pgUrl && cycles) {
     await runOn('PostgreSQL', async () => {
       const db = await createScratchDatabase(pgUrl, 'govwatch_pollbench');
       const store = await openStore({ dbPath: ':memory:', databaseUrl: db.url });
@@ -463,7 +482,7 @@ export async function run(opts: { quick: boolean }): Promise<BenchReport> {
         },
       };
     });
-  } else {
+  } else if (cycles) {
     lines.push('PostgreSQL: skipped (give --pg with GOVWATCH_TEST_DATABASE_URL)');
   }
 
@@ -480,7 +499,7 @@ export async function run(opts: { quick: boolean }): Promise<BenchReport> {
       `new items stored and clustered (SQLite, ${WINDOW_ITEMS} items in the recent window of each archive; 1000 new items in 100 feeds, median of 3):`,
       ...costs.map(
         (c) =>
-          `  ${c.size.toLocaleString('en')} archived: ${c.itemsPerS.toFixed(0)} new items/s = ${(c.itemsPerS / base).toFixed(2)}× the ${costs[0]!.size.toLocaleString('en')} figure (target within 0.8–1.2×); event loop max ${c.loopMax.toFixed(0)} ms; prefill ${c.prefillS.toFixed(0)} s`,
+          `  ${c.size.toLocaleString('en')} archived: ${c.itemsPerS.toFixed(0)} new items/s = ${(c.itemsPerS / base).toFixed(2)}× the ${costs[0]!.size.toLocaleString('en')} figure (target within 0.8–1.2×); store ${c.storeMs.toFixed(2)} ms + cluster ${c.clusterMs.toFixed(2)} ms a new item; event loop max ${c.loopMax.toFixed(0)} ms; prefill ${c.prefillS.toFixed(0)} s`,
       ),
     );
     if (!argv.includes('--million')) lines.push('  (1M archived: run with --million)');

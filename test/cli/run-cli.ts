@@ -50,7 +50,12 @@ export function runCli(
 
 /** Non-empty stderr lines that are not pino JSON logs. */
 export function messageLines(stderr: string): string[] {
-  return stderr.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('{'));
+  // Not the launcher's notice that it rebuilt a stale dist/ (sources edited since the build).
+  return stderr
+    .split('\n')
+    .filter(
+      (l) => l.trim() !== '' && !l.startsWith('{') && !/; rebuilding dist\/ \(npm run build\)$/.test(l),
+    );
 }
 
 /**
