@@ -341,7 +341,7 @@ function coldQuery(
   path: string,
   engine: 'ours' | 'plain',
   q: SearchQuery,
-): Promise<{ ms: number; faults: number }> {
+): Promise<{ ms: number; faults: number; cpu: number; wait: number }> {
   const script = fileURLToPath(new URL('./search-cold.ts', import.meta.url));
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', script, path, engine, JSON.stringify(q)], {
@@ -352,8 +352,9 @@ function coldQuery(
     child.stdout.on('data', (d: string) => (out += d));
     child.on('error', reject);
     child.on('exit', (code) => {
-      const [ms, faults] = (out.trim().split('\n').at(-1) ?? '').split(' ').map(Number);
-      if (code === 0 && Number.isFinite(ms)) resolve({ ms: ms!, faults: faults ?? NaN });
+      const [ms, faults, cpu, wait] = (out.trim().split('\n').at(-1) ?? '').split(' ').map(Number);
+      if (code === 0 && Number.isFinite(ms))
+        resolve({ ms: ms!, faults: faults ?? NaN, cpu: cpu ?? NaN, wait: wait ?? NaN });
       else reject(new Error(`search-cold exited ${code}: ${out}`));
     });
   });
@@ -612,34 +613,52 @@ export async function run(opts: {
     const coldOurs: number[] = [];
     const coldPlain: number[] = [];
     const coldFaults: number[] = [];
-    const coldByKind = new Map<string, { ours: number[]; plain: number[]; faults: number[] }>();
+    const coldCpu: number[] = [];
+    const coldPlainCpu: number[] = [];
+    const coldWait: number[] = [];
+    const coldByKind = new Map<
+      string,
+      { ours: number[]; plain: number[]; faults: number[]; cpu: number[]; plainCpu: number[] }
+    >();
     for (const [i, q] of coldSet.entries()) {
       const o = await coldQuery(path, 'ours', q.query);
       const pl = await coldQuery(path, 'plain', q.query);
       coldOurs.push(o.ms);
       coldPlain.push(pl.ms);
       coldFaults.push(o.faults);
-      const k = coldByKind.get(q.kind) ?? { ours: [], plain: [], faults: [] };
+      coldCpu.push(o.cpu);
+      coldPlainCpu.push(pl.cpu);
+      coldWait.push(o.wait);
+      const k = coldByKind.get(q.kind) ?? { ours: [], plain: [], faults: [], cpu: [], plainCpu: [] };
       k.ours.push(o.ms);
       k.plain.push(pl.ms);
       k.faults.push(o.faults);
+      k.cpu.push(o.cpu);
+      k.plainCpu.push(pl.cpu);
       coldByKind.set(q.kind, k);
       if (i % 10 === 9) log(`fresh-process queries: ${i + 1}/${coldSet.length}`);
     }
     lines.push('first query in a freshly started process (OS file cache warm):');
     lines.push(pctLine('  ours:      ', coldOurs));
     lines.push(pctLine('  plain FTS5:', coldPlain));
+    lines.push(pctLine('  ours, main thread on CPU:      ', coldCpu));
+    lines.push(pctLine('  ours, main thread waiting for a CPU:', coldWait));
+    lines.push(pctLine('  plain FTS5, main thread on CPU:', coldPlainCpu));
     lines.push(
       `  fresh-process p99: ours ${f1(latencySummary(coldOurs).p99)} ms (target < 50 ms: ${latencySummary(coldOurs).p99 < 50 ? 'met' : 'NOT met'}); minor page faults per query (ours) p50 ${latencySummary(coldFaults).p50} / max ${latencySummary(coldFaults).max}`,
     );
-    lines.push('  by query kind: ours p50 / p95 / p99, plain FTS5 p50 / p95 / p99 (ms), page faults p50:');
+    lines.push(
+      '  by query kind: ours p50 / p95 / p99 (on-CPU p99), plain FTS5 p50 / p95 / p99 (on-CPU p99) (ms), page faults p50:',
+    );
     for (const kind of kinds) {
       const k = coldByKind.get(kind);
       if (!k) continue;
       const o = latencySummary(k.ours);
       const pl = latencySummary(k.plain);
+      const oc = latencySummary(k.cpu);
+      const pc = latencySummary(k.plainCpu);
       lines.push(
-        `    ${kind.padEnd(22)} ours ${f1(o.p50).padStart(6)} / ${f1(o.p95).padStart(6)} / ${f1(o.p99).padStart(6)}${o.p99 < 50 ? '' : ' MISS'}  plain ${f1(pl.p50).padStart(6)} / ${f1(pl.p95).padStart(6)} / ${f1(pl.p99).padStart(6)}  faults ${latencySummary(k.faults).p50} (${k.ours.length} queries)`,
+        `    ${kind.padEnd(22)} ours ${f1(o.p50).padStart(6)} / ${f1(o.p95).padStart(6)} / ${f1(o.p99).padStart(6)} (${f1(oc.p99).padStart(5)})${o.p99 < 50 ? '' : ' MISS'}  plain ${f1(pl.p50).padStart(6)} / ${f1(pl.p95).padStart(6)} / ${f1(pl.p99).padStart(6)} (${f1(pc.p99).padStart(6)})  faults ${latencySummary(k.faults).p50} (${k.ours.length} queries)`,
       );
     }
     lines.push(
