@@ -98,7 +98,13 @@ function measureShape(feats: StoryFeatures[], same: Array<[number, number]>, sha
   const foundOne = hits.filter(([i, j]) => oneLanguage(feats[i]!, feats[j]!)).length;
   const one = same.filter(([i, j]) => oneLanguage(feats[i]!, feats[j]!)).length;
   const postings = new Map<number, number[]>();
-  keys.forEach((ks, i) => ks.forEach((k) => postings.set(k, [...(postings.get(k) ?? []), i])));
+  keys.forEach((ks, i) =>
+    ks.forEach((k) => {
+      const list = postings.get(k);
+      if (list) list.push(i);
+      else postings.set(k, [i]);
+    }),
+  );
   let candidates = 0;
   keys.forEach((ks, i) => {
     const seen = new Set<number>();

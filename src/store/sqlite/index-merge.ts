@@ -18,13 +18,21 @@ export const MERGE_PAGES = 100;
 /** Pause between steps (ms). */
 export const MERGE_PAUSE_MS = 10;
 
+/** Merge steps on one connection (statements prepared once). */
+function stepper(db: Database.Database): (pages: number) => boolean {
+  const changes = db.prepare('SELECT total_changes()').pluck();
+  const merge = db.prepare("INSERT INTO item_fts (item_fts, rank) VALUES ('merge', ?)");
+  return (pages) => {
+    const before = changes.get() as number;
+    merge.run(pages);
+    // FTS5: a step that found nothing to merge changes fewer than 2 rows.
+    return (changes.get() as number) - before >= 2;
+  };
+}
+
 /** One bounded merge step; true when it did work (more may remain). */
 export function mergeStep(db: Database.Database, pages = MERGE_PAGES): boolean {
-  const changes = db.prepare('SELECT total_changes()').pluck();
-  const before = changes.get() as number;
-  db.prepare("INSERT INTO item_fts (item_fts, rank) VALUES ('merge', ?)").run(pages);
-  // FTS5: a step that found nothing to merge changes fewer than 2 rows.
-  return (changes.get() as number) - before >= 2;
+  return stepper(db)(pages);
 }
 
 export interface IndexMerger {
@@ -41,6 +49,7 @@ export function sqliteIndexMerger(
 ): IndexMerger {
   const pages = opts.pages ?? MERGE_PAGES;
   const pauseMs = opts.pauseMs ?? MERGE_PAUSE_MS;
+  const mergeStepOn = stepper(db);
   let timer: NodeJS.Timeout | null = null;
   let closed = false;
   const step = (): void => {
@@ -48,7 +57,7 @@ export function sqliteIndexMerger(
     if (closed || !db.open) return;
     let more = false;
     try {
-      more = mergeStep(db, pages);
+      more = mergeStepOn(pages);
       opts.afterStep?.();
     } catch (err) {
       // SQLITE_BUSY (another writer) or a read-only file: the next write starts a new round.
@@ -69,7 +78,7 @@ export function sqliteIndexMerger(
     },
     runToEnd(maxSteps = Infinity) {
       let steps = 0;
-      while (steps < maxSteps && mergeStep(db, pages)) {
+      while (steps < maxSteps && mergeStepOn(pages)) {
         steps += 1;
         opts.afterStep?.();
       }
