@@ -36,7 +36,8 @@ import { migrate } from './migrations.ts';
 import { sqliteSettings } from './settings.ts';
 import { sqliteCheckpointer, type Checkpointer } from './checkpointer.ts';
 import { sqliteStories, sqliteStoryKeyMover, sqliteStoryWriter } from './stories.ts';
-import { storyRecord } from '../../digest/story-index.ts';
+import { StoryMirror } from './story-mirror.ts';
+import { storyRecord, type StoryRecord } from '../../digest/story-index.ts';
 import type { StoryIndexStore } from '../types-stories.ts';
 import { sqliteTrackers } from './trackers.ts';
 import type { TrackerStore } from '../../trackers/types.ts';
@@ -83,6 +84,8 @@ export class SqliteStore implements Store {
   readonly evidence: EvidenceStore;
   private readonly now: () => Date;
   private readonly writeStories: ReturnType<typeof sqliteStoryWriter>;
+  /** The story index's recent window in memory (story-mirror.ts); kept in step with our writes. */
+  readonly storyMirror: StoryMirror;
   private readonly moveStoryKeys: () => void;
   private readonly insertItem: Database.Statement;
   private readonly insertFts: Database.Statement;
@@ -96,7 +99,8 @@ export class SqliteStore implements Store {
     this.now = opts.now ?? (() => new Date());
     this.settings = sqliteSettings(db);
     this.moveStoryKeys = sqliteStoryKeyMover(db, () => opts.checkpointer?.nudge());
-    this.stories = sqliteStories(db, this.moveStoryKeys);
+    this.storyMirror = new StoryMirror(db);
+    this.stories = sqliteStories(db, this.moveStoryKeys, this.storyMirror);
     this.writeStories = sqliteStoryWriter(db);
     this.trackers = sqliteTrackers(db, this.now);
     this.feedTokens = sqliteFeedTokens(db, this.now);
@@ -157,6 +161,7 @@ export class SqliteStore implements Store {
   }
 
   async removeFeed(id: string): Promise<boolean> {
+    this.storyMirror.invalidate(); // its items go with it
     return this.db.transaction(() => {
       this.db.prepare('DELETE FROM item_fts WHERE rowid IN (SELECT id FROM items WHERE feed_id = ?)').run(id);
       return this.db.prepare('DELETE FROM feeds WHERE id = ?').run(id).changes > 0;
@@ -226,6 +231,7 @@ export class SqliteStore implements Store {
       { name: string } | undefined;
     if (!feed) throw new Error(`addItems: unknown feed ${feedId}`);
     const firstSeen = this.now().toISOString();
+    let records: StoryRecord[] = [];
     const result = this.db.transaction((): AddItemsResult => {
       const added: StoredItem[] = [];
       let duplicates = 0;
@@ -284,9 +290,11 @@ export class SqliteStore implements Store {
         });
       });
       // Story features once, in the storing transaction: clustering then only looks them up.
-      this.writeStories(added.map(storyRecord));
+      records = added.map(storyRecord);
+      this.writeStories(records);
       return { added, duplicates };
     })();
+    this.storyMirror.added(records); // committed
     if (result.added.length) {
       this.moveStoryKeys();
       this.opts.checkpointer?.nudge();
@@ -368,6 +376,7 @@ export class SqliteStore implements Store {
     this.db.transaction(() => {
       for (const a of assignments) stmt.run(a.clusterId, a.itemId);
     })();
+    this.storyMirror.clustered(assignments);
   }
 
   async markAlerted(ids: number[]): Promise<void> {

@@ -2,10 +2,11 @@
 // batch. New keys go to story_keys_recent and move to story_keys in bulk, in item order, so
 // story_keys rows stay appended in item order and pruning cuts a rowid range.
 import type Database from 'better-sqlite3';
-import type { StoryRecord } from '../../digest/story-index.ts';
+import { featuresOfRecord, type StoryRecord } from '../../digest/story-index.ts';
 import type { StoredItem } from '../../model.ts';
 import type { StoryIndexStore, StoryRow } from '../types-stories.ts';
 import { itemFromRow, type ItemRow } from './rows.ts';
+import type { StoryMirror } from './story-mirror.ts';
 
 /**
  * Rows kept in story_keys_recent before they move. Each commit writes the pages it dirtied:
@@ -64,7 +65,15 @@ export function sqliteStoryKeyMover(db: Database.Database, afterMove: () => void
   };
 }
 
-export function sqliteStories(db: Database.Database, moveKeys: () => void): StoryIndexStore {
+/**
+ * The index on SQLite. `mirror` (story-mirror.ts) answers lookups and loads of the recent
+ * window when it holds it; the tables answer the rest.
+ */
+export function sqliteStories(
+  db: Database.Database,
+  moveKeys: () => void,
+  mirror: StoryMirror,
+): StoryIndexStore {
   const write = sqliteStoryWriter(db);
   const firstSeen = db
     .prepare('SELECT id FROM items WHERE first_seen >= ? ORDER BY first_seen, id LIMIT 1')
@@ -112,6 +121,7 @@ export function sqliteStories(db: Database.Database, moveKeys: () => void): Stor
     },
     async lookup(keys, minId, perKey) {
       if (!keys.length) return [];
+      if (mirror.ready(minId)) return mirror.lookup(keys, minId, perKey);
       const rows = lookup.all({ minId, perKey, keys: JSON.stringify(keys) }) as Array<[number, string]>;
       return rows.map(([key, ids]) => ({ key, itemIds: ids.split(',').map(Number) }));
     },
@@ -121,13 +131,25 @@ export function sqliteStories(db: Database.Database, moveKeys: () => void): Stor
     },
     async load(ids) {
       if (!ids.length) return [];
-      return load.all(JSON.stringify(ids)) as StoryRow[];
+      // Held items come from the copy; items of any age (same URL) from the tables.
+      let rows: StoryRow[] = [];
+      let rest = ids;
+      if (mirror.inStep()) ({ rows, missing: rest } = mirror.load(ids));
+      if (!rest.length) return rows;
+      const read = load.all(JSON.stringify(rest)) as Array<
+        Omit<StoryRow, 'features'> & { features: string | null }
+      >;
+      for (const r of read) {
+        rows.push({ ...r, features: r.features === null ? null : featuresOfRecord(r.id, r.features) });
+      }
+      return rows;
     },
     async unindexed(minId, limit) {
       return (unindexed.all(minId, limit) as ItemRow[]).map(itemFromRow) as StoredItem[];
     },
     async put(records) {
       db.transaction(() => write(records))();
+      mirror.added(records);
       moveKeys();
     },
     async prune(minId, limit) {
@@ -138,7 +160,10 @@ export function sqliteStories(db: Database.Database, moveKeys: () => void): Stor
       const first = (firstRowid.get() as number | null) ?? kept;
       const cut = Math.min(kept, first + Math.max(1, limit));
       let n = deleteKeys.run(cut).changes;
-      if (cut === kept) n += deleteRecentKeys.run(minId).changes + deleteFeatures.run(minId).changes;
+      if (cut === kept) {
+        n += deleteRecentKeys.run(minId).changes + deleteFeatures.run(minId).changes;
+        mirror.pruned(minId);
+      }
       return n;
     },
   };
