@@ -35,7 +35,7 @@ import { fileOpenReason } from '../open-errors.ts';
 import { migrate } from './migrations.ts';
 import { sqliteSettings } from './settings.ts';
 import { sqliteCheckpointer, type Checkpointer } from './checkpointer.ts';
-import { sqliteStories, sqliteStoryKeyMover, sqliteStoryWriter } from './stories.ts';
+import { sqliteStories, sqliteStoryWriter } from './stories.ts';
 import { StoryMirror } from './story-mirror.ts';
 import { storyRecord, type StoryRecord } from '../../digest/story-index.ts';
 import type { StoryIndexStore } from '../types-stories.ts';
@@ -86,7 +86,6 @@ export class SqliteStore implements Store {
   private readonly writeStories: ReturnType<typeof sqliteStoryWriter>;
   /** The story index's recent window in memory (story-mirror.ts); kept in step with our writes. */
   readonly storyMirror: StoryMirror;
-  private readonly moveStoryKeys: () => void;
   private readonly insertItem: Database.Statement;
   private readonly insertFts: Database.Statement;
   private readonly hasUrl: Database.Statement;
@@ -98,9 +97,8 @@ export class SqliteStore implements Store {
   ) {
     this.now = opts.now ?? (() => new Date());
     this.settings = sqliteSettings(db);
-    this.moveStoryKeys = sqliteStoryKeyMover(db, () => opts.checkpointer?.nudge());
     this.storyMirror = new StoryMirror(db);
-    this.stories = sqliteStories(db, this.moveStoryKeys, this.storyMirror);
+    this.stories = sqliteStories(db, this.storyMirror);
     this.writeStories = sqliteStoryWriter(db);
     this.trackers = sqliteTrackers(db, this.now);
     this.feedTokens = sqliteFeedTokens(db, this.now);
@@ -296,7 +294,6 @@ export class SqliteStore implements Store {
     })();
     this.storyMirror.added(records); // committed
     if (result.added.length) {
-      this.moveStoryKeys();
       this.opts.checkpointer?.nudge();
       this.indexMerger.nudge();
     }
