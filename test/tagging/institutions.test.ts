@@ -63,7 +63,7 @@ describe('institution → region, per language', () => {
     ['Bukele defiende la vigilancia de redes sociales', 'SV'],
     ['OSIPTEL ordena bloquear aplicaciones de apuestas', 'PE'],
     ['Noboa decreta la suspensión de internet en las cárceles', 'EC'],
-    ['La ley mordaza vuelve al debate', 'ES'],
+    ['Las Cortes Generales debaten la ley de servicios digitales', 'ES'],
     // French
     ['La DGSI alerte sur des ingérences numériques', 'FR'],
     ['Lecornu promet une loi sur les réseaux sociaux', 'FR'],
@@ -114,6 +114,9 @@ describe('names that also mean something else stay untagged', () => {
     ['阿莫迪谈人工智能安全', 'IN'],
     ['轻松科技公司发布新产品', 'SN'],
     ['Duma Boko wins the election', 'RU'],
+    ['Les accords de Matignon ont ouvert la voie au référendum', 'FR'],
+    ['Denmark debates a social media minimum age for children', 'AU'],
+    ['وهو معزو إلى خطأ تقني', 'MV'],
     ['The Kids Online Safety Act returns to the Senate', 'GB'],
     ['卡尼表示', 'CA'],
   ])('%s ↛ %s', (title, code) => {
