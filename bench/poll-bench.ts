@@ -11,7 +11,7 @@
 //
 // Then the cost per new item with 10k, 100k (and with --million, 1M) items already archived
 // (SQLite, prefilled by direct inserts of generated items with their search rows, and story
-// features and keys for the recent window — older items' are pruned in a running archive).
+// features for the recent window — older items' are pruned in a running archive).
 //
 // Flags: --quick (120 feeds × 10 items, archive sizes 10k and 50k), --pg (also on
 // PostgreSQL; implied by GOVWATCH_TEST_DATABASE_URL), --million, --no-archive, --archive-only
@@ -284,7 +284,6 @@ function prefill(store: SqliteStore, size: number, tagger: Tagger, now: number):
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, 1)`);
   const insertFts = db.prepare('INSERT INTO item_fts (rowid, title, body, tags) VALUES (?, ?, ?, ?)');
   const feature = db.prepare('INSERT INTO story_features (item_id, features) VALUES (?, ?)');
-  const key = db.prepare('INSERT INTO story_keys (key, item_id) VALUES (?, ?)');
   const windowStart = size - WINDOW_ITEMS;
   const CHUNK = 20_000;
   for (let start = 0; start < size; start += CHUNK) {
@@ -332,7 +331,6 @@ function prefill(store: SqliteStore, size: number, tagger: Tagger, now: number):
           };
           const r = storyRecord(stored);
           feature.run(id, r.features);
-          for (const k of r.keys) key.run(k, id);
         }
       }
     })();

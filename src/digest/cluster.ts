@@ -16,7 +16,7 @@ import type { StoredItem } from '../model.ts';
 import type { Store } from '../store/types.ts';
 import type { StoryRow } from '../store/types-stories.ts';
 import { storyFeatures, type StoryFeatures } from './story-features.ts';
-import { featuresOfRecord, keysOf, storyRecord } from './story-index.ts';
+import { keysOf, storyRecord } from './story-index.ts';
 
 export interface ClusterOptions {
   /** Largest distance between publication times of one story's reports. Default 3. */
@@ -297,9 +297,7 @@ export async function clusterNewItems(
   const featuresOf = new Map<number, StoryFeatures>();
   const keysOfItem = new Map<number, number[]>();
   for (const item of sorted) {
-    const json = own.get(item.id)?.features;
-    const f = json ? featuresOfRecord(item.id, json) : null;
-    const features = f ?? storyFeatures(item);
+    const features = own.get(item.id)?.features ?? storyFeatures(item);
     featuresOf.set(item.id, features);
     keysOfItem.set(item.id, keysOf(features));
   }
@@ -356,7 +354,7 @@ export async function clusterNewItems(
     const row = rows.get(id);
     if (!row) return null;
     if (row.clusterId !== null) clusterOf.set(id, row.clusterId);
-    const f = (row.features ? featuresOfRecord(id, row.features) : null) ?? urlOnly(row);
+    const f = row.features ?? urlOnly(row);
     featuresOf.set(id, f);
     return f;
   };

@@ -10,6 +10,8 @@ export interface StoryRecord {
   itemId: number;
   features: string;
   keys: number[];
+  /** The features `features` encodes (kept by in-process copies of the index). */
+  parsed: StoryFeatures;
 }
 
 const CACHE_MAX = 50_000;
@@ -33,7 +35,7 @@ export function storyRecord(item: StoredItem): StoryRecord {
   remember(item.id, json, features);
   const keys = storyKeys(features);
   keysOfFeatures.set(features, keys);
-  return { itemId: item.id, features: json, keys };
+  return { itemId: item.id, features: json, keys, parsed: features };
 }
 
 /** The index keys of features (computed once per features object). */
@@ -64,7 +66,7 @@ export function recordOfDraft(draft: StoryDraft, id: number): StoryRecord {
   const features = { ...draft.features, id };
   remember(id, draft.json, features);
   keysOfFeatures.set(features, draft.keys);
-  return { itemId: id, features: draft.json, keys: draft.keys };
+  return { itemId: id, features: draft.json, keys: draft.keys, parsed: features };
 }
 
 /** Features of item `id` from their stored JSON (cached). */

@@ -67,7 +67,7 @@ const TABLES: CopiedTable[] = [
 // 150 (recent story keys) is part of the story index: not copied either.
 // 160 (index on items(id, published)) adds no data.
 // 170 (item_time, derived from items by triggers; FTS5 usermerge) is not copied either.
-export const KNOWN_SQLITE_VERSIONS = [1, 2, 80, 81, 82, 85, 90, 110, 120, 130, 131, 140, 150, 160, 170];
+export const KNOWN_SQLITE_VERSIONS = [1, 2, 80, 81, 82, 85, 90, 110, 120, 130, 131, 140, 150, 160, 170, 180];
 
 /** A SQLite archive: a file path, or an open SQLite store (anything with its better-sqlite3 handle). */
 export type CopySource = string | { kind: 'sqlite'; db: Database.Database };

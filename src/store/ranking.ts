@@ -57,9 +57,10 @@ export function idf(n: number, df: number): number {
 /** Where a ranked term occurs in one candidate. */
 export type TermHit = 'absent' | 'body' | 'title';
 
-interface Dated {
+/** A candidate's id and publication time (ms since the epoch, as the adapters store it). */
+export interface Dated {
   id: number;
-  published: string;
+  time: number;
 }
 
 /**
@@ -73,10 +74,9 @@ export function scoreCandidates<R extends Dated>(
   hitsOf: (row: R) => (k: number) => TermHit,
 ): Array<Dated & { score: number }> {
   const best = idfs.reduce((sum, w) => sum + w * (1 + TITLE_BOOST), 0) || 1;
-  const times = rows.map((r) => Date.parse(r.published) || 0);
   let newest = 0;
-  for (const t of times) if (t > newest) newest = t;
-  const scored = rows.map((r, i) => {
+  for (const r of rows) if (r.time > newest) newest = r.time;
+  const scored = rows.map((r) => {
     const hit = hitsOf(r);
     let rel = 0;
     for (let k = 0; k < idfs.length; k++) {
@@ -84,9 +84,9 @@ export function scoreCandidates<R extends Dated>(
       if (h === 'absent') continue;
       rel += idfs[k]! * (h === 'title' ? 1 + TITLE_BOOST : 1);
     }
-    const ageDays = Math.max(0, (newest - times[i]!) / 86_400_000);
+    const ageDays = Math.max(0, (newest - (r.time || 0)) / 86_400_000);
     const recency = 0.6 + 0.4 * Math.pow(2, -ageDays / HALF_LIFE_DAYS);
-    return { id: r.id, published: r.published, score: (rel / best) * recency };
+    return { id: r.id, time: r.time, score: (rel / best) * recency };
   });
   scored.sort((a, b) => b.score - a.score || b.id - a.id);
   return scored;
@@ -94,7 +94,7 @@ export function scoreCandidates<R extends Dated>(
 
 /** Sort order of unranked results: newest publication first, newer id first on ties. */
 export function newestFirst(a: Dated, b: Dated): number {
-  return a.published < b.published ? 1 : a.published > b.published ? -1 : b.id - a.id;
+  return b.time - a.time || b.id - a.id;
 }
 
 /**

@@ -4,14 +4,15 @@
 // left the window are pruned; archives from before the index are backfilled lazily.
 import type { StoredItem } from '../model.ts';
 import type { StoryRecord } from '../digest/story-index.ts';
+import type { StoryFeatures } from '../digest/story-features.ts';
 
 export interface StoryRow {
   id: number;
   feedId: string;
   url: string | null;
   clusterId: number | null;
-  /** Stored features JSON; null when the item has none (older than the window, or unindexed). */
-  features: string | null;
+  /** Stored features (parsed); null when the item has none (older than the window, or unindexed). */
+  features: StoryFeatures | null;
 }
 
 export interface StoryIndexStore {

@@ -79,7 +79,7 @@ function expected(words: string[], since: string | null, until: string | null, l
   const newest = matches.sort((a, b) => b.id - a.id).slice(0, CANDIDATES);
   const titles = new Map(newest.map((it) => [it.id, it.title.toLowerCase()]));
   const scored = scoreCandidates(
-    newest,
+    newest.map((it) => ({ id: it.id, time: Date.parse(it.published) })),
     words.map(() => 1),
     (r) => {
       const title = titles.get(r.id)!;

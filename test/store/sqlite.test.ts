@@ -7,10 +7,10 @@ import { describeStoreLocation, openStore } from '../../src/store/index.ts';
 import { MIGRATIONS, openSqliteStore } from '../../src/store/sqlite/index.ts';
 import { migrate } from '../../src/store/sqlite/migrations.ts';
 import { MAIN_AUTOCHECKPOINT_PAGES } from '../../src/store/sqlite/checkpointer.ts';
-import { RECENT_KEYS_MAX } from '../../src/store/sqlite/stories.ts';
 import { storyFeatures } from '../../src/digest/story-features.ts';
 import { storyKeys } from '../../src/digest/story-keys.ts';
 import { SqliteStore } from '../../src/store/sqlite/store.ts';
+import type { StoredItem } from '../../src/model.ts';
 import { CORPUS_ITEMS, loadCorpus, runStoreContract } from './contract.ts';
 import { runMigration140Contract } from './contract-migration-140.ts';
 
@@ -164,60 +164,60 @@ describe('SQLite archive', () => {
 });
 
 describe('SQLite story keys', () => {
-  it('land in the small recent table and move to story_keys in bulk, found by lookup in both', async () => {
-    const store = openSqliteStore(freshPath());
+  it('are computed from the stored features, not stored: a reopened archive finds its items by key', async () => {
+    const path = freshPath();
+    const feed = {
+      id: 'f',
+      name: 'F',
+      url: 'https://example.org/f',
+      kind: 'media' as const,
+      language: 'en',
+      origin: 'operator' as const,
+    };
+    const word = (n: number) => `w${n.toString(36)}x`;
+    const item = (i: number) => ({
+      guid: `g${i}`,
+      title: Array.from({ length: 10 }, (_, k) => word(i * 10 + k)).join(' '),
+      url: `https://example.org/${i}`,
+      author: null,
+      summary: '',
+      published: '2026-11-20T10:00:00.000Z',
+      publishedEstimated: false,
+      lang: 'en',
+      themes: [],
+      regions: [],
+      why: {},
+    });
+    const first = openSqliteStore(path);
+    const stored: StoredItem[] = [];
     try {
-      await store.upsertFeeds([
-        {
-          id: 'f',
-          name: 'F',
-          url: 'https://example.org/f',
-          kind: 'media',
-          language: 'en',
-          origin: 'operator',
-        },
-      ]);
-      const count = (table: string) =>
-        store.db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number;
-      const word = (n: number) => `w${n.toString(36)}x`;
-      const item = (i: number) => ({
-        guid: `g${i}`,
-        title: Array.from({ length: 10 }, (_, k) => word(i * 10 + k)).join(' '),
-        url: `https://example.org/${i}`,
-        author: null,
-        summary: '',
-        published: '2026-11-20T10:00:00.000Z',
-        publishedEstimated: false,
-        lang: 'en',
-        themes: [],
-        regions: [],
-        why: {},
-      });
-      const first = (await store.addItems('f', [item(0)], { alertable: () => true })).added[0]!;
-      const firstKeys = storyKeys(storyFeatures(first));
-      expect(count('story_keys')).toBe(0);
-      expect(count('story_keys_recent')).toBe(firstKeys.length);
-      // Feeds of 20 until the recent table has been moved once.
-      let i = 1;
-      while (count('story_keys') === 0 && i < 2_000) {
-        const batch = Array.from({ length: 20 }, (_, k) => item(i + k));
-        i += 20;
-        await store.addItems('f', batch, { alertable: () => true });
-        // The move runs in a transaction of its own, on a later turn of the event loop.
-        await new Promise((resolve) => setImmediate(resolve));
+      await first.upsertFeeds([feed]);
+      // More than one chunk of the copy's build (2,000 rows a turn).
+      for (let i = 0; i < 2_100; i += 100) {
+        const batch = Array.from({ length: 100 }, (_, k) => item(i + k));
+        stored.push(...(await first.addItems('f', batch, { alertable: () => true })).added);
       }
-      expect(count('story_keys')).toBeGreaterThanOrEqual(RECENT_KEYS_MAX);
-      expect(count('story_keys_recent')).toBeLessThan(RECENT_KEYS_MAX);
-      // Rows moved in item order: pruning by rowid range relies on it.
-      const ids = store.db.prepare('SELECT item_id FROM story_keys ORDER BY rowid').pluck().all() as number[];
-      expect(ids).toEqual([...ids].sort((a, b) => a - b));
-      const last = (await store.addItems('f', [item(i)], { alertable: () => true })).added[0]!;
-      const hits = await store.stories.lookup([...firstKeys, ...storyKeys(storyFeatures(last))], 0, 10);
-      expect(new Set(hits.flatMap((h) => h.itemIds))).toEqual(new Set([first.id, last.id]));
-      // Pruning below the last item empties story_keys and leaves its keys in the recent table.
-      while ((await store.stories.prune(last.id, 5_000)) >= 5_000);
-      expect(count('story_keys')).toBe(0);
-      expect(store.db.prepare('SELECT count(DISTINCT item_id) FROM story_keys_recent').pluck().get()).toBe(1);
+      const tables = first.db
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'story%'")
+        .pluck()
+        .all();
+      expect(tables).toEqual(['story_features']);
+    } finally {
+      await first.close();
+    }
+    const store = openSqliteStore(path);
+    try {
+      const probe = [stored[0]!, stored[1_999]!, stored[2_099]!];
+      const keys = probe.flatMap((it) => storyKeys(storyFeatures(it)));
+      const hits = await store.stories.lookup(keys, 0, 10);
+      expect(new Set(hits.flatMap((h) => h.itemIds))).toEqual(new Set(probe.map((it) => it.id)));
+      expect(store.storyMirror.size).toBe(2_100);
+      // Pruned items leave the copy and the file.
+      while ((await store.stories.prune(stored[2_000]!.id, 500)) >= 500);
+      expect(store.storyMirror.size).toBe(100);
+      const left = await store.stories.lookup(keys, 0, 10);
+      expect(new Set(left.flatMap((h) => h.itemIds))).toEqual(new Set([stored[2_099]!.id]));
+      expect(store.db.prepare('SELECT count(*) FROM story_features').pluck().get()).toBe(100);
     } finally {
       await store.close();
     }

@@ -20,6 +20,7 @@ import {
   RANKED_TERMS,
   scoreCandidates,
   searchHit,
+  type Dated,
 } from '../ranking.ts';
 import type { ParsedQuery, QueryTerm } from '../search-text.ts';
 import type { SearchQuery, SearchResult } from '../types.ts';
@@ -37,6 +38,13 @@ type Db = pg.Pool | pg.PoolClient;
 interface Candidate {
   id: number;
   published: string;
+  /** `published` in ms, set by newestRows (the shared ranking reads numbers). */
+  time: number;
+}
+
+function withTime<R extends Candidate>(rows: R[]): R[] {
+  for (const r of rows) r.time = Date.parse(r.published) || 0;
+  return rows;
 }
 
 interface RankCandidate extends Candidate {
@@ -153,7 +161,7 @@ interface Newest<R> {
   matches: number | null;
 }
 
-async function newestRows<R extends { id: number }>(
+async function newestRows<R extends Candidate>(
   db: Db,
   conds: (sql: Sql) => string[],
   /** Columns of items (alias i) the select list reads besides id and published. */
@@ -179,7 +187,7 @@ async function newestRows<R extends { id: number }>(
          SELECT ${select(sql)} FROM cand c ORDER BY c.id DESC`,
         sql.params,
       );
-      out.push(...r.rows);
+      out.push(...withTime(r.rows));
       if (out.length >= CANDIDATES) return { rows: out, matches: null };
       hi = lo;
       width *= 4;
@@ -197,7 +205,7 @@ async function newestRows<R extends { id: number }>(
       sql.params,
     );
     const already = out.length;
-    out.push(...r.rows);
+    out.push(...withTime(r.rows));
     return { rows: out, matches: already + (r.rows[0]?.all_matches ?? 0) };
   }
 }
@@ -343,7 +351,7 @@ function rank(
   rows: RankCandidate[],
   terms: QueryTerm[],
   op: 'AND' | 'OR',
-): Array<Candidate & { score: number }> {
+): Array<Dated & { score: number }> {
   const ranked = terms.slice(0, RANKED_TERMS);
   const idfs = ranked.map((_, k) => idf(stats.n, stats.df[k]!));
   return scoreCandidates(rows, idfs, (r) => (k) => {
@@ -377,7 +385,7 @@ async function countMatches(db: Db, tsquery: string | null, filters: (s: Sql) =>
 
 async function page(
   db: Db,
-  rows: Array<Candidate & { score?: number }>,
+  rows: Array<Dated & { score?: number }>,
   limit: number,
   offset: number,
   parsed: ParsedQuery,

@@ -1,6 +1,6 @@
 // The story index on PostgreSQL (schema: migration 90): one round trip per lookup batch.
 import type pg from 'pg';
-import type { StoryRecord } from '../../digest/story-index.ts';
+import { featuresOfRecord, type StoryRecord } from '../../digest/story-index.ts';
 import type { StoryIndexStore, StoryRow } from '../types-stories.ts';
 import { ITEM_COLUMNS, itemFromRow, stripNul, type ItemRow } from './rows.ts';
 
@@ -63,12 +63,15 @@ export function postgresStories(pool: pg.Pool): StoryIndexStore {
     },
     async load(ids) {
       if (!ids.length) return [];
-      const r = await pool.query<StoryRow>(
+      const r = await pool.query<Omit<StoryRow, 'features'> & { features: string | null }>(
         `SELECT i.id, i.feed_id AS "feedId", i.url, i.cluster_id AS "clusterId", f.features
          FROM items i LEFT JOIN story_features f ON f.item_id = i.id WHERE i.id = ANY($1::int[])`,
         [ids],
       );
-      return r.rows;
+      return r.rows.map((row) => ({
+        ...row,
+        features: row.features === null ? null : featuresOfRecord(row.id, row.features),
+      }));
     },
     async unindexed(minId, limit) {
       const r = await pool.query<ItemRow>(

@@ -347,6 +347,16 @@ export const MIGRATIONS: Migration[] = [
       INSERT INTO item_fts (item_fts, rank) VALUES ('usermerge', 2);
     `,
   },
+  {
+    version: 180,
+    name: 'story keys in memory',
+    up: `
+      -- The story index's keys are computed from story_features and held in memory
+      -- (src/store/sqlite/story-mirror.ts); the tables that stored them are read by nothing.
+      DROP TABLE IF EXISTS story_keys_recent;
+      DROP TABLE IF EXISTS story_keys;
+    `,
+  },
 ];
 
 /** Apply pending migrations; returns the versions applied now. */

@@ -121,7 +121,8 @@ function dateTokens(lo: string, hi: string): string[] | null {
 
 interface Candidate {
   id: number;
-  published: string;
+  /** Publication time in ms (item_time). */
+  time: number;
 }
 
 export interface SearchDeps {
@@ -212,7 +213,7 @@ function candidates(
   const rows = prepared(db, sql)
     .raw()
     .all(...args) as Array<[number, number]>;
-  return rows.map(([id, ms]) => ({ id, published: new Date(ms).toISOString() }));
+  return rows.map(([id, ms]) => ({ id, time: ms }));
 }
 
 /**

@@ -35,8 +35,9 @@ import { fileOpenReason } from '../open-errors.ts';
 import { migrate } from './migrations.ts';
 import { sqliteSettings } from './settings.ts';
 import { sqliteCheckpointer, type Checkpointer } from './checkpointer.ts';
-import { sqliteStories, sqliteStoryKeyMover, sqliteStoryWriter } from './stories.ts';
-import { storyRecord } from '../../digest/story-index.ts';
+import { sqliteStories, sqliteStoryWriter } from './stories.ts';
+import { StoryMirror } from './story-mirror.ts';
+import { storyRecord, type StoryRecord } from '../../digest/story-index.ts';
 import type { StoryIndexStore } from '../types-stories.ts';
 import { sqliteTrackers } from './trackers.ts';
 import type { TrackerStore } from '../../trackers/types.ts';
@@ -83,7 +84,8 @@ export class SqliteStore implements Store {
   readonly evidence: EvidenceStore;
   private readonly now: () => Date;
   private readonly writeStories: ReturnType<typeof sqliteStoryWriter>;
-  private readonly moveStoryKeys: () => void;
+  /** The story index's recent window in memory (story-mirror.ts); kept in step with our writes. */
+  readonly storyMirror: StoryMirror;
   private readonly insertItem: Database.Statement;
   private readonly insertFts: Database.Statement;
   private readonly hasUrl: Database.Statement;
@@ -95,8 +97,8 @@ export class SqliteStore implements Store {
   ) {
     this.now = opts.now ?? (() => new Date());
     this.settings = sqliteSettings(db);
-    this.moveStoryKeys = sqliteStoryKeyMover(db, () => opts.checkpointer?.nudge());
-    this.stories = sqliteStories(db, this.moveStoryKeys);
+    this.storyMirror = new StoryMirror(db);
+    this.stories = sqliteStories(db, this.storyMirror);
     this.writeStories = sqliteStoryWriter(db);
     this.trackers = sqliteTrackers(db, this.now);
     this.feedTokens = sqliteFeedTokens(db, this.now);
@@ -157,6 +159,7 @@ export class SqliteStore implements Store {
   }
 
   async removeFeed(id: string): Promise<boolean> {
+    this.storyMirror.invalidate(); // its items go with it
     return this.db.transaction(() => {
       this.db.prepare('DELETE FROM item_fts WHERE rowid IN (SELECT id FROM items WHERE feed_id = ?)').run(id);
       return this.db.prepare('DELETE FROM feeds WHERE id = ?').run(id).changes > 0;
@@ -226,6 +229,7 @@ export class SqliteStore implements Store {
       { name: string } | undefined;
     if (!feed) throw new Error(`addItems: unknown feed ${feedId}`);
     const firstSeen = this.now().toISOString();
+    let records: StoryRecord[] = [];
     const result = this.db.transaction((): AddItemsResult => {
       const added: StoredItem[] = [];
       let duplicates = 0;
@@ -284,11 +288,12 @@ export class SqliteStore implements Store {
         });
       });
       // Story features once, in the storing transaction: clustering then only looks them up.
-      this.writeStories(added.map(storyRecord));
+      records = added.map(storyRecord);
+      this.writeStories(records);
       return { added, duplicates };
     })();
+    this.storyMirror.added(records); // committed
     if (result.added.length) {
-      this.moveStoryKeys();
       this.opts.checkpointer?.nudge();
       this.indexMerger.nudge();
     }
@@ -368,6 +373,7 @@ export class SqliteStore implements Store {
     this.db.transaction(() => {
       for (const a of assignments) stmt.run(a.clusterId, a.itemId);
     })();
+    this.storyMirror.clustered(assignments);
   }
 
   async markAlerted(ids: number[]): Promise<void> {
