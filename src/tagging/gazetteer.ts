@@ -1,7 +1,9 @@
-// The gazetteer (feeds/gazetteer.yaml): institutions, regulators, leaders, laws and cities
-// that name a country without saying it (Roskomnadzor → RU, the Digital Services Act → EU).
+// The gazetteer (feeds/gazetteer.yaml and feeds/gazetteer-places.yaml): institutions,
+// regulators, leaders, laws, cities and places that name a country without saying it
+// (Roskomnadzor → RU, the Digital Services Act → EU, Khorog → TJ).
 // Entries are merged into the region rules: a city is a metonym (it tags only when it stands
-// for a government: "Beijing said"), everything else is a name (it tags alone).
+// for a government: "Beijing said"), a subnational place (province, city) tags alone but only
+// in an item on one of the themes, everything else is a name (it tags alone).
 
 import { parse as parseYaml } from 'yaml';
 import { UserError } from '../model.ts';
@@ -10,7 +12,22 @@ import type { TaggerRules } from './rules.ts';
 
 const HAN_WORD = /^\p{sc=Han}+$/u;
 
-export const GAZETTEER_KINDS = ['institution', 'regulator', 'leader', 'law', 'city', 'place'] as const;
+/**
+ * Hand-written gazetteer files in feeds/, merged in this order: gazetteer.yaml (institutions,
+ * regulators, leaders, laws, a first set of capitals) and gazetteer-places.yaml (capitals not
+ * in the first file, provinces and cities of rights and governance news). One format.
+ */
+export const GAZETTEER_FILES = ['gazetteer.yaml', 'gazetteer-places.yaml'] as const;
+
+export const GAZETTEER_KINDS = [
+  'institution',
+  'regulator',
+  'leader',
+  'law',
+  'city',
+  'place',
+  'subnational',
+] as const;
 export type GazetteerKind = (typeof GAZETTEER_KINDS)[number];
 
 export interface GazetteerEntry {
@@ -88,15 +105,16 @@ export function mergeGazetteer(rules: TaggerRules, entries: readonly GazetteerEn
     ...r,
     names: [...r.names],
     metonyms: [...r.metonyms],
+    subnational: [...(r.subnational ?? [])],
     veto: [...r.veto],
   }));
   for (const e of entries) {
     let r = regions.find((x) => x.code === e.region);
     if (!r) {
-      r = { code: e.region, names: [], metonyms: [], veto: [] };
+      r = { code: e.region, names: [], metonyms: [], subnational: [], veto: [] };
       regions.push(r);
     }
-    const list = e.kind === 'city' ? r.metonyms : r.names;
+    const list = e.kind === 'city' ? r.metonyms : e.kind === 'subnational' ? r.subnational! : r.names;
     for (const a of e.aliases) if (!list.includes(a)) list.push(a);
     // Chinese makes a capital stand for its government with 方面 or 当局 ("莫斯科方面",
     // "首尔当局"): those forms are names (the matcher has no word boundary inside Han text).

@@ -36,6 +36,11 @@ export interface RegionRules {
   names: string[];
   /** Capitals and seats of power: count only next to a metonym context word ("Beijing said"). */
   metonyms: string[];
+  /**
+   * Provinces and cities (gazetteer kind `subnational`): tag alone, but only in an item on one
+   * of the themes; in a sports, weather or tourism story a place is where something happened.
+   */
+  subnational?: string[];
   veto: string[];
 }
 

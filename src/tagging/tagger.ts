@@ -12,7 +12,7 @@ import type { TaggerRules } from './rules.ts';
 import { FeatureBuf, extractFeatures, featureName, HASH_SIZE } from './features.ts';
 import { contributions, loadModel, runtimeWeights, scoreRuntime, sigmoid } from './learned.ts';
 import type { TagModel } from './learned.ts';
-import { mergeGazetteer, parseGazetteerYaml } from './gazetteer.ts';
+import { GAZETTEER_FILES, mergeGazetteer, parseGazetteerYaml } from './gazetteer.ts';
 
 export interface TagInput {
   title: string;
@@ -66,6 +66,8 @@ function addNote(notes: string[], text: string): void {
 interface RegionUse {
   region: number;
   metonym: boolean;
+  /** A subnational place (province, city): counts only when the item has a theme. */
+  place: boolean;
 }
 
 function overlaps(a: Match, b: Match): boolean {
@@ -177,8 +179,12 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
   const regionUses = new Map<number, RegionUse[]>();
   const regionVetoUses = new Map<number, number[]>();
   rules.regions.forEach((region, ri) => {
-    for (const n of region.names) addUse(regionUses, index.add(n), { region: ri, metonym: false });
-    for (const n of region.metonyms) addUse(regionUses, index.add(n), { region: ri, metonym: true });
+    for (const n of region.names)
+      addUse(regionUses, index.add(n), { region: ri, metonym: false, place: false });
+    for (const n of region.metonyms)
+      addUse(regionUses, index.add(n), { region: ri, metonym: true, place: false });
+    for (const n of region.subnational ?? [])
+      addUse(regionUses, index.add(n), { region: ri, metonym: false, place: true });
     for (const v of region.veto) addUse(regionVetoUses, index.add(v), ri);
   });
   // Domestic cues per language (see DomesticRule): term ids and the region they imply.
@@ -337,13 +343,15 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
       }
     }
 
-    // Regions: names count alone, capitals only in a metonym context; a match inside a
-    // longer place name of another region ("korea" in "north korea") gives way.
+    // Regions: names count alone, capitals only in a metonym context, provinces and cities
+    // only in an item with a theme (else they are where a match or a holiday took place); a
+    // match inside a longer place name of another region ("korea" in "north korea") gives way.
     const regionHits: { m: Match; region: number }[] = [];
     for (const m of matches) {
       const us = regionUsesOf[m.term];
       if (!us) continue;
       for (const u of us) {
+        if (u.place && themes.length === 0) continue;
         if (regionVetoSpans && isVetoed(regionVetoSpans.get(u.region), m)) continue;
         if (u.metonym && !inMetonymContext(context, fields[m.field]!, m, afterIds, beforeIds, maxBefore))
           continue;
@@ -524,7 +532,8 @@ export interface LoadOptions {
 
 /**
  * Loads feeds/themes.yaml, the regions file beside it (regions.yaml), the gazetteer
- * (gazetteer.yaml, when present) and the learned model (tag-model.json/.bin, when present).
+ * (gazetteer.yaml and gazetteer-places.yaml, when present) and the learned model
+ * (tag-model.json/.bin, when present).
  */
 export function loadTagger(
   path = DEFAULT_THEMES_PATH,
@@ -543,10 +552,10 @@ export function loadRules(
     themes: path,
     regions: regionsPath,
   });
-  // gazetteer.yaml (hand-written) and countries.yaml (generated from ICU by
-  // scripts/gen-countries.mjs) share one format and merge the same way.
+  // gazetteer.yaml and gazetteer-places.yaml (hand-written) and countries.yaml (generated
+  // from ICU by scripts/gen-countries.mjs) share one format and merge the same way.
   let merged = rules;
-  for (const file of ['gazetteer.yaml', 'countries.yaml']) {
+  for (const file of [...GAZETTEER_FILES, 'countries.yaml']) {
     const gazPath = join(dirname(path), file);
     if (existsSync(gazPath))
       merged = mergeGazetteer(merged, parseGazetteerYaml(readFileSync(gazPath, 'utf8'), gazPath));

@@ -51,6 +51,7 @@ export const RULE_FILES = [
   'feeds/themes.yaml',
   'feeds/regions.yaml',
   'feeds/gazetteer.yaml',
+  'feeds/gazetteer-places.yaml',
   'feeds/countries.yaml',
   'feeds/sources.yaml',
 ];

@@ -1,12 +1,20 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { mergeGazetteer, parseGazetteerYaml } from '../../src/tagging/gazetteer.ts';
+import { GAZETTEER_FILES, mergeGazetteer, parseGazetteerYaml } from '../../src/tagging/gazetteer.ts';
+import { arabicPatternForm, isArabicWord, normalizeText } from '../../src/tagging/normalize.ts';
 import { parseRules } from '../../src/tagging/rules.ts';
 import { createTagger, loadTagger } from '../../src/tagging/tagger.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const entries = parseGazetteerYaml(readFileSync(`${root}feeds/gazetteer.yaml`, 'utf8'));
+// Both hand-written files, as loadRules merges them: gazetteer.yaml (institutions, leaders,
+// laws, a first set of capitals) and gazetteer-places.yaml (capitals, provinces, cities).
+const byFile = GAZETTEER_FILES.map((f) => ({
+  file: f,
+  entries: parseGazetteerYaml(readFileSync(`${root}feeds/${f}`, 'utf8'), f),
+}));
+const entries = byFile.flatMap((f) => f.entries);
+const places = byFile.find((f) => f.file === 'gazetteer-places.yaml')!.entries;
 // Rules only: names and gazetteer aliases tag alone, whatever the themes (the domestic
 // context, which needs a theme, is tested in implied-regions.test.ts).
 const tagger = loadTagger(`${root}feeds/themes.yaml`, undefined, { model: false });
@@ -23,6 +31,15 @@ describe('shipped gazetteer', () => {
     );
     expect(seven.length / entries.length).toBeGreaterThan(0.9);
     expect(new Set(entries.map((e) => e.id)).size).toBe(entries.length);
+  });
+
+  it('has a places file covering capitals, provinces and cities of 150+ regions', () => {
+    expect(places.length).toBeGreaterThanOrEqual(200);
+    expect(new Set(places.map((e) => e.region)).size).toBeGreaterThanOrEqual(150);
+    expect(places.filter((e) => e.kind === 'city').length).toBeGreaterThanOrEqual(80);
+    expect(places.filter((e) => e.kind === 'subnational').length).toBeGreaterThanOrEqual(120);
+    // Only provinces, cities and capitals: institutions and leaders stay in gazetteer.yaml.
+    expect(places.every((e) => e.kind === 'subnational' || e.kind === 'city')).toBe(true);
   });
 
   it.each([
@@ -158,6 +175,21 @@ describe('gazetteer file format', () => {
     expect(t.tag({ title: 'The Quito Open final', summary: '' }).regions).toEqual([]);
   });
 
+  it('merges subnational places apart: they tag alone, but only in an item with a theme', () => {
+    const g = parseGazetteerYaml(
+      'entries:\n  khorog: {region: TJ, kind: subnational, aliases: {en: [khorog], ru: [хорог*]}}\n',
+    );
+    const rules = mergeGazetteer(base, g);
+    const tj = rules.regions.find((r) => r.code === 'TJ')!;
+    expect(tj.subnational).toEqual(['khorog', 'хорог*']);
+    expect(tj.names).toEqual([]);
+    const t = createTagger(rules);
+    expect(t.tag({ title: 'zzshutdowns in Khorog', summary: '' }).regions).toEqual(['TJ']);
+    expect(t.tag({ title: 'В Хороге zzshutdowns', summary: '' }).regions).toEqual(['TJ']);
+    // No theme: a place is where something happened (a match, a holiday), not the subject.
+    expect(t.tag({ title: 'Football final in Khorog', summary: '' }).regions).toEqual([]);
+  });
+
   it.each([
     ['entries: {x: {region: Russia, kind: law, aliases: {en: [a]}}}', 'region'],
     ['entries: {x: {region: RU, kind: person, aliases: {en: [a]}}}', 'kind'],
@@ -232,6 +264,73 @@ describe('implied regions per country', () => {
   });
 });
 
+// gazetteer-places.yaml: a province or city where a shutdown, an arrest or a blocking happened
+// implies its country (kind place, in an item with a theme); a capital stands for its
+// government (kind city); a city that hosts meetings is a venue and implies nothing.
+describe('places in seven languages', () => {
+  it.each([
+    ['Mobile internet cut in Khorog after protests', 'TJ'],
+    ['Internet shutdown in Imphal enters its third month', 'IN'],
+    ['Phone and internet lines cut in Sagaing townships', 'MM'],
+    ['Journalists arrested in Goma over posts about the fighting', 'CD'],
+    ['Internet blackout in Cabo Delgado as insurgents attack', 'MZ'],
+    ['Facial recognition cameras go up across Kowloon', 'HK'],
+    ['В Хороге отключили мобильный интернет', 'TJ'],
+    ['В Одессе заблокировали Telegram-каналы', 'UA'],
+    ['В Гомеле задержали администратора чата за репост', 'BY'],
+    ['В Захедане ограничили доступ к интернету', 'IR'],
+    ['仰光再次断网', 'MM'],
+    ['敖德萨遭网络攻击', 'UA'],
+    ['扎黑丹抗议期间互联网中断', 'IR'],
+    ['乌鲁木齐警方以翻墙为由拘留多名用户', 'CN'],
+    ['قطع الإنترنت في زاهدان خلال الاحتجاجات', 'IR'],
+    ['اعتقال صحفيين في الفاشر بسبب منشورات', 'SD'],
+    ['حجب مواقع إخبارية في بنغازي', 'LY'],
+    ['Cortan el internet en Chiapas durante las protestas', 'MX'],
+    ['Bloquean redes sociales en Zulia tras las elecciones', 'VE'],
+    ['Detienen a un periodista en Cochabamba por una publicación en Facebook', 'BO'],
+    ["Coupure d'internet en Kabylie pendant les manifestations", 'DZ'],
+    ['Des journalistes arrêtés à Bamenda pour des publications', 'CM'],
+    ['Les réseaux sociaux bloqués à Tombouctou', 'ML'],
+    ['Mobilfunknetz in Sagaing abgeschaltet', 'MM'],
+    ['Journalisten in Kaschgar wegen Posts festgenommen', 'CN'],
+    ['Internetsperre in Berg-Badachschan nach Protesten', 'TJ'],
+  ])('place: %s → %s', (title, code) => {
+    expect(regionsOf(title)).toContain(code);
+  });
+
+  it.each([
+    ['Yaoundé says the ban on Anglophone radio stations stays', 'CM'],
+    ['قالت أسمرة إنها لن تعيد خدمة الإنترنت', 'ER'],
+    ['乌兰巴托方面表示将加强网络安全', 'MN'],
+    ['Mogadishu orders telecoms to cut access to the app', 'SO'],
+  ])('capital as a metonym: %s → %s', (title, code) => {
+    expect(regionsOf(title)).toContain(code);
+  });
+
+  it.each([
+    ['The IETF meets in San Diego next week to discuss post-quantum TLS', 'US'],
+    ['Delegates gather in Istanbul for the ICANN meeting on DNS abuse', 'TR'],
+    ['Das Treffen zur KI-Regulierung in München endete ohne Einigung', 'DE'],
+    ['La conferencia sobre ciberseguridad y ransomware se celebra en Barcelona', 'ES'],
+    ["Le sommet sur la gouvernance de l'IA s'ouvre à Genève", 'CH'],
+    ['人工智能治理会议在釜山举行', 'KR'],
+    ['انعقد مؤتمر الأمن السيبراني في دبي', 'AE'],
+    ['Форум по кибербезопасности прошёл в Казани', 'RU'],
+  ])('venue: %s ↛ %s', (title, code) => {
+    expect(regionsOf(title)).not.toContain(code);
+  });
+
+  it.each([
+    ['Bundesliga: Leverkusen gewinnt gegen Dortmund', 'DE'],
+    ['Lluvias intensas en Mallorca obligan a cerrar playas', 'ES'],
+    ['Sunny weekend expected across Queensland', 'AU'],
+    ['Tourists flock to Chiang Mai for the lantern festival', 'TH'],
+  ])('place in an item without a theme: %s ↛ %s', (title, code) => {
+    expect(regionsOf(title)).not.toContain(code);
+  });
+});
+
 // The rule for ambiguous aliases: a gazetteer alias means one region. It is never a name that
 // other countries, US states, first names or everyday words share, and no alias (after the
 // matcher's normalization) belongs to two regions in the gazetteer and regions.yaml together.
@@ -277,15 +376,194 @@ describe('ambiguous aliases stay out of the gazetteer', () => {
     'bundeskanzler',
     'maison bleue',
     'lèse-majesté',
+    // Places that several countries (or US states, or other continents) share, and provinces
+    // split between countries.
+    'punjab',
+    'kashmir',
+    'macedonia',
+    'kurdistan',
+    'azerbaijan province',
+    'khorasan',
+    'badakhshan',
+    'fergana',
+    'patagonia',
+    'borneo',
+    'galicia',
+    'silesia',
+    'santa cruz',
+    'la paz',
+    'sucre',
+    'mérida',
+    'cartagena',
+    'guadalajara',
+    'trujillo',
+    'cuenca',
+    'león',
+    'granada',
+    'alexandria',
+    'hyderabad',
+    'perth',
+    'darwin',
+    'adelaide',
+    'kochi',
+    'brest',
+    'tuzla',
+    'rasht',
+    'pokrovsk',
+    'monterey',
+    'oakland',
+    'aberdeen',
+    'plymouth',
+    'new brunswick',
+    'piedmont',
+    'limbe',
+    'sabah',
+    'sabha',
+    'khash',
+    'in salah',
+    'mahalla',
+    'talas',
+    'osh',
+    'nis',
+    'rhodes',
+    'saïda',
+    'lemberg',
   ];
-  const norm = (s: string) => s.replace(/^=/, '').toLowerCase().normalize('NFKC');
+  // Everyday words and first names in one of the seven languages: an alias spelled like one
+  // is written case-sensitive (=Goma, =Lagos: the Spanish rubber and lakes are lower case).
+  const EVERYDAY = [
+    'nice',
+    'split',
+    'bath',
+    'reading',
+    'mobile',
+    'phoenix',
+    'austin',
+    'florence',
+    'milan',
+    'cork',
+    'tyre',
+    'hue',
+    'java',
+    'malé',
+    'male',
+    'batman',
+    'plateau',
+    'acre',
+    'pará',
+    'para',
+    'salta',
+    'tanta',
+    'fortaleza',
+    'esmeraldas',
+    'negros',
+    'mecca',
+    'medina',
+    'gao',
+    'beni',
+    'bor',
+    'varna',
+    'perm',
+    'sind',
+    'gênes',
+    'gozo',
+    'goma',
+    'lagos',
+    'apure',
+    'iguala',
+    'encarnación',
+    'buenaventura',
+    'constanza',
+    'sacramento',
+    'los ángeles',
+    'la matanza',
+    'la plata',
+    'madre de dios',
+    'le cap',
+    'balti',
+    'poso',
+    'lae',
+    'твердый',
+    'критика',
+    'познание',
+    'гентрификация',
+    'нарвал',
+    'дуализм',
+    'оранжевый',
+    'аденома',
+    'бомбежка',
+    'грация',
+    'пафос',
+    'шансы',
+    'гамбургер',
+    'мандала',
+    'малагасийский',
+    'джимми',
+    'горисполком',
+    'шушукаться',
+    'уфолог',
+    'араукария',
+    'дернуть',
+    'бремени',
+    'сумах',
+    'буча',
+    'семей',
+    'лейте',
+    'кале',
+    'ольгин',
+    'жилин',
+    'мансур',
+    'окленд',
+    'سند',
+    'حمص',
+    'رقه',
+    'مارب',
+    'عصب',
+    'سرت',
+    'زاويه',
+    'كفره',
+    'سبها',
+    'خليل',
+    'اقصر',
+    'زرقاء',
+    'عقبه',
+    'مفرق',
+    'بقاع',
+    'قبائل',
+    'جده',
+    'وجده',
+    'ناظور',
+    'يزد',
+    'مقلي',
+    'كسلا',
+    'جنينه',
+    'لفيف',
+    'بيرم',
+    'سولو',
+    'درعا',
+    'ابين',
+    'علا',
+    'ابها',
+    'جربه',
+    'مرادي',
+    'بخاري',
+    'منصوره',
+    'اسماعيليه',
+  ];
+  // The matcher's normalization, and its Arabic rule form (the article dropped from words of
+  // five letters or more: الخليل is matched as خليل, the first name).
+  const norm = (s: string) =>
+    normalizeText(s.replace(/^=/, ''))
+      .split(/\s+/)
+      .map((w) => (isArabicWord(w) ? arabicPatternForm(w) : w))
+      .join(' ');
 
   it('no alias is, or as a stem matches, a shared name', () => {
     const bad: string[] = [];
     for (const e of entries) {
       for (const a of e.aliases) {
         const n = norm(a);
-        for (const s of SHARED) {
+        for (const s of a.startsWith('=') ? SHARED : [...SHARED, ...EVERYDAY]) {
           const stemHit = n.endsWith('*') && s.startsWith(n.slice(0, -1)) && !s.includes(' ');
           if (n === s || stemHit) bad.push(`${e.id}: ${a} (${s})`);
         }
@@ -311,6 +589,134 @@ describe('ambiguous aliases stay out of the gazetteer', () => {
     for (const r of regionsYaml.regions)
       for (const n of [...r.names, ...r.metonyms]) if (owner.has(norm(n))) add(n, r.code);
     expect(clash).toEqual([]);
+  });
+
+  // Cities that host international meetings, summits and organisations: a metonym at most
+  // (kind city), never a place or a name that tags alone. Seats of international bodies are
+  // not listed at all ("Geneva said" is the UN, "Strasbourg ruled" the European court).
+  const VENUES = [
+    'vienna',
+    'brussels',
+    'the hague',
+    'paris',
+    'hanoi',
+    'riyadh',
+    'doha',
+    'dubai',
+    'kigali',
+    'addis ababa',
+    'nairobi',
+    'bangkok',
+    'busan',
+    'kyoto',
+    'lisbon',
+    'montreal',
+    'istanbul',
+    'sharm el-sheikh',
+    'baku',
+    'bonn',
+    'barcelona',
+    'munich',
+    'hamburg',
+    'frankfurt',
+    'marrakech',
+    'cancún',
+    'samarkand',
+    'kazan',
+    'sochi',
+    'johannesburg',
+    'cape town',
+    'durban',
+    'osaka',
+    'hiroshima',
+    'yokohama',
+    'seville',
+    'jeddah',
+    'bali',
+    'glasgow',
+    'amsterdam',
+    'toronto',
+    'vancouver',
+    'sydney',
+    'brisbane',
+    'las vegas',
+    'san francisco',
+    'seattle',
+    'san diego',
+    'rio de janeiro',
+    'belém',
+    'antalya',
+    'katowice',
+    'shanghai',
+    'wuzhen',
+    'arusha',
+  ];
+  const SEATS = [
+    'geneva',
+    'genève',
+    'ginebra',
+    'genf',
+    'new york',
+    'strasbourg',
+    'straßburg',
+    'basel',
+    'lausanne',
+    'davos',
+    'lyon',
+  ];
+
+  it('venues are metonyms at most, seats of international bodies are not listed', () => {
+    const bad: string[] = [];
+    for (const e of entries) {
+      for (const a of e.aliases) {
+        const n = norm(a);
+        if (SEATS.includes(n)) bad.push(`${e.id}: ${a} (seat)`);
+        if (e.kind !== 'city' && VENUES.includes(n)) bad.push(`${e.id}: ${a} (venue as ${e.kind})`);
+      }
+    }
+    expect(bad).toEqual([]);
+  });
+
+  // Han text has no word boundaries: an alias is found inside any longer word, so none may sit
+  // inside an everyday word or another place's name (成都 in 变成都, 马赛 in 马赛克).
+  const HAN_TRAPS = [
+    '变成都',
+    '马赛克',
+    '美索不达米亚',
+    '达沃斯',
+    '稻城亚丁',
+    '大连接',
+    '南海南部',
+    '苏梅岛',
+    '喀什米尔',
+    '消费城市',
+    '倘若开始',
+    '东西安全',
+    '打开城门',
+    '安宁边境',
+    '圣保罗大教堂',
+    '增加来自',
+    '果敢地',
+    '包罗万象',
+    '比赛开赛',
+    '西贡区',
+    '霍姆斯',
+    '奥克兰运动家',
+  ];
+
+  it('no Chinese place or city alias sits inside an everyday word or another name', () => {
+    const bad: string[] = [];
+    for (const e of entries) {
+      if (e.kind === 'city' ? false : e.kind !== 'place' && e.kind !== 'subnational') continue;
+      // A city's bare Chinese name does not tag (only X方面/X当局 do), so test places only
+      // for the bare name and cities for their derived names.
+      for (const a of e.byLang.zh ?? []) {
+        const forms = e.kind === 'city' ? [`${a}方面`, `${a}当局`] : [a];
+        for (const f of forms)
+          for (const w of HAN_TRAPS) if (w !== f && w.includes(f)) bad.push(`${e.id}: ${f} (${w})`);
+      }
+    }
+    expect(bad).toEqual([]);
   });
 
   it('Chinese capitals stand for the government with 方面 or 当局, not alone', () => {
