@@ -483,6 +483,26 @@ describe('ambiguous aliases stay out of the gazetteer', () => {
     'balti',
     'poso',
     'lae',
+    // Found with the system word lists (en, fr, de, es): German leiden "to suffer", French
+    // détroit "strait", rennes "reindeer", tarente "gecko", Spanish el paso "the step", bastar
+    // "to suffice", sonora, braga, comilla, montería, torreón, umbría; English canaries and
+    // "the port said".
+    'leiden',
+    'détroit',
+    'rennes',
+    'tarente',
+    'el paso',
+    'bastar',
+    'sonora',
+    'braga',
+    'comilla',
+    'montería',
+    'torreón',
+    'umbría',
+    'canaries',
+    'port said',
+    'la serena',
+    'colonia alemana',
     'твердый',
     'критика',
     'познание',
