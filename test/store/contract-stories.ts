@@ -97,6 +97,25 @@ export function runStoriesContract(store: () => Store): void {
       expect(cluster.get(other[0]!.id)).toBe(other[0]!.id);
     });
 
+    it('indexes new items stored without their features when it clusters them', async () => {
+      const s = store();
+      await s.upsertFeeds([source('sa'), source('sb'), source('sc')]);
+      // A clustering before: the archive's lazy backfill has run and will not look again.
+      const other = (await s.addItems('sc', [report('m0', OTHER[0]!, OTHER[1]!)], always)).added;
+      await clusterNewItems(s, other, new Date());
+      const first = (await s.addItems('sa', [report('m1', STORY_A[0]!, STORY_A[1]!)], always)).added;
+      // As when the write after the commit failed (PostgreSQL) or the process died before it.
+      while ((await s.stories.prune(first[0]!.id + 1, 1000)) >= 1000);
+      expect((await s.stories.load([first[0]!.id]))[0]!.features).toBeNull();
+      await clusterNewItems(s, first, new Date());
+      expect((await s.stories.load([first[0]!.id]))[0]!.features).not.toBeNull();
+      const second = (await s.addItems('sb', [report('m2', STORY_A2[0]!, STORY_A2[1]!)], always)).added;
+      expect(await clusterNewItems(s, second, new Date())).toContainEqual({
+        itemId: second[0]!.id,
+        clusterId: first[0]!.id,
+      });
+    });
+
     it('joins items with the same URL whatever their age, and indexes older items lazily', async () => {
       const s = store();
       await s.upsertFeeds([source('sa'), source('sb')]);

@@ -216,7 +216,7 @@ export class PostgresStore implements Store {
         clusterId: null,
       }),
     );
-    return this.tx(async (c) => {
+    const result = await this.tx(async (c) => {
       // Lock the feed row first: writers of one feed queue here instead of deadlocking on
       // each other's unique-index entries and then on the counter update below.
       const feed = await c.query<{ name: string }>('SELECT name FROM feeds WHERE id = $1 FOR NO KEY UPDATE', [
@@ -266,10 +266,14 @@ export class PostgresStore implements Store {
           clusterId: null,
         });
       });
-      // Story features once, in the storing transaction: clustering then only looks them up.
-      await writeStoryRecords(c, records);
-      return { added, duplicates: items.length - added.length };
+      return { added, duplicates: items.length - added.length, records };
     });
+    // Story features and keys right after the commit, not inside it: ~40 key rows per item
+    // would hold the item-order lock that every replica's writes queue on. The items are
+    // stored either way: should this write fail (or the process die first), clustering
+    // indexes them (clusterNewItems for these items, the backfill for any left behind).
+    await writeStoryRecords(this.pool, result.records).catch(() => undefined);
+    return { added: result.added, duplicates: result.duplicates };
   }
 
   async getItem(id: number): Promise<StoredItem | null> {
