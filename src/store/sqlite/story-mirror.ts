@@ -7,10 +7,10 @@
 // Another connection's commit (a `govwatch poll` beside `start`) changes PRAGMA data_version;
 // so does the checkpoint worker's (a checkpoint rewrites the file without changing its
 // content). On a change the copy checks a fingerprint (the largest item id, the count of
-// indexed items it covers) and rebuilds when that differs from what it holds; else it
-// re-reads the window's cluster ids, the one thing another connection changes on items it
-// did not add (a cluster founded by an older item). A stale cluster id would have this
-// process found that cluster again.
+// indexed items it covers) and rebuilds when that differs from what it holds; else the
+// cluster ids it holds may be stale, the one thing another connection changes on items it
+// did not add (a cluster founded by an older item): each is read again from the table when
+// next loaded. A stale cluster id would have this process found that cluster again.
 //
 // Memory: ~1.6 kB per item. A window of more than MIRROR_MAX_ITEMS items (over 25,000 new
 // items a day) is held from its newest MIRROR_MAX_ITEMS: older reports in it are not found
@@ -28,6 +28,8 @@ interface Held {
   features: StoryFeatures;
   clusterId: number | null;
   keys: number[];
+  /** The copy's generation when clusterId was last known current. */
+  gen: number;
 }
 
 const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -45,12 +47,14 @@ export class StoryMirror {
   private maxId = 0;
   private count = 0;
   private building: Promise<void> | null = null;
+  /** Bumped when another connection may have changed cluster ids. */
+  private gen = 0;
   private readonly dataVersion: Database.Statement;
   private readonly maxItemId: Database.Statement;
   private readonly countFrom: Database.Statement;
   private readonly nthNewest: Database.Statement;
   private readonly readChunk: Database.Statement;
-  private readonly clustersFrom: Database.Statement;
+  private readonly clustersOf: Database.Statement;
   /** Builds so far (tests check that a checkpoint does not cause one). */
   builds = 0;
 
@@ -70,8 +74,8 @@ export class StoryMirror {
          WHERE f.item_id >= ? ORDER BY f.item_id LIMIT ${BUILD_CHUNK}`,
       )
       .raw();
-    this.clustersFrom = db
-      .prepare('SELECT id, cluster_id FROM items WHERE id >= ? AND cluster_id IS NOT NULL')
+    this.clustersOf = db
+      .prepare('SELECT id, cluster_id FROM items WHERE id IN (SELECT value FROM json_each(?))')
       .raw();
   }
 
@@ -98,12 +102,7 @@ export class StoryMirror {
       this.invalidate();
       return false;
     }
-    for (const [id, clusterId] of this.clustersFrom.iterate(this.from) as IterableIterator<
-      [number, number]
-    >) {
-      const h = this.held.get(id);
-      if (h) h.clusterId = clusterId;
-    }
+    this.gen += 1;
     this.version = v;
     return true;
   }
@@ -143,7 +142,7 @@ export class StoryMirror {
   }
 
   private hold(id: number, features: StoryFeatures, clusterId: number | null, keys: number[]): void {
-    this.held.set(id, { features, clusterId, keys });
+    this.held.set(id, { features, clusterId, keys, gen: this.gen });
     for (const key of keys) {
       const list = this.postings.get(key);
       if (!list) this.postings.set(key, [id]);
@@ -177,7 +176,10 @@ export class StoryMirror {
   clustered(assignments: Array<{ itemId: number; clusterId: number }>): void {
     for (const a of assignments) {
       const h = this.held.get(a.itemId);
-      if (h) h.clusterId = a.clusterId;
+      if (h) {
+        h.clusterId = a.clusterId;
+        h.gen = this.gen;
+      }
     }
   }
 
@@ -222,6 +224,20 @@ export class StoryMirror {
   load(ids: number[]): { rows: StoryRow[]; missing: number[] } {
     const rows: StoryRow[] = [];
     const missing: number[] = [];
+    const stale: number[] = [];
+    for (const id of ids) {
+      const h = this.held.get(id);
+      if (h && h.gen !== this.gen) stale.push(id);
+    }
+    if (stale.length) {
+      for (const [id, clusterId] of this.clustersOf.all(JSON.stringify(stale)) as Array<
+        [number, number | null]
+      >) {
+        const h = this.held.get(id)!;
+        h.clusterId = clusterId;
+        h.gen = this.gen;
+      }
+    }
     for (const id of ids) {
       const h = this.held.get(id);
       if (!h) missing.push(id);
