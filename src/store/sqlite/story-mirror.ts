@@ -1,8 +1,7 @@
-// The story index's keys on SQLite, in memory: key → ids of the recent window's items, with
-// each item's parsed features and cluster. Built from story_features (the record) when
-// clustering first needs it, in chunks that yield to the event loop; then kept in step by
-// this connection's own writes, so clustering a poll's new items probes no index pages and
-// parses no JSON.
+// The story index's keys on SQLite, in memory (../story-memory.ts). Built from story_features
+// (the record) when clustering first needs it, in chunks that yield to the event loop; then
+// kept in step by this connection's own writes, so clustering a poll's new items probes no
+// index pages and parses no JSON.
 //
 // Another connection's commit (a `govwatch poll` beside `start`) changes PRAGMA data_version;
 // so does the checkpoint worker's (a checkpoint rewrites the file without changing its
@@ -12,31 +11,21 @@
 // did not add (a cluster founded by an older item): each is read again from the table when
 // next loaded. A stale cluster id would have this process found that cluster again.
 //
-// Memory: ~1.6 kB per item. A window of more than MIRROR_MAX_ITEMS items (over 25,000 new
-// items a day) is held from its newest MIRROR_MAX_ITEMS: older reports in it are not found
-// as candidates (their URLs still are). Installs that size belong on PostgreSQL.
+// A window of more than MEMORY_MAX_ITEMS items (over 25,000 new items a day) is held from its
+// newest MEMORY_MAX_ITEMS: older reports in it are not found as candidates (their URLs still
+// are). Installs that size belong on PostgreSQL.
 import type Database from 'better-sqlite3';
 import { featuresOfRecord, keysOf, type StoryRecord } from '../../digest/story-index.ts';
-import type { StoryFeatures } from '../../digest/story-features.ts';
+import { MEMORY_MAX_ITEMS, StoryMemory } from '../story-memory.ts';
 import type { StoryRow } from '../types-stories.ts';
 
-export const MIRROR_MAX_ITEMS = 100_000;
 /** Rows read per turn of the event loop while building (~0.1 ms each). */
 const BUILD_CHUNK = 2_000;
-
-interface Held {
-  features: StoryFeatures;
-  clusterId: number | null;
-  keys: number[];
-  /** The copy's generation when clusterId was last known current. */
-  gen: number;
-}
 
 const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 export class StoryMirror {
-  private readonly postings = new Map<number, number[]>();
-  private readonly held = new Map<number, Held>();
+  private readonly memory = new StoryMemory();
   /** The window start the copy was built or pruned for: it answers for any minId ≥ this. */
   private covers = 0;
   /** Lowest id it holds every indexed item from (above `covers` when the window was too large). */
@@ -47,8 +36,6 @@ export class StoryMirror {
   private maxId = 0;
   private count = 0;
   private building: Promise<void> | null = null;
-  /** Bumped when another connection may have changed cluster ids. */
-  private gen = 0;
   private readonly dataVersion: Database.Statement;
   private readonly maxItemId: Database.Statement;
   private readonly countFrom: Database.Statement;
@@ -60,7 +47,7 @@ export class StoryMirror {
 
   constructor(
     db: Database.Database,
-    private readonly maxItems = MIRROR_MAX_ITEMS,
+    private readonly maxItems = MEMORY_MAX_ITEMS,
   ) {
     this.dataVersion = db.prepare('PRAGMA data_version').pluck();
     this.maxItemId = db.prepare('SELECT coalesce(max(id), 0) FROM items').pluck();
@@ -102,7 +89,7 @@ export class StoryMirror {
       this.invalidate();
       return false;
     }
-    this.gen += 1;
+    this.memory.distrustClusters();
     this.version = v;
     return true;
   }
@@ -119,7 +106,7 @@ export class StoryMirror {
       const rows = this.readChunk.all(cursor) as Array<[number, string, number | null]>;
       for (const [id, json, clusterId] of rows) {
         const features = featuresOfRecord(id, json);
-        if (features) this.hold(id, features, clusterId, keysOf(features));
+        if (features) this.memory.hold(id, features, clusterId, keysOf(features));
       }
       if (rows.length < BUILD_CHUNK) break;
       cursor = rows[rows.length - 1]![0] + 1;
@@ -136,19 +123,8 @@ export class StoryMirror {
   /** Forget everything (a removed feed took items with it); the next lookup rebuilds. */
   invalidate(): void {
     this.version = null;
-    this.postings.clear();
-    this.held.clear();
+    this.memory.clear();
     this.count = 0;
-  }
-
-  private hold(id: number, features: StoryFeatures, clusterId: number | null, keys: number[]): void {
-    this.held.set(id, { features, clusterId, keys, gen: this.gen });
-    for (const key of keys) {
-      const list = this.postings.get(key);
-      if (!list) this.postings.set(key, [id]);
-      else if (list[list.length - 1]! < id) list.push(id);
-      else if (list[lowerBound(list, id)] !== id) list.splice(lowerBound(list, id), 0, id); // indexed late (backfill)
-    }
   }
 
   /** Records this connection committed (new items, or older ones indexed late). */
@@ -156,31 +132,16 @@ export class StoryMirror {
     if (this.version === null) return;
     for (const r of records) {
       if (r.itemId > this.maxId) this.maxId = r.itemId;
-      if (r.itemId < this.from || this.held.has(r.itemId)) continue;
-      this.hold(r.itemId, r.parsed, null, r.keys);
+      if (r.itemId < this.from || this.memory.has(r.itemId)) continue;
+      this.memory.hold(r.itemId, r.parsed, null, r.keys);
       this.count += 1;
     }
-    if (this.held.size > this.maxItems) {
-      // The oldest go first: held is in insertion order, which is id order but for backfills.
-      let cut = this.from;
-      let over = this.held.size - this.maxItems;
-      for (const id of this.held.keys()) {
-        if (over-- <= 0) break;
-        cut = Math.max(cut, id + 1);
-      }
-      this.dropBelow(cut);
-    }
+    if (this.memory.size > this.maxItems) this.dropBelow(this.memory.cutFor(this.maxItems, this.from));
   }
 
   /** Cluster ids this connection committed. */
   clustered(assignments: Array<{ itemId: number; clusterId: number }>): void {
-    for (const a of assignments) {
-      const h = this.held.get(a.itemId);
-      if (h) {
-        h.clusterId = a.clusterId;
-        h.gen = this.gen;
-      }
-    }
+    this.memory.clustered(assignments);
   }
 
   /** Items below minId left the window (this connection deleted their features). */
@@ -193,80 +154,30 @@ export class StoryMirror {
   }
 
   private dropBelow(id: number): void {
-    for (const [heldId, h] of this.held) {
-      if (heldId >= id) continue;
-      this.held.delete(heldId);
-      this.count -= 1;
-      for (const key of h.keys) {
-        const list = this.postings.get(key);
-        if (!list) continue;
-        const cut = lowerBound(list, id);
-        if (cut >= list.length) this.postings.delete(key);
-        else if (cut > 0) list.splice(0, cut);
-      }
-    }
+    this.count -= this.memory.dropBelow(id);
     this.from = id;
   }
 
   /** As StoryIndexStore.lookup, once synced for minId. */
   lookup(keys: number[], minId: number, perKey: number): Array<{ key: number; itemIds: number[] }> {
-    const out: Array<{ key: number; itemIds: number[] }> = [];
-    for (const key of keys) {
-      const list = this.postings.get(key);
-      if (!list) continue;
-      const start = list[0]! >= minId ? 0 : lowerBound(list, minId);
-      if (start < list.length) out.push({ key, itemIds: list.slice(start, start + perKey) });
-    }
-    return out;
+    return this.memory.lookup(keys, minId, perKey);
   }
 
-  /** Rows of the held items among `ids`; the others are returned in `missing`. */
+  /** Rows of the held items among `ids` (stale cluster ids re-read); the others in `missing`. */
   load(ids: number[]): { rows: StoryRow[]; missing: number[] } {
-    const rows: StoryRow[] = [];
-    const missing: number[] = [];
-    const stale: number[] = [];
-    for (const id of ids) {
-      const h = this.held.get(id);
-      if (h && h.gen !== this.gen) stale.push(id);
-    }
+    const stale = this.memory.stale(ids);
     if (stale.length) {
       for (const [id, clusterId] of this.clustersOf.all(JSON.stringify(stale)) as Array<
         [number, number | null]
       >) {
-        const h = this.held.get(id)!;
-        h.clusterId = clusterId;
-        h.gen = this.gen;
+        this.memory.setCluster(id, clusterId);
       }
     }
-    for (const id of ids) {
-      const h = this.held.get(id);
-      if (!h) missing.push(id);
-      else
-        rows.push({
-          id,
-          feedId: h.features.feedId,
-          url: h.features.url,
-          clusterId: h.clusterId,
-          features: h.features,
-        });
-    }
-    return { rows, missing };
+    return this.memory.rows(ids);
   }
 
   /** Items held. */
   get size(): number {
-    return this.version === null ? 0 : this.held.size;
+    return this.version === null ? 0 : this.memory.size;
   }
-}
-
-/** First index in ascending `list` whose value is ≥ x. */
-function lowerBound(list: number[], x: number): number {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (list[mid]! < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
