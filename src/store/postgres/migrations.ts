@@ -258,6 +258,15 @@ DROP INDEX items_url_feed;
 CREATE INDEX items_url_feed ON items (url, feed_id) WHERE url IS NOT NULL;
 `,
   },
+  {
+    version: 150,
+    name: 'story keys in memory',
+    sql: `
+-- Each replica computes the story index's keys from story_features and holds them in memory
+-- (src/store/postgres/story-mirror.ts); the table that stored them is read by nothing.
+DROP TABLE IF EXISTS story_keys;
+`,
+  },
 ];
 
 /** Apply pending migrations; returns the versions applied by this call. */

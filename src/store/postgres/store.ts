@@ -45,6 +45,7 @@ import { loadColumnStats, searchItems, type ColumnStats } from './search.ts';
 import { inTransaction } from './transaction.ts';
 import { postgresSettings } from './settings.ts';
 import { postgresStories, writeStoryRecords } from './stories.ts';
+import { PgStoryMirror } from './story-mirror.ts';
 import { recordOfDraft, storyDraft, type StoryRecord } from '../../digest/story-index.ts';
 import type { StoryIndexStore } from '../types-stories.ts';
 import { postgresTrackers } from './trackers.ts';
@@ -75,6 +76,8 @@ export class PostgresStore implements Store {
   readonly kind = 'postgres' as const;
   readonly settings: SettingsStore;
   readonly stories: StoryIndexStore;
+  /** The story index's keys for the recent window, in memory (story-mirror.ts). */
+  readonly storyMirror: PgStoryMirror;
   readonly trackers: TrackerStore;
   readonly feedTokens: FeedTokenStore;
   readonly trends: TrendStore;
@@ -88,7 +91,8 @@ export class PostgresStore implements Store {
   ) {
     this.now = opts.now ?? (() => new Date());
     this.settings = postgresSettings(pool);
-    this.stories = postgresStories(pool);
+    this.storyMirror = new PgStoryMirror(pool);
+    this.stories = postgresStories(pool, this.storyMirror);
     this.trackers = postgresTrackers(pool, this.now);
     this.feedTokens = postgresFeedTokens(pool, this.now);
     this.trends = postgresTrends(pool);
@@ -131,6 +135,7 @@ export class PostgresStore implements Store {
   }
 
   async removeFeed(id: string): Promise<boolean> {
+    this.storyMirror.invalidate(); // its items go with it
     const r = await this.pool.query('DELETE FROM feeds WHERE id = $1', [id]);
     return (r.rowCount ?? 0) > 0;
   }
@@ -266,13 +271,12 @@ export class PostgresStore implements Store {
           clusterId: null,
         });
       });
+      // Story features with their items, so they become visible in id order (the copies of
+      // the index in memory read them by id); keys are not stored (story-mirror.ts).
+      await writeStoryRecords(c, records);
       return { added, duplicates: items.length - added.length, records };
     });
-    // Story features and keys right after the commit, not inside it: ~40 key rows per item
-    // would hold the item-order lock that every replica's writes queue on. The items are
-    // stored either way: should this write fail (or the process die first), clustering
-    // indexes them (clusterNewItems for these items, the backfill for any left behind).
-    await writeStoryRecords(this.pool, result.records).catch(() => undefined);
+    this.storyMirror.added(result.records); // committed
     return { added: result.added, duplicates: result.duplicates };
   }
 
@@ -331,6 +335,7 @@ export class PostgresStore implements Store {
        FROM unnest($1::int[], $2::int[]) AS u(id, cluster_id) WHERE i.id = u.id`,
       [valid.map((a) => a.itemId), valid.map((a) => a.clusterId)],
     );
+    this.storyMirror.clustered(valid);
   }
 
   async markAlerted(ids: number[]): Promise<void> {
