@@ -137,7 +137,7 @@ describe.skipIf(!PG_URL)(
         expect(new Set(hits.flatMap((h) => h.itemIds))).toEqual(new Set([old[0]!.id]));
         expect(mirror.builds).toBe(2);
         expect(mirror.size).toBe(2);
-        } finally {
+      } finally {
         await b.close();
         await a.close();
       }
