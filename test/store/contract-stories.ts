@@ -10,7 +10,7 @@ import type { Store } from '../../src/store/types.ts';
 
 const always = { alertable: () => true };
 
-function source(id: string): FeedSource {
+export function source(id: string): FeedSource {
   return {
     id,
     name: id.toUpperCase(),
@@ -21,7 +21,7 @@ function source(id: string): FeedSource {
   };
 }
 
-function report(guid: string, title: string, summary: string, url: string | null = null): TaggedItem {
+export function report(guid: string, title: string, summary: string, url: string | null = null): TaggedItem {
   return {
     guid,
     title,

@@ -6,45 +6,20 @@ import { clusterNewItems } from '../../src/digest/cluster.ts';
 import { storyFeatures } from '../../src/digest/story-features.ts';
 import { storyRecord } from '../../src/digest/story-index.ts';
 import { storyKeys } from '../../src/digest/story-keys.ts';
-import type { FeedSource, StoredItem, TaggedItem } from '../../src/model.ts';
+import type { StoredItem, TaggedItem } from '../../src/model.ts';
 import { openPostgresStoreImpl } from '../../src/store/postgres/index.ts';
 import { postgresStories } from '../../src/store/postgres/stories.ts';
 import { PgStoryMirror } from '../../src/store/postgres/story-mirror.ts';
 import type { PostgresStore } from '../../src/store/postgres/store.ts';
+import { report, source } from './contract-stories.ts';
 import { announceSkip, PG_SKIP_MESSAGE, PG_URL, TestDatabase } from './postgres-db.ts';
 
 announceSkip();
 
 const always = { alertable: () => true };
 
-function source(id: string): FeedSource {
-  return {
-    id,
-    name: id.toUpperCase(),
-    url: `https://${id}.example/feed.xml`,
-    kind: 'rights',
-    language: 'en',
-    origin: 'operator',
-  };
-}
-
 let guid = 0;
-function report(title: string, summary: string): TaggedItem {
-  guid += 1;
-  return {
-    guid: `p${guid}`,
-    title,
-    url: `https://news.example/p${guid}`,
-    author: null,
-    summary,
-    published: new Date(Date.now() - 3_600_000).toISOString(),
-    publishedEstimated: false,
-    lang: 'en',
-    themes: [],
-    regions: [],
-    why: {},
-  };
-}
+const item = (title: string, summary: string): TaggedItem => report(`p${++guid}`, title, summary);
 
 const SIGNAL = [
   'Roskomnadzor blocks Signal messenger nationwide',
@@ -84,12 +59,12 @@ describe.skipIf(!PG_URL)(
     it('finds the other replica’s items and its cluster ids; forgets what it deleted', async () => {
       const [a, b] = await replicas();
       try {
-        const mine = (await a.addItems('fa', [report(...SIGNAL), report(...KENYA)], always)).added;
+        const mine = (await a.addItems('fa', [item(...SIGNAL), item(...KENYA)], always)).added;
         await a.stories.lookup(keysOf(mine), 0, 10);
         expect(a.storyMirror.builds).toBe(1);
         expect(a.storyMirror.size).toBe(2);
 
-        const theirs = (await b.addItems('fb', [report(...SIGNAL_2)], always)).added;
+        const theirs = (await b.addItems('fb', [item(...SIGNAL_2)], always)).added;
         const out = await clusterNewItems(b, theirs, new Date());
         expect(out).toContainEqual({ itemId: theirs[0]!.id, clusterId: mine[0]!.id });
         // A reads B's item after its last one, without a rebuild, and B's clustering of its own item.
@@ -101,7 +76,7 @@ describe.skipIf(!PG_URL)(
         const [row] = await a.stories.load([mine[0]!.id]);
         expect(row!.clusterId).toBe(mine[0]!.id);
         // A later report clustered by A joins the same story.
-        const third = (await a.addItems('fc', [report(`${SIGNAL[0]} again`, SIGNAL[1])], always)).added;
+        const third = (await a.addItems('fc', [item(`${SIGNAL[0]} again`, SIGNAL[1])], always)).added;
         expect(await clusterNewItems(a, third, new Date())).toContainEqual({
           itemId: third[0]!.id,
           clusterId: mine[0]!.id,
@@ -120,8 +95,8 @@ describe.skipIf(!PG_URL)(
     it('is rebuilt after an hour, picking up features written late for older items', async () => {
       const [a, b] = await replicas();
       try {
-        const old = (await a.addItems('fa', [report(...KENYA)], always)).added;
-        await a.addItems('fb', [report(...SIGNAL)], always); // held from the start
+        const old = (await a.addItems('fa', [item(...KENYA)], always)).added;
+        await a.addItems('fb', [item(...SIGNAL)], always); // held from the start
         // The older item loses its features, as an archive copied from elsewhere has none.
         await b.pool.query('DELETE FROM story_features WHERE item_id = $1', [old[0]!.id]);
         let clock = Date.now();

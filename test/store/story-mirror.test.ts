@@ -10,7 +10,8 @@ import { clusterNewItems } from '../../src/digest/cluster.ts';
 import { storyFeatures } from '../../src/digest/story-features.ts';
 import { storyKeys } from '../../src/digest/story-keys.ts';
 import { storyRecord } from '../../src/digest/story-index.ts';
-import type { FeedSource, StoredItem, TaggedItem } from '../../src/model.ts';
+import type { StoredItem, TaggedItem } from '../../src/model.ts';
+import { report, source } from './contract-stories.ts';
 import { sqliteStories } from '../../src/store/sqlite/stories.ts';
 import { StoryMirror } from '../../src/store/sqlite/story-mirror.ts';
 import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/store.ts';
@@ -22,17 +23,6 @@ const freshPath = () => join(dir, `mirror-${++n}.db`);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const always = { alertable: () => true };
-
-function source(id: string): FeedSource {
-  return {
-    id,
-    name: id.toUpperCase(),
-    url: `https://${id}.example/feed.xml`,
-    kind: 'rights',
-    language: 'en',
-    origin: 'operator',
-  };
-}
 
 const STORIES = [
   [
@@ -58,21 +48,9 @@ const STORIES = [
 ];
 
 let guid = 0;
-function report(k: number, variant: number): TaggedItem {
+function item(k: number, variant: number): TaggedItem {
   const [title, summary] = STORIES[k % STORIES.length]!;
-  return {
-    guid: `g${++guid}`,
-    title: variant ? `${title} (${variant})` : title!,
-    url: `https://news.example/${guid}`,
-    author: null,
-    summary: summary!,
-    published: new Date(Date.now() - 3_600_000).toISOString(),
-    publishedEstimated: false,
-    lang: 'en',
-    themes: [],
-    regions: [],
-    why: {},
-  };
+  return report(`g${++guid}`, variant ? `${title} (${variant})` : title!, summary!);
 }
 
 /** The same file's index on a connection of its own: its copy built from the file alone. */
@@ -104,7 +82,7 @@ describe('story index copy in memory (SQLite)', () => {
           ...(await addAndCluster(
             store,
             feed,
-            [0, 1, 2, 3, 4].map((k) => report(k + f, f)),
+            [0, 1, 2, 3, 4].map((k) => item(k + f, f)),
           )),
         );
       }
@@ -149,12 +127,12 @@ describe('story index copy in memory (SQLite)', () => {
     const b = openSqliteStore(path);
     try {
       await a.upsertFeeds(['fa', 'fb'].map(source));
-      const mine = (await a.addItems('fa', [report(1, 0), report(2, 0)], always)).added;
+      const mine = (await a.addItems('fa', [item(1, 0), item(2, 0)], always)).added;
       await a.stories.lookup(keysOfItems(mine), 0, 10);
       expect(a.storyMirror.builds).toBe(1);
 
       // Another process stores a report of the same story and clusters it: this one sees both.
-      const theirs = await addAndCluster(b, 'fb', [report(1, 7)]);
+      const theirs = await addAndCluster(b, 'fb', [item(1, 7)]);
       const hits = byKey(await a.stories.lookup(keysOfItems(theirs), 0, 10));
       expect([...hits.values()].some((ids) => ids.includes(theirs[0]!.id) && ids.includes(mine[0]!.id))).toBe(
         true,
@@ -183,8 +161,8 @@ describe('story index copy in memory (SQLite)', () => {
     const store = openSqliteStore(path);
     try {
       await store.upsertFeeds(['fa', 'fb'].map(source));
-      const old = await addAndCluster(store, 'fa', [report(0, 0), report(1, 0)]);
-      const recent = await addAndCluster(store, 'fb', [report(0, 3), report(3, 0)]);
+      const old = await addAndCluster(store, 'fa', [item(0, 0), item(1, 0)]);
+      const recent = await addAndCluster(store, 'fb', [item(0, 3), item(3, 0)]);
       const keys = keysOfItems([...old, ...recent]);
       await store.stories.lookup(keys, 0, 10);
       expect(store.storyMirror.size).toBe(4);
@@ -211,7 +189,7 @@ describe('story index copy in memory (SQLite)', () => {
       const items = await addAndCluster(
         store,
         'fa',
-        [0, 1, 2].map((k) => report(k, 0)),
+        [0, 1, 2].map((k) => item(k, 0)),
       );
       const small = new StoryMirror(store.db, 2);
       const view = sqliteStories(store.db, small);
@@ -220,7 +198,7 @@ describe('story index copy in memory (SQLite)', () => {
       expect(new Set(held)).toEqual(new Set([items[1]!.id, items[2]!.id]));
       expect(small.size).toBe(2);
       // Items stored later push the oldest out.
-      const { added } = await store.addItems('fa', [report(3, 0)], always);
+      const { added } = await store.addItems('fa', [item(3, 0)], always);
       // This copy is not the store's own: it hears of the new item as the store's copy would.
       small.added(added.map((i) => storyRecord(i)));
       expect(small.size).toBe(2);
