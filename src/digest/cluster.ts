@@ -294,8 +294,8 @@ export async function clusterNewItems(
   // Features of the new items (cached when they were stored) and their keys.
   const own = new Map<number, StoryRow>();
   for (const row of await store.stories.load([...addedIds])) own.set(row.id, row);
-  // New items stored without their features (PostgreSQL writes them after the commit; a
-  // failed write leaves them out) are indexed now, so later items find them.
+  // New items without stored features (stored by another tool, or features pruned under
+  // them) are indexed now, so later items find them: the backfill looks once per window.
   const missing = sorted.filter((i) => own.has(i.id) && !own.get(i.id)!.features);
   if (missing.length) await store.stories.put(missing.map(storyRecord));
   const featuresOf = new Map<number, StoryFeatures>();

@@ -104,7 +104,7 @@ export function runStoriesContract(store: () => Store): void {
       const other = (await s.addItems('sc', [report('m0', OTHER[0]!, OTHER[1]!)], always)).added;
       await clusterNewItems(s, other, new Date());
       const first = (await s.addItems('sa', [report('m1', STORY_A[0]!, STORY_A[1]!)], always)).added;
-      // As when the write after the commit failed (PostgreSQL) or the process died before it.
+      // As when a tool stored the item without its features.
       while ((await s.stories.prune(first[0]!.id + 1, 1000)) >= 1000);
       expect((await s.stories.load([first[0]!.id]))[0]!.features).toBeNull();
       await clusterNewItems(s, first, new Date());
