@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { FeedSource, TaggedItem } from '../../src/model.ts';
-import { mergeStep } from '../../src/store/sqlite/index-merge.ts';
+import { mergeStep, sqliteIndexMerger } from '../../src/store/sqlite/index-merge.ts';
 import { MIGRATIONS, migrate, openSqliteStore, type SqliteStore } from '../../src/store/sqlite/index.ts';
 import type { SearchQuery } from '../../src/store/types.ts';
 
@@ -142,16 +142,51 @@ describe('search index merges', () => {
     }
   });
 
-  it('stop when the store closes, and resume in the next process', async () => {
-    const path = join(dir, 'resume.db');
-    const first = openSqliteStore(path);
+  it('run the merges owed when the store closes, and resume in the next process after a crash', async () => {
+    const first = openSqliteStore(join(dir, 'closed.db'));
     await first.upsertFeeds(FEEDS);
     await fill(first, 30);
-    await first.close();
+    expect(segments(first)).toBeGreaterThan(2);
+    await first.close(); // right after the writes, as a CLI poll does
+    const reopened = open('closed.db');
+    expect(segments(reopened)).toBeLessThanOrEqual(2);
+
+    // A process that dies leaves its segments; the next one merges them.
+    const path = join(dir, 'resume.db');
+    const dying = openSqliteStore(path);
+    await dying.upsertFeeds(FEEDS);
+    await fill(dying, 30);
+    dying.db.close();
     const second = open('resume.db');
     expect(segments(second)).toBeGreaterThan(2);
     expect(second.mergeSearchIndex()).toBeGreaterThan(0);
     expect(segments(second)).toBeLessThanOrEqual(2);
+  });
+
+  it('wait while writes keep coming, up to a bound', async () => {
+    const store = open();
+    await store.upsertFeeds(FEEDS);
+    await fill(store, 30);
+    const before = segments(store);
+    expect(before).toBeGreaterThan(2);
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    // A merger that waits for 300 ms of quiet, nudged every 50 ms: no step for 600 ms (the
+    // store's own merger waits for a second of quiet after the fill above).
+    const patient = sqliteIndexMerger(store.db, { idleMs: 300, maxDeferMs: 60_000 });
+    for (let i = 0; i < 12; i++) {
+      patient.nudge();
+      await sleep(50);
+    }
+    expect(segments(store)).toBe(before);
+    patient.close();
+    // With at most 200 ms of deferral, steps run between the writes.
+    const bounded = sqliteIndexMerger(store.db, { idleMs: 300, maxDeferMs: 200, pauseMs: 1 });
+    for (let i = 0; i < 12; i++) {
+      bounded.nudge();
+      await sleep(50);
+    }
+    expect(segments(store)).toBeLessThan(before);
+    bounded.close();
   });
 });
 
