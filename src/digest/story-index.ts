@@ -1,9 +1,8 @@
 // An item's story record, computed once when the item is stored: its features (as JSON, for
-// comparisons) and its index keys (for finding candidates). Parsed features are kept in a
-// bounded cache keyed by item id and checked against the stored JSON, so the items of a busy
-// window are parsed once per process, not once per poll.
+// comparisons) and its index keys (for finding candidates). The recent window's parsed
+// features are held by the store's index in memory (src/store/story-memory.ts).
 import type { StoredItem } from '../model.ts';
-import { featuresFromJson, featuresToJson, storyFeatures, type StoryFeatures } from './story-features.ts';
+import { featuresToJson, storyFeatures, type StoryFeatures } from './story-features.ts';
 import { storyKeys } from './story-keys.ts';
 
 export interface StoryRecord {
@@ -14,25 +13,13 @@ export interface StoryRecord {
   parsed: StoryFeatures;
 }
 
-const CACHE_MAX = 50_000;
-const cache = new Map<number, { json: string; features: StoryFeatures }>();
 /** Keys computed when features were: clustering needs them again right after the store. */
 const keysOfFeatures = new WeakMap<StoryFeatures, number[]>();
-
-function remember(id: number, json: string, features: StoryFeatures): void {
-  cache.delete(id);
-  cache.set(id, { json, features });
-  if (cache.size > CACHE_MAX) {
-    const oldest = cache.keys().next().value;
-    if (oldest !== undefined) cache.delete(oldest);
-  }
-}
 
 /** Features and keys of a stored item (its id is known). */
 export function storyRecord(item: StoredItem): StoryRecord {
   const features = storyFeatures(item);
   const json = featuresToJson(features);
-  remember(item.id, json, features);
   const keys = storyKeys(features);
   keysOfFeatures.set(features, keys);
   return { itemId: item.id, features: json, keys, parsed: features };
@@ -64,21 +51,6 @@ export function storyDraft(item: StoredItem): StoryDraft {
 /** The record of a drafted item once stored as `id`. */
 export function recordOfDraft(draft: StoryDraft, id: number): StoryRecord {
   const features = { ...draft.features, id };
-  remember(id, draft.json, features);
   keysOfFeatures.set(features, draft.keys);
   return { itemId: id, features: draft.json, keys: draft.keys, parsed: features };
-}
-
-/** Features of item `id` from their stored JSON (cached). */
-export function featuresOfRecord(id: number, json: string): StoryFeatures | null {
-  const hit = cache.get(id);
-  if (hit && hit.json === json) return hit.features;
-  const features = featuresFromJson(id, json);
-  if (features) remember(id, json, features);
-  return features;
-}
-
-/** Forget cached features (benchmarks measure a cold start with it). */
-export function clearStoryCache(): void {
-  cache.clear();
 }

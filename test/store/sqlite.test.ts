@@ -12,6 +12,7 @@ import { storyKeys } from '../../src/digest/story-keys.ts';
 import { SqliteStore } from '../../src/store/sqlite/store.ts';
 import type { StoredItem } from '../../src/model.ts';
 import { CORPUS_ITEMS, loadCorpus, runStoreContract } from './contract.ts';
+import { report, source } from './contract-stories.ts';
 import { runMigration140Contract } from './contract-migration-140.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'govwatch-sqlite-'));
@@ -166,32 +167,13 @@ describe('SQLite archive', () => {
 describe('SQLite story keys', () => {
   it('are computed from the stored features, not stored: a reopened archive finds its items by key', async () => {
     const path = freshPath();
-    const feed = {
-      id: 'f',
-      name: 'F',
-      url: 'https://example.org/f',
-      kind: 'media' as const,
-      language: 'en',
-      origin: 'operator' as const,
-    };
     const word = (n: number) => `w${n.toString(36)}x`;
-    const item = (i: number) => ({
-      guid: `g${i}`,
-      title: Array.from({ length: 10 }, (_, k) => word(i * 10 + k)).join(' '),
-      url: `https://example.org/${i}`,
-      author: null,
-      summary: '',
-      published: '2026-11-20T10:00:00.000Z',
-      publishedEstimated: false,
-      lang: 'en',
-      themes: [],
-      regions: [],
-      why: {},
-    });
+    const item = (i: number) =>
+      report(`g${i}`, Array.from({ length: 10 }, (_, k) => word(i * 10 + k)).join(' '), '');
     const first = openSqliteStore(path);
     const stored: StoredItem[] = [];
     try {
-      await first.upsertFeeds([feed]);
+      await first.upsertFeeds([source('f')]);
       // More than one chunk of the copy's build (2,000 rows a turn).
       for (let i = 0; i < 2_100; i += 100) {
         const batch = Array.from({ length: 100 }, (_, k) => item(i + k));

@@ -1,7 +1,8 @@
 // The story index on PostgreSQL: features stored with their items (story_features, migration
 // 90); keys in memory, one copy per replica (story-mirror.ts).
 import type pg from 'pg';
-import { featuresOfRecord, type StoryRecord } from '../../digest/story-index.ts';
+import type { StoryRecord } from '../../digest/story-index.ts';
+import { featuresFromJson } from '../../digest/story-features.ts';
 import type { StoryIndexStore, StoryRow } from '../types-stories.ts';
 import { ITEM_COLUMNS, itemFromRow, stripNul, type ItemRow } from './rows.ts';
 import type { PgStoryMirror } from './story-mirror.ts';
@@ -54,7 +55,7 @@ export function postgresStories(pool: pg.Pool, mirror: PgStoryMirror): StoryInde
         ...held.rows,
         ...r.rows.map((row) => ({
           ...row,
-          features: row.features === null ? null : featuresOfRecord(row.id, row.features),
+          features: row.features === null ? null : featuresFromJson(row.id, row.features),
         })),
       ];
     },

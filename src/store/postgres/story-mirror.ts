@@ -10,7 +10,8 @@
 // Until migration 150 every replica stored ~40 key rows per item and looked them up with a
 // round trip per feed; the keys are now computed from the features where they are needed.
 import type pg from 'pg';
-import { featuresOfRecord, keysOf, type StoryRecord } from '../../digest/story-index.ts';
+import { keysOf, type StoryRecord } from '../../digest/story-index.ts';
+import { featuresFromJson } from '../../digest/story-features.ts';
 import { MEMORY_MAX_ITEMS, StoryMemory } from '../story-memory.ts';
 import type { StoryRow } from '../types-stories.ts';
 
@@ -80,7 +81,7 @@ export class PgStoryMirror {
     if (epoch !== this.epoch) return 0;
     for (const row of r.rows) {
       if (!this.memory.has(row.item_id)) {
-        const features = featuresOfRecord(row.item_id, row.features);
+        const features = featuresFromJson(row.item_id, row.features);
         if (features) this.memory.hold(row.item_id, features, row.cluster_id, keysOf(features));
       }
       if (row.item_id > this.tail) this.tail = row.item_id;

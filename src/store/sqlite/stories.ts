@@ -4,7 +4,8 @@
 // writes). Until migration 180 the keys were stored as well, ~40 index rows per item: a
 // fifth of a first poll's work, read by nothing once the copy in memory answered lookups.
 import type Database from 'better-sqlite3';
-import { featuresOfRecord, type StoryRecord } from '../../digest/story-index.ts';
+import type { StoryRecord } from '../../digest/story-index.ts';
+import { featuresFromJson } from '../../digest/story-features.ts';
 import type { StoredItem } from '../../model.ts';
 import type { StoryIndexStore, StoryRow } from '../types-stories.ts';
 import { itemFromRow, type ItemRow } from './rows.ts';
@@ -65,7 +66,7 @@ export function sqliteStories(db: Database.Database, mirror: StoryMirror): Story
         Omit<StoryRow, 'features'> & { features: string | null }
       >;
       for (const r of read) {
-        rows.push({ ...r, features: r.features === null ? null : featuresOfRecord(r.id, r.features) });
+        rows.push({ ...r, features: r.features === null ? null : featuresFromJson(r.id, r.features) });
       }
       return rows;
     },

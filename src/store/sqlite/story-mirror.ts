@@ -15,7 +15,8 @@
 // newest MEMORY_MAX_ITEMS: older reports in it are not found as candidates (their URLs still
 // are). Installs that size belong on PostgreSQL.
 import type Database from 'better-sqlite3';
-import { featuresOfRecord, keysOf, type StoryRecord } from '../../digest/story-index.ts';
+import { keysOf, type StoryRecord } from '../../digest/story-index.ts';
+import { featuresFromJson } from '../../digest/story-features.ts';
 import { MEMORY_MAX_ITEMS, StoryMemory } from '../story-memory.ts';
 import type { StoryRow } from '../types-stories.ts';
 
@@ -105,7 +106,7 @@ export class StoryMirror {
     for (;;) {
       const rows = this.readChunk.all(cursor) as Array<[number, string, number | null]>;
       for (const [id, json, clusterId] of rows) {
-        const features = featuresOfRecord(id, json);
+        const features = featuresFromJson(id, json);
         if (features) this.memory.hold(id, features, clusterId, keysOf(features));
       }
       if (rows.length < BUILD_CHUNK) break;
