@@ -8,6 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { FEATURE_VERSION, HASH_BITS, HASH_SIZE, featureCount } from './features.ts';
 import type { FeatureBuf } from './features.ts';
+import type { RegionModel } from './region-model.ts';
 
 export interface ModelMeta {
   format: 3;
@@ -28,6 +29,8 @@ export interface ModelMeta {
   settings: TrainSettings;
   /** Cross-validated figures of the threshold search, for the record. */
   cv: { folds: number; f1: number[]; precisionAtConfident: number[] };
+  /** The region model (region-model.ts); without it the rules decide the regions. */
+  regions?: RegionModel;
 }
 
 export interface TagModel {

@@ -12,6 +12,8 @@ import type { TaggerRules } from './rules.ts';
 import { FeatureBuf, extractFeatures, featureName, HASH_SIZE } from './features.ts';
 import { contributions, loadModel, runtimeWeights, scoreRuntime, sigmoid } from './learned.ts';
 import type { TagModel } from './learned.ts';
+import { contextBuckets, denseContext, langOf, regionFeatures, regionLogit } from './region-model.ts';
+import type { RegionEvidence } from './region-model.ts';
 import { GAZETTEER_FILES, mergeGazetteer, parseGazetteerYaml } from './gazetteer.ts';
 
 export interface TagInput {
@@ -29,6 +31,7 @@ export interface Tagger {
 /** A tagger that also gives the learned layer's features of an item (for training). */
 export interface FeatureTagger extends Tagger {
   featuresOf(input: TagInput, out: FeatureBuf): Tags;
+  regionCandidatesOf(input: TagInput, themes: readonly ThemeId[]): RegionEvidence[];
 }
 
 /** Explanation entry added when a source prior helped a theme over the threshold. */
@@ -70,6 +73,34 @@ interface RegionUse {
   place: boolean;
 }
 
+type HitKind = 'name' | 'metonym' | 'bare' | 'place';
+
+function evidenceOf(by: Map<number, RegionEvidence>, region: number): RegionEvidence {
+  let e = by.get(region);
+  if (!e) {
+    e = {
+      region,
+      rule: false,
+      names: 0,
+      namesInTitle: 0,
+      metonymInContext: 0,
+      metonymBare: 0,
+      metonymBareInTitle: 0,
+      metonymAtTitleStart: 0,
+      places: 0,
+      placesInTitle: 0,
+      domesticCues: 0,
+      forms: 0,
+      first: false,
+      notes: [],
+      ruleNotes: [],
+      context: [],
+    };
+    by.set(region, e);
+  }
+  return e;
+}
+
 function overlaps(a: Match, b: Match): boolean {
   return a.field === b.field && a.charStart < b.charEnd && b.charStart < a.charEnd;
 }
@@ -80,6 +111,25 @@ function contains(outer: Match, inner: Match): boolean {
 
 function spanLen(m: Match): number {
   return m.charEnd - m.charStart;
+}
+
+/** The word before a match (two characters in Chinese, where words are not split). */
+function wordBefore(ft: FieldText, m: Match): string {
+  const tok = ft.tokens[m.tokStart];
+  if (tok?.cjk && m.charStart > tok.start) return ft.norm.slice(Math.max(tok.start, m.charStart - 2), m.charStart);
+  return ft.tokens[m.tokStart - 1]?.norm ?? '^';
+}
+
+/** The word after a match (two characters in Chinese). */
+function wordAfter(ft: FieldText, m: Match): string {
+  const tok = ft.tokens[m.tokEnd - 1];
+  if (tok?.cjk && m.charEnd < tok.end) return ft.norm.slice(m.charEnd, Math.min(tok.end, m.charEnd + 2));
+  return ft.tokens[m.tokEnd]?.norm ?? '$';
+}
+
+/** A match of region `ra` covers a shorter one of another region ("korea" in "north korea"). */
+function shadows(a: Match, ra: number, b: Match, rb: number): boolean {
+  return ra !== rb && contains(a, b) && spanLen(a) > spanLen(b);
 }
 
 /** Explanation entry of a region implied by domestic cues in the item's language. */
@@ -222,6 +272,12 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
 
   let fieldsNow: readonly FieldText[] = [];
   let collectInto: FeatureBuf | null = null;
+  // Set only while regionCandidatesOf runs: the themes to resolve regions with, and where the
+  // candidates go.
+  let forcedThemes: readonly ThemeId[] | null = null;
+  let evidenceOut: RegionEvidence[] | null = null;
+  const regionModel = model?.meta.regions ?? null;
+  const regionContext = regionModel ? denseContext(regionModel) : null;
 
   function tag(input: TagInput): Tags {
     const matches: Match[] = [];
@@ -343,50 +399,129 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
       }
     }
 
-    // Regions: names count alone, capitals only in a metonym context, provinces and cities
-    // only in an item with a theme (else they are where a match or a holiday took place); a
-    // match inside a longer place name of another region ("korea" in "north korea") gives way.
-    const regionHits: { m: Match; region: number }[] = [];
+    const regionThemes = forcedThemes ?? themes;
+    const evidence = regionEvidence(matches, fields, regionVetoSpans, regionThemes, input.lang);
+    if (evidenceOut) evidenceOut.push(...evidence);
+    const regions: RegionCode[] = [];
+    const itemLang = regionModel ? langOf(input.lang, fields[0].norm + fields[1].norm) : '';
+    const kept = regionModel
+      ? evidence.filter((e) => regionKept(e, evidence, regionThemes, itemLang))
+      : evidence.filter((e) => e.rule);
+    kept.sort((a, b) => a.region - b.region);
+    for (const e of kept) {
+      const code = regionCodes[e.region]!;
+      regions.push(code);
+      why[code] = regionModel ? e.notes : e.ruleNotes;
+    }
+    return confident ? { themes, regions, why, confident } : { themes, regions, why };
+  }
+
+  /**
+   * Every region the item names, with how it was named. `rule` is the rules' own decision:
+   * names count alone, capitals only in a metonym context, provinces and cities only in an
+   * item with a theme (else they are where a match or a holiday took place), the language's
+   * domestic region only when nothing else is named; a match inside a longer place name of
+   * another region ("korea" in "north korea") gives way.
+   */
+  function regionEvidence(
+    matches: readonly Match[],
+    fields: readonly FieldText[],
+    vetoSpans: Map<number, Match[]> | null,
+    themes: readonly ThemeId[],
+    lang: string | null | undefined,
+  ): RegionEvidence[] {
+    const hits: { m: Match; region: number; kind: HitKind }[] = [];
     for (const m of matches) {
       const us = regionUsesOf[m.term];
       if (!us) continue;
       for (const u of us) {
-        if (u.place && themes.length === 0) continue;
-        if (regionVetoSpans && isVetoed(regionVetoSpans.get(u.region), m)) continue;
-        if (u.metonym && !inMetonymContext(context, fields[m.field]!, m, afterIds, beforeIds, maxBefore))
-          continue;
-        regionHits.push({ m, region: u.region });
+        if (vetoSpans && isVetoed(vetoSpans.get(u.region), m)) continue;
+        const kind: HitKind = u.place
+          ? 'place'
+          : !u.metonym
+            ? 'name'
+            : inMetonymContext(context, fields[m.field]!, m, afterIds, beforeIds, maxBefore)
+              ? 'metonym'
+              : 'bare';
+        hits.push({ m, region: u.region, kind });
       }
     }
-    const regionNotes = new Map<number, string[]>();
-    for (const h of regionHits) {
-      const shadowed = regionHits.some(
-        (o) => o.region !== h.region && contains(o.m, h.m) && spanLen(o.m) > spanLen(h.m),
-      );
-      if (shadowed) continue;
-      let notes = regionNotes.get(h.region);
-      if (!notes) {
-        notes = [];
-        regionNotes.set(h.region, notes);
-      }
-      addNote(notes, h.m.text);
+    // The rules' own decision and notes, as before the region model.
+    const counted = hits.filter((h) => h.kind === 'name' || h.kind === 'metonym' || (h.kind === 'place' && themes.length > 0));
+    const byRegion = new Map<number, RegionEvidence>();
+    for (const h of counted) {
+      if (counted.some((o) => shadows(o.m, o.region, h.m, h.region))) continue;
+      const e = evidenceOf(byRegion, h.region);
+      e.rule = true;
+      addNote(e.ruleNotes, h.m.text);
     }
-    if (regionNotes.size === 0 && domestic.size > 0 && themes.length > 0) {
-      const d = domestic.get(domesticLanguage(input.lang, fields, domesticRegion));
-      if (d) {
+    // The evidence: every hit not inside a longer match of another region.
+    let firstRegion = -1;
+    let firstAt = Infinity;
+    for (const h of hits) {
+      if (hits.some((o) => shadows(o.m, o.region, h.m, h.region))) continue;
+      const e = evidenceOf(byRegion, h.region);
+      const title = h.m.field === 0;
+      if (h.kind === 'name') {
+        e.names++;
+        if (title) e.namesInTitle++;
+      } else if (h.kind === 'metonym') {
+        e.metonymInContext++;
+        if (title) e.namesInTitle++;
+      } else if (h.kind === 'bare') {
+        e.metonymBare++;
+        if (title) e.metonymBareInTitle++;
+        if (title && h.m.tokStart === 0) e.metonymAtTitleStart++;
+      } else {
+        e.places++;
+        if (title) e.placesInTitle++;
+      }
+      if (!e.notes.includes(h.m.text)) e.notes.push(h.m.text);
+      e.forms++;
+      const ft = fields[h.m.field]!;
+      e.context.push(`${h.kind}<${wordBefore(ft, h.m)}`, `${h.kind}>${wordAfter(ft, h.m)}`);
+      const at = h.m.field * 1e6 + h.m.charStart;
+      if (at < firstAt) {
+        firstAt = at;
+        firstRegion = h.region;
+      }
+    }
+    const ruleCount = counted.length > 0 ? [...byRegion.values()].filter((e) => e.rule).length : 0;
+    if (domestic.size > 0) {
+      const d = domestic.get(domesticLanguage(lang, fields, domesticRegion));
+      if (d && d.region >= 0) {
         const cues: string[] = [];
         for (const m of matches) if (d.cues.has(m.term)) addNote(cues, m.text);
-        if (cues.length > 0) regionNotes.set(d.region, [...cues, DOMESTIC_NOTE]);
+        if (cues.length > 0) {
+          const e = evidenceOf(byRegion, d.region);
+          e.domesticCues = cues.length;
+          if (ruleCount === 0 && themes.length > 0) {
+            e.rule = true;
+            e.ruleNotes.push(...cues, DOMESTIC_NOTE);
+          }
+          for (const c of cues) addNote(e.notes, c);
+          e.notes.push(DOMESTIC_NOTE);
+        }
       }
     }
-    const order = [...regionNotes.keys()].sort((a, b) => a - b);
-    const regions: RegionCode[] = [];
-    for (const r of order) {
-      const code = regionCodes[r]!;
-      regions.push(code);
-      why[code] = regionNotes.get(r)!;
-    }
-    return confident ? { themes, regions, why, confident } : { themes, regions, why };
+    const out = [...byRegion.values()];
+    for (const e of out) e.first = e.region === firstRegion;
+    return out;
+  }
+
+  /** The region model's decision on one candidate; its probability joins the explanation. */
+  function regionKept(
+    e: RegionEvidence,
+    all: readonly RegionEvidence[],
+    themes: readonly ThemeId[],
+    lang: string,
+  ): boolean {
+    const rm = regionModel!;
+    const x = regionFeatures(e, all, themes, themeIds, lang, regionCodes[e.region] === 'EU');
+    const z = regionLogit(rm, regionContext!, x, contextBuckets(e));
+    if (z < rm.threshold) return false;
+    e.notes.push(`model ${sigmoid(z).toFixed(2)}`);
+    return true;
   }
 
   /**
@@ -461,7 +596,21 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
     }
   }
 
-  return { tag, featuresOf };
+  /** The region candidates of an item as if it had `themes` (for training the region model). */
+  function regionCandidatesOf(input: TagInput, themes: readonly ThemeId[]): RegionEvidence[] {
+    const out: RegionEvidence[] = [];
+    forcedThemes = themes;
+    evidenceOut = out;
+    try {
+      tag(input);
+      return out;
+    } finally {
+      forcedThemes = null;
+      evidenceOut = null;
+    }
+  }
+
+  return { tag, featuresOf, regionCandidatesOf };
 }
 
 /**

@@ -22,6 +22,19 @@ import {
 } from './learned.ts';
 import type { ModelMeta, TagModel, TrainItem, TrainSettings } from './learned.ts';
 import { loadSourceThemes } from './sources.ts';
+import {
+  CONTEXT_BITS,
+  REGION_SETTINGS,
+  chooseRegionCut,
+  contextBuckets,
+  denseContext,
+  langOf,
+  regionFeatureNames,
+  regionFeatures,
+  regionLogit,
+  trainRegionWeights,
+} from './region-model.ts';
+import type { RegionModel, RegionSample } from './region-model.ts';
 import { createTagger, loadRules } from './tagger.ts';
 import type { FeatureTagger } from './tagger.ts';
 
@@ -89,6 +102,10 @@ export interface Dataset {
   themes: ThemeId[];
   /** What the rules alone give each item (themes and regions). */
   ruleTags: Tags[];
+  /** The rules-only tagger that made the features (it also proposes region candidates). */
+  tagger: FeatureTagger;
+  /** Region codes by rule index. */
+  regionCodes: string[];
 }
 
 /** A rules-only tagger of the package's rule files, able to give features. */
@@ -131,7 +148,7 @@ export function buildDataset(
       ruleTags.push(tags);
     }
   }
-  return { rows, keys, items, themes, ruleTags };
+  return { rows, keys, items, themes, ruleTags, tagger, regionCodes: rules.regions.map((r) => r.code) };
 }
 
 /** Salt of the folds that choose the shipped thresholds (eval's outer folds use another). */
@@ -148,6 +165,8 @@ export function trainModel(
   const O = T + 1;
   const th = crossValidatedThresholds(data.items, data.keys, O, settings, THRESHOLD_SALT, T);
   const { weights, scale } = train(data.items, O, settings, T);
+  const all = data.items.map((_, i) => i);
+  const regions = fitRegionsFor(data, weights, th, all, settings.folds);
   const meta: ModelMeta = {
     format: 3,
     featureVersion: FEATURE_VERSION,
@@ -165,6 +184,7 @@ export function trainModel(
       f1: th.f1.slice(0, T).map((x) => Math.round(x * 1000) / 1000),
       precisionAtConfident: th.precisionAtConfident.slice(0, T).map((x) => Math.round(x * 1000) / 1000),
     },
+    regions,
   };
   const bin = encodeWeights(weights, scale);
   return { model: { meta, weights }, bin, json: `${JSON.stringify(meta, null, 1)}\n` };
@@ -214,6 +234,8 @@ export function nestedCv(
       T,
     );
     const { weights } = train(trItems, O, settings, T);
+    const rm = fitRegionsFor(data, weights, th, trIdx, settings.folds);
+    const ctx = denseContext(rm);
     const gold: LabelledItem[] = [];
     const ruleP: LabelledItem[] = [];
     const modelP: LabelledItem[] = [];
@@ -235,7 +257,7 @@ export function nestedCv(
       const rt = data.ruleTags[i]!;
       gold.push({ id, themes: row.themes, regions: row.regions });
       ruleP.push({ id, themes: rt.themes, regions: rt.regions });
-      modelP.push({ id, themes, regions: rt.regions });
+      modelP.push({ id, themes, regions: predictRegions(data, i, themes, rm, ctx) });
       for (const t of conf)
         if (row.themes.includes(t)) ctp++;
         else cfp++;
@@ -262,4 +284,120 @@ export function nestedCv(
     });
   }
   return out;
+}
+
+/** The region model fitted on items `idx`, with the themes the theme model gives them. */
+function fitRegionsFor(
+  data: Dataset,
+  weights: Float32Array,
+  th: { threshold: number[] },
+  idx: readonly number[],
+  folds: number,
+): RegionModel {
+  const { samples, missed } = regionSamples(data, data.tagger, idx, modelThemes(data, weights, th, idx), data.regionCodes);
+  return fitRegionModel(samples, missed, data.themes, folds);
+}
+
+/** The regions the region model keeps for item i, given its themes. */
+export function predictRegions(
+  data: Dataset,
+  i: number,
+  themes: readonly ThemeId[],
+  rm: RegionModel,
+  ctx: Float64Array,
+): string[] {
+  const row = data.rows[i]!;
+  const cands = data.tagger.regionCandidatesOf({ title: row.title, summary: row.summary, lang: row.lang ?? null }, themes);
+  const lang = langOf(row.lang, `${row.title} ${row.summary}`);
+  return cands
+    .filter((e) => {
+      const code = data.regionCodes[e.region]!;
+      const x = regionFeatures(e, cands, themes, data.themes, lang, code === 'EU');
+      return regionLogit(rm, ctx, x, contextBuckets(e)) >= rm.threshold;
+    })
+    .map((e) => data.regionCodes[e.region]!)
+    .sort();
+}
+
+/** The themes the model gives each of `idx` (weights and thresholds of one training run). */
+export function modelThemes(
+  data: Dataset,
+  weights: Float32Array,
+  th: { threshold: number[] },
+  idx: readonly number[],
+): ThemeId[][] {
+  const T = data.themes.length;
+  const z = new Float64Array(T + 1);
+  return idx.map((i) => {
+    const it = data.items[i]!;
+    scoreInto(weights, T + 1, { idx: it.idx, val: it.val, n: it.idx.length } as FeatureBuf, z);
+    if (z[T]! < th.threshold[T]!) return [];
+    return data.themes.filter((_, t) => z[t]! >= th.threshold[t]!);
+  });
+}
+
+/**
+ * The region model's training samples: each item's region candidates (with the themes given
+ * for it) against its gold regions; `missed` counts gold regions no candidate proposed.
+ */
+export function regionSamples(
+  data: Dataset,
+  tagger: FeatureTagger,
+  idx: readonly number[],
+  themes: readonly ThemeId[][],
+  regionCodes: readonly string[],
+): { samples: RegionSample[]; missed: number } {
+  const samples: RegionSample[] = [];
+  let missed = 0;
+  idx.forEach((i, j) => {
+    const row = data.rows[i]!;
+    const its = themes[j]!;
+    const cands = tagger.regionCandidatesOf({ title: row.title, summary: row.summary, lang: row.lang ?? null }, its);
+    const lang = langOf(row.lang, `${row.title} ${row.summary}`);
+    const proposed = new Set<string>();
+    for (const e of cands) {
+      const code = regionCodes[e.region]!;
+      proposed.add(code);
+      const x = regionFeatures(e, cands, its, data.themes, lang, code === 'EU');
+      samples.push({ x, h: contextBuckets(e), y: row.regions.includes(code) ? 1 : 0, key: data.keys[i]! });
+    }
+    for (const g of row.regions) if (!proposed.has(g)) missed++;
+  });
+  return { samples, missed };
+}
+
+/** The region model: its cut by k-fold cross-validation over items, then weights on all samples. */
+export function fitRegionModel(
+  samples: readonly RegionSample[],
+  missed: number,
+  themes: readonly string[],
+  folds: number,
+): RegionModel {
+  const oof = new Array<number>(samples.length).fill(0);
+  for (let f = 0; f < folds; f++) {
+    const inFold = samples.map((s) => foldOf(s.key, folds, THRESHOLD_SALT) === f);
+    const w = trainRegionWeights(samples.filter((_, i) => !inFold[i]), REGION_SETTINGS);
+    const m = { features: [], weights: w.weights, contextBits: CONTEXT_BITS, context: [], threshold: 0, cvF1: 0 };
+    samples.forEach((s, i) => {
+      if (inFold[i]) oof[i] = regionLogit(m, w.context, s.x, s.h);
+    });
+  }
+  const { cut, f1 } = chooseRegionCut(
+    oof,
+    samples.map((s) => s.y),
+    missed,
+  );
+  const all = trainRegionWeights(samples, REGION_SETTINGS);
+  const context: Array<[number, number]> = [];
+  all.context.forEach((w, b) => {
+    if (w !== 0) context.push([b, w]);
+  });
+  return {
+    features: regionFeatureNames(themes),
+    weights: all.weights,
+    contextBits: CONTEXT_BITS,
+    context,
+    threshold: Math.round(cut * 1e6) / 1e6,
+    cvF1: Math.round(f1 * 1000) / 1000,
+  };
 }
