@@ -161,9 +161,14 @@ export class TermIndex {
   private cjkFirst = new Map<number, number[]>();
   private cjkFirstStale = false;
 
-  /** Registers a term (deduplicated by its normalized spelling) and returns its id. */
+  /**
+   * Registers a term (deduplicated by its normalized spelling) and returns its id. A term with a
+   * case-sensitive word keeps its case in the key: "=Fico" (the prime minister) and "=FICO" (the
+   * credit score, a veto) are two terms, not the first of them twice.
+   */
   add(term: string): number {
-    const key = normalizeText(term.trim()).replace(/\s+/g, ' ');
+    const cased = /(^|\s)=/.test(term.trim());
+    const key = cased ? `=${term.trim().replace(/\s+/g, ' ')}` : normalizeText(term.trim()).replace(/\s+/g, ' ');
     const known = this.ids.get(key);
     if (known !== undefined) return known;
     const id = this.terms.length;

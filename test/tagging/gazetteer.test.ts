@@ -753,3 +753,67 @@ describe('ambiguous aliases stay out of the gazetteer', () => {
     expect(regionsOf('多位代表在堪培拉会面')).not.toContain('AU');
   });
 });
+
+// Laws, agencies, registries, programmes and regions that the labelled items named where no
+// alias proposed their region (the non-blind region misses of 2026-12-06), with their families.
+describe('names added for region misses', () => {
+  it.each([
+    ['Game studio settles COPPA claims over voice chat for children', 'US'],
+    ['CBP searched thousands of travellers’ phones at the border', 'US'],
+    ['Open Technology Fund grants frozen, circumvention tools at risk', 'US'],
+    ['Governor Hochul signs a right-to-repair law for electronics', 'US'],
+    ['After Roe v. Wade, prosecutors seek period-tracking data', 'US'],
+    ['Flock cameras share licence-plate data with immigration agents', 'US'],
+    ['Privacy regulator in Sacramento fines a data broker', 'US'],
+    ['Banks must report incidents under the Digital Operational Resilience Act', 'EU'],
+    ['Los bancos deberán cumplir la norma de resiliencia operativa digital', 'EU'],
+    ['La norme européenne harmonisée facilitera la conformité au règlement sur la cyber-résilience', 'EU'],
+    ['Европейские санкции затронули производителей микроэлектроники', 'EU'],
+    ['Luxemburger Richter billigen die Speicherung von IP-Adressen', 'EU'],
+    ['Critics say the child sexual abuse regulation would break encryption', 'EU'],
+    ['MOFCOM adds export controls on rare-earth processing technology', 'CN'],
+    ['人工智能生成合成内容标识办法下月施行', 'CN'],
+    ['国家数据局发布数据跨境流动新规', 'CN'],
+    ['Denic warnt vor einer Zersplitterung des Internets', 'DE'],
+    ['Kartellamt prüft die Regeln eines App-Stores', 'DE'],
+    ['Verfassungsbeschwerde gegen die automatisierte Datenanalyse der Polizei', 'DE'],
+    ['Olvid obtient une certification de sécurité pour les ministères', 'FR'],
+    ["Les opérateurs d'importance vitale devront notifier leurs incidents", 'FR'],
+    ['Le plan France Très Haut Débit accuse du retard', 'FR'],
+    ["Cyberattaque contre un hôpital de Bretagne, des données volées", 'FR'],
+    ['ICANN rejects a request to revoke the .ru domain', 'RU'],
+    ['ICANN отклонила просьбу отозвать домен .ru', 'RU'],
+    ['Researchers say the MAX messenger shares contacts with authorities', 'RU'],
+    ['蒙古通信监管委员会向星链发放运营许可', 'MN'],
+    ['Condenan a un tuitero por criticar al presidente Ortega', 'NI'],
+    ['La Sedena compró un sistema de espionaje sin licitación', 'MX'],
+    ['Eskom power cuts leave mobile towers on failing batteries', 'ZA'],
+  ])('%s → %s', (title, code) => {
+    expect(regionsOf(title)).toContain(code);
+  });
+
+  it.each([
+    ['La Grande-Bretagne durcit la censure en ligne', 'GB', 'FR'],
+    ['Gran Bretaña aprueba una ley de censura en línea', 'GB', 'FR'],
+    ['The digital decade of online censorship has begun', null, 'EU'],
+    ['FICO scores used by lenders face a privacy lawsuit', null, 'SK'],
+  ])('%s → %s, not %s', (title, yes, no) => {
+    const r = regionsOf(title);
+    if (yes) expect(r).toContain(yes);
+    expect(r).not.toContain(no);
+  });
+
+  // The matcher keys terms by their normalized spelling; a case-sensitive one keeps its case,
+  // so two casings of one acronym (=Fico and the veto =FICO, =ENACOM and =Enacom) are two terms.
+  it.each([
+    ['Fico says the media law will pass', 'SK'],
+    ['Enacom bloquea sitios de apuestas', 'AR'],
+    ['ENACOM bloquea sitios de apuestas', 'AR'],
+    ['Subtel ordena el bloqueo de sitios', 'CL'],
+    ['SUBTEL ordena el bloqueo de sitios', 'CL'],
+    ['MinTIC ordena el bloqueo de sitios', 'CO'],
+    ['MINTIC ordena el bloqueo de sitios', 'CO'],
+  ])('every casing of a case-sensitive name tags: %s → %s', (title, code) => {
+    expect(regionsOf(title)).toContain(code);
+  });
+});
