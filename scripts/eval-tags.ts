@@ -1,12 +1,14 @@
 // npm run eval:tags -- <file.jsonl> [--errors] [--rules-only] [--rules feeds/themes.yaml] [--sources feeds/sources.yaml] [--no-prior]
 // npm run eval:tags -- --cv [--folds 5] [--only <file prefix>] [--except <file prefix>]
+// npm run eval:tags -- --by-file <file prefix>
 //
 // With a file: tags every labelled item with the rules alone and with rules + the learned
 // model (feeds/tag-model.*), and prints per-theme P/R/F1, macro-F1, micro-F1 and region P/R/F1
 // side by side. With --cv: nested k-fold cross-validation over all training files
 // (test/fixtures/tagging/*.jsonl except blind-*): thresholds chosen inside each training fold,
 // per-theme mean ± spread (standard deviation over folds) for the rules alone and rules+model
-// on the same folds, regions F1 and the share of off-topic items left untagged.
+// on the same folds, regions F1 and the share of off-topic items left untagged. With --by-file:
+// each training file with that prefix held out in turn (leave one file out), trained on the rest.
 
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -17,7 +19,7 @@ import type { EvalReport, LabelledItem } from '../src/tagging/evaluate.ts';
 import { loadSourceThemes } from '../src/tagging/sources.ts';
 import { loadTagger } from '../src/tagging/tagger.ts';
 import { DEFAULT_SETTINGS } from '../src/tagging/learned.ts';
-import { buildDataset, nestedCv, trainingFiles } from '../src/tagging/training.ts';
+import { buildDataset, leaveOneFileOut, nestedCv, trainingFiles } from '../src/tagging/training.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -181,17 +183,49 @@ function cvMode(args: string[]): number {
   return 0;
 }
 
+function byFileMode(args: string[]): number {
+  const prefix = args[args.indexOf('--by-file') + 1] ?? '';
+  const t0 = Date.now();
+  const files = trainingFiles(root);
+  const data = buildDataset(root, files);
+  const res = leaveOneFileOut(data, prefix);
+  if (res.length === 0) {
+    process.stderr.write(`--by-file: no training file starts with ${prefix}\n`);
+    return 2;
+  }
+  const col = (s: string, w = 14): string => s.padStart(w);
+  const lines = [
+    `leave one file out over ${data.items.length} items: each file ${prefix}* held out in turn, everything else trained on (themes, thresholds, region model)`,
+    `${'file'.padEnd(24)}${col('items')}${col('macro rules')}${col('+model')}${col('regions rules')}${col('+model')}${col('off-topic')}   lowest theme (+model)`,
+  ];
+  for (const { file, result: r } of res) {
+    const low = Object.entries(r.model.perTheme).sort((a, b) => a[1].f1 - b[1].f1)[0]!;
+    lines.push(
+      `${file.padEnd(24)}${col(String(r.test))}${col(f3(r.rules.macroF1))}${col(f3(r.model.macroF1))}${col(f3(r.rules.regions.f1))}${col(f3(r.model.regions.f1))}${col(f3(r.offTopicUntagged.model))}   ${low[0]} ${f3(low[1].f1)}`,
+    );
+  }
+  const mean = (f: (r: (typeof res)[number]['result']) => number): string =>
+    f3(res.reduce((a, x) => a + f(x.result), 0) / res.length);
+  lines.push(
+    `${'mean'.padEnd(24)}${col('')}${col(mean((r) => r.rules.macroF1))}${col(mean((r) => r.model.macroF1))}${col(mean((r) => r.rules.regions.f1))}${col(mean((r) => r.model.regions.f1))}${col(mean((r) => r.offTopicUntagged.model))}`,
+  );
+  lines.push(`(${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+  process.stdout.write(`${lines.join('\n')}\n`);
+  return 0;
+}
+
 function main(argv: string[]): number {
   const args = argv.slice(2);
   if (args.includes('--cv')) return cvMode(args);
+  if (args.includes('--by-file')) return byFileMode(args);
   const file = args.find(
     (a, i) =>
       !a.startsWith('--') &&
-      !['--rules', '--sources', '--folds', '--only', '--except', '--set'].includes(args[i - 1] ?? ''),
+      !['--rules', '--sources', '--folds', '--only', '--except', '--set', '--by-file'].includes(args[i - 1] ?? ''),
   );
   if (!file) {
     process.stderr.write(
-      'usage: npm run eval:tags -- <file.jsonl> [--errors] [--rules-only] [--rules feeds/themes.yaml] [--sources feeds/sources.yaml] [--no-prior]\n       npm run eval:tags -- --cv [--folds 5]\n',
+      'usage: npm run eval:tags -- <file.jsonl> [--errors] [--rules-only] [--rules feeds/themes.yaml] [--sources feeds/sources.yaml] [--no-prior]\n       npm run eval:tags -- --cv [--folds 5]\n       npm run eval:tags -- --by-file <file prefix>\n',
     );
     return 2;
   }

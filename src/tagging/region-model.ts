@@ -30,8 +30,8 @@ export interface RegionEvidence {
   forms: number;
   /** Its first mention comes before every other candidate's. */
   first: boolean;
-  /** The words just before and after each mention, by kind ("bare<in", "name>said"). */
-  context: string[];
+  /** Buckets of the words just before and after each mention, by kind ("bare<in", "name>said"): see contextBucket. */
+  context: number[];
   /** Explanation: the texts that named it (and the domestic cues). */
   notes: string[];
   /** The rules' explanation when they tag it: the texts they counted. */
@@ -84,7 +84,8 @@ export function regionFeatureNames(themes: readonly string[]): string[] {
   ];
 }
 
-const MASK = (process.env.REGION_MASK ?? '').split(',').filter(Boolean);
+/** Features before the per-theme ones (regionFeatureNames up to 'is-eu'). */
+const FIXED_FEATURES = 23;
 
 /** Themes of items that report on global bodies, where a named city is usually the venue. */
 const BODY_THEMES = new Set<string>(['standards', 'internet-governance']);
@@ -98,8 +99,7 @@ export function regionFeatures(
   lang: string,
   isEu: boolean,
 ): Float64Array {
-  const n = regionFeatureNames(themeIds).length;
-  const x = new Float64Array(n);
+  const x = new Float64Array(FIXED_FEATURES + themeIds.length + LANGS.length + 1);
   const hasTheme = themes.length > 0 ? 1 : 0;
   const bare = e.metonymBare > 0 ? 1 : 0;
   const place = e.places > 0 ? 1 : 0;
@@ -132,10 +132,6 @@ export function regionFeatures(
   for (const t of themeIds) x[k++] = themes.includes(t as ThemeId) ? 1 : 0;
   for (const l of LANGS) x[k++] = lang === l ? 1 : 0;
   x[k++] = 1;
-  if (MASK.length) {
-    const names = regionFeatureNames(themeIds);
-    for (const m of MASK) x[names.indexOf(m)] = 0;
-  }
   return x;
 }
 
@@ -143,15 +139,20 @@ export function regionFeatures(
 export const CONTEXT_BITS = 12;
 const CONTEXT_SIZE = 1 << CONTEXT_BITS;
 
-/** The hashed buckets of a candidate's context words (FNV-1a; distinct, ascending). */
+/** The bucket of a context word with its tag ("bare<" + "in"): FNV-1a over both, no concatenation. */
+export function contextBucket(tag: string, word: string): number {
+  let h = 0x811c9dc5;
+  for (let k = 0; k < tag.length; k++) h = Math.imul(h ^ tag.charCodeAt(k), 0x01000193);
+  for (let k = 0; k < word.length; k++) h = Math.imul(h ^ word.charCodeAt(k), 0x01000193);
+  return (h >>> 0) & (CONTEXT_SIZE - 1);
+}
+
+/** A candidate's context buckets, distinct and ascending. */
 export function contextBuckets(e: RegionEvidence): Int32Array {
-  const set = new Set<number>();
-  for (const w of e.context) {
-    let h = 0x811c9dc5;
-    for (let k = 0; k < w.length; k++) h = Math.imul(h ^ w.charCodeAt(k), 0x01000193);
-    set.add((h >>> 0) & (CONTEXT_SIZE - 1));
-  }
-  return Int32Array.from([...set].sort((a, b) => a - b));
+  const b = Int32Array.from(e.context).sort();
+  let n = 0;
+  for (let k = 0; k < b.length; k++) if (k === 0 || b[k] !== b[k - 1]) b[n++] = b[k]!;
+  return b.subarray(0, n);
 }
 
 /**

@@ -12,7 +12,7 @@ import type { TaggerRules } from './rules.ts';
 import { FeatureBuf, extractFeatures, featureName, HASH_SIZE } from './features.ts';
 import { contributions, loadModel, runtimeWeights, scoreRuntime, sigmoid } from './learned.ts';
 import type { TagModel } from './learned.ts';
-import { contextBuckets, denseContext, langOf, regionFeatures, regionLogit } from './region-model.ts';
+import { contextBucket, contextBuckets, denseContext, langOf, regionFeatures, regionLogit } from './region-model.ts';
 import type { RegionEvidence } from './region-model.ts';
 import { GAZETTEER_FILES, mergeGazetteer, parseGazetteerYaml } from './gazetteer.ts';
 
@@ -74,6 +74,8 @@ interface RegionUse {
 }
 
 type HitKind = 'name' | 'metonym' | 'bare' | 'place';
+const BEFORE_TAG: Record<HitKind, string> = { name: 'name<', metonym: 'metonym<', bare: 'bare<', place: 'place<' };
+const AFTER_TAG: Record<HitKind, string> = { name: 'name>', metonym: 'metonym>', bare: 'bare>', place: 'place>' };
 
 function evidenceOf(by: Map<number, RegionEvidence>, region: number): RegionEvidence {
   let e = by.get(region);
@@ -403,7 +405,7 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
     const evidence = regionEvidence(matches, fields, regionVetoSpans, regionThemes, input.lang);
     if (evidenceOut) evidenceOut.push(...evidence);
     const regions: RegionCode[] = [];
-    const itemLang = regionModel ? langOf(input.lang, fields[0].norm + fields[1].norm) : '';
+    const itemLang = regionModel ? (input.lang ? langOf(input.lang, '') : langOf(null, fields[0].norm + fields[1].norm)) : '';
     const kept = regionModel
       ? evidence.filter((e) => regionKept(e, evidence, regionThemes, itemLang))
       : evidence.filter((e) => e.rule);
@@ -430,6 +432,8 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
     themes: readonly ThemeId[],
     lang: string | null | undefined,
   ): RegionEvidence[] {
+    // The words around each mention matter only to the region model.
+    const withContext = regionModel !== null || evidenceOut !== null;
     const hits: { m: Match; region: number; kind: HitKind }[] = [];
     for (const m of matches) {
       const us = regionUsesOf[m.term];
@@ -455,10 +459,11 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
       e.rule = true;
       addNote(e.ruleNotes, h.m.text);
     }
-    // The evidence: every hit not inside a longer match of another region.
+    // The evidence (for the region model only): every hit not inside a longer match of
+    // another region.
     let firstRegion = -1;
     let firstAt = Infinity;
-    for (const h of hits) {
+    for (const h of withContext ? hits : []) {
       if (hits.some((o) => shadows(o.m, o.region, h.m, h.region))) continue;
       const e = evidenceOf(byRegion, h.region);
       const title = h.m.field === 0;
@@ -479,7 +484,7 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
       if (!e.notes.includes(h.m.text)) e.notes.push(h.m.text);
       e.forms++;
       const ft = fields[h.m.field]!;
-      e.context.push(`${h.kind}<${wordBefore(ft, h.m)}`, `${h.kind}>${wordAfter(ft, h.m)}`);
+      e.context.push(contextBucket(BEFORE_TAG[h.kind], wordBefore(ft, h.m)), contextBucket(AFTER_TAG[h.kind], wordAfter(ft, h.m)));
       const at = h.m.field * 1e6 + h.m.charStart;
       if (at < firstAt) {
         firstAt = at;
@@ -487,7 +492,7 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
       }
     }
     const ruleCount = counted.length > 0 ? [...byRegion.values()].filter((e) => e.rule).length : 0;
-    if (domestic.size > 0) {
+    if (domestic.size > 0 && (withContext || (ruleCount === 0 && themes.length > 0))) {
       const d = domestic.get(domesticLanguage(lang, fields, domesticRegion));
       if (d && d.region >= 0) {
         const cues: string[] = [];
