@@ -817,3 +817,58 @@ describe('names added for region misses', () => {
     expect(regionsOf(title)).toContain(code);
   });
 });
+
+describe('names added for region misses, second batch', () => {
+  it.each([
+    ["L'Afnor publie un référentiel sur l'IA frugale", 'FR'],
+    ['ICO reprimands school trust over biometric canteen system', 'GB'],
+    ['La SIC sanciona a una app de préstamos', 'CO'],
+    ['Superintendencia de Industria y Comercio ordena borrar datos', 'CO'],
+    ['El Servicio de Administración Tributaria alerta de fraudes', 'MX'],
+    ["Loi 25 : la Commission d'accès à l'information impose sa première sanction", 'CA'],
+    ['Les créateurs québécois dénoncent la baisse des revenus', 'CA'],
+    ["AI Basic Act takes effect, with duties for 'high-impact' systems", 'KR'],
+    ['«Бюро 1440» вывело на орбиту спутники группировки «Рассвет»', 'RU'],
+    ['Мосгордума одобрила камеры распознавания лиц', 'RU'],
+    ['Medienanstalten leiten Verfahren gegen Plattform ein', 'DE'],
+    ['通讯与多媒体委员会要求平台申请执照', 'MY'],
+    ['قرر المجلس الأعلى للفضاء الإلكتروني السماح بالوصول', 'IR'],
+    ['Digital Personal Data Protection Rules notified', 'IN'],
+    ['私隐专员公署调查八达通公司', 'HK'],
+    ['陆委会：统战网红传播认知作战内容', 'TW'],
+    ['国家密码管理局发布征集公告', 'CN'],
+    ['部长援引《防止网络假信息和操纵法》发出更正指示', 'SG'],
+    ['وجهت نيابة أمن الدولة العليا للناشط تهم نشر أخبار كاذبة', 'EG'],
+    ['Le préposé fédéral enquête sur une fuite de données', 'CH'],
+    ['Мининформ признал экстремистскими ещё 20 каналов', 'BY'],
+    ['Госспецсвязи: атака на «Укрзализныцю» была спланирована', 'UA'],
+    ['Le CEPD précise quand un modèle est anonyme', 'EU'],
+    ['e-Evidence rules apply to service providers', 'EU'],
+    ['Publicada la norma UNE-ISO/IEC 42001', 'ES'],
+    ['Le CCB alerte sur les hôpitaux wallons', 'BE'],
+    ['DPC fines messaging service €41 million', 'IE'],
+    ['Die Direktion Staatsschutz und Nachrichtendienst darf Spionagesoftware installieren', 'AT'],
+  ])('%s → %s', (title, code) => {
+    expect(regionsOf(title)).toContain(code);
+  });
+
+  // Shared acronyms and words stay out, or tag only in the forms that fix the country.
+  it.each([
+    ['La norma une los criterios del sector', 'ES'],
+    ['La SAT de Guatemala amplía el plazo', 'MX'],
+    ['Soporte técnico: el SAT de la marca repara el móvil', 'MX'],
+    ['El ICO abre una línea de crédito para pymes', 'GB'],
+    ['An ICO raised millions before the token collapsed', 'GB'],
+    ["L'Algérie promulgue la loi 25-11 sur la cybersécurité", 'CA'],
+    ["Taiwan's AI Basic Act passes the Legislative Yuan", 'KR'],
+    ['俄罗斯联邦保安局逮捕一名黑客', 'HK'],
+    ['俄航天局发射卫星', 'RU'],
+    ['Der Doppelgänger des Kanzlers tritt im Fernsehen auf', 'RU'],
+    ['Хакеры атаковали систему бронирования авиакомпании; ответственность взяли проукраинские группы', 'UA'],
+    ['Ghana joins the second protocol on e-evidence', 'EU'],
+    ['Poland’s ministry of digital affairs opens a consultation', 'TW'],
+    ['Chinese state media authorities censor a film', 'DE'],
+  ])('%s does not tag %s', (title, code) => {
+    expect(regionsOf(title)).not.toContain(code);
+  });
+});
