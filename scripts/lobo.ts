@@ -44,7 +44,7 @@ for (const held of blind) {
   const th = crossValidatedThresholds(trItems, ids, O, settings, THRESHOLD_SALT, T);
   const { weights } = train(trItems, O, settings, T);
   const rm = useRegions
-    ? (() => { const { samples, missed } = regionSamples(data, tagger, tr, modelThemes(data, weights, th, tr), codes); return fitRegionModel(samples, missed, data.themes, 5); })()
+    ? (() => { const oofThemes = tr.map((_, j) => { const zz = th.oof![j]!; if (zz[T]! < th.threshold[T]!) return []; return data.themes.filter((_, t) => zz[t]! >= th.threshold[t]!); }); const { samples, missed } = regionSamples(data, tagger, tr, process.env.INSAMPLE ? modelThemes(data, weights, th, tr) : oofThemes, codes, tr.map((_, j) => 1 / (1 + Math.exp(-th.oof![j]![T]!)))); return fitRegionModel(samples, missed, data.themes, 5); })()
     : null;
   const z = new Float64Array(O);
   const gold: LabelledItem[] = [];
@@ -59,9 +59,14 @@ for (const held of blind) {
     gold.push({ id: data.keys[i]!, themes: row.themes, regions: row.regions });
     let regions = data.ruleTags[i]!.regions as string[];
     if (rm) {
-      const c = tagger.regionCandidatesOf({ title: row.title, summary: row.summary, lang: row.lang ?? null }, themes);
+      const c = tagger.regionCandidatesOf({ title: row.title, summary: row.summary, lang: row.lang ?? null }, themes, 1 / (1 + Math.exp(-z[T]!)));
       ngold += row.regions.length; nocand += row.regions.filter((g) => !c.some((e) => codes[e.region] === g)).length;
       const ctx = denseContext(rm);
+      if (process.env.RULEREJ) for (const e of c) {
+        const x = regionFeatures(e, c, themes, data.themes, (row.lang ?? '').slice(0, 2), codes[e.region] === 'EU');
+        const zz = regionLogit(rm, ctx, x, contextBuckets(e));
+        if (e.rule && zz < rm.threshold) console.log(`  REJ ${row.id} ${codes[e.region]} gold=${row.regions.includes(codes[e.region]!)} z=${zz.toFixed(2)} thr=${rm.threshold.toFixed(2)} ${e.notes.join('|')} :: ${rm.features.map((f, k) => (x[k] ? `${f}=${(x[k]! * rm.weights[k]!).toFixed(2)}` : '')).filter(Boolean).join(' ')} ctx=${(zz - rm.features.reduce((a, _, k) => a + x[k]! * rm.weights[k]!, 0)).toFixed(2)}`);
+      }
       regions = c.filter((e) => regionLogit(rm, ctx, regionFeatures(e, c, themes, data.themes, (row.lang ?? '').slice(0, 2), codes[e.region] === 'EU'), contextBuckets(e)) >= rm.threshold).map((e) => codes[e.region]!);
     }
     pred.push({ id: data.keys[i]!, themes, regions: regions as never });

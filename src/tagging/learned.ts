@@ -344,6 +344,8 @@ export function encodeWeights(weights: Float32Array, scale: readonly number[]): 
 }
 
 export interface Thresholds {
+  /** The out-of-fold logits the cuts were chosen on (one array per item), when cross-validated. */
+  oof?: Float64Array[];
   threshold: number[];
   confident: number[];
   f1: number[];
@@ -448,6 +450,7 @@ export function crossValidatedThresholds(
     th.threshold[T - 1] = g;
     th.confident[T - 1] = g;
   }
+  th.oof = oof;
   return th;
 }
 

@@ -26,8 +26,12 @@ export interface RegionEvidence {
   placesInTitle: number;
   /** Domestic cues of the item's language point to this region (count of cues). */
   domesticCues: number;
-  /** Distinct texts that named it. */
+  /** Mentions of it (every kind; the feature is log1p of those beyond the first). */
   forms: number;
+  /** The theme model's probability that the item is on-topic at all (its gate); 0 or 1 without a model. */
+  onTopic: number;
+  /** The item has no summary (a bare headline: one mention is all there is). */
+  terse: boolean;
   /** Its first mention comes before every other candidate's. */
   first: boolean;
   /** Buckets of the words just before and after each mention, by kind ("bare<in", "name>said"): see contextBucket. */
@@ -66,18 +70,21 @@ export function regionFeatureNames(themes: readonly string[]): string[] {
     'places-in-title',
     'domestic',
     'domestic-only',
+    'domestic-only-beside-others',
     'forms',
     'first',
     'summary-only',
     'has-theme',
-    'rule-and-no-theme',
-    'title-and-no-theme',
     'bare-and-theme',
     'place-and-theme',
     'bare-and-standards-body-theme',
     'candidates-inverse',
     'other-rule-regions',
     'is-eu',
+    'terse',
+    'terse-and-rule',
+    'on-topic',
+    'rule-and-on-topic',
     ...themes.map((t) => `theme:${t}`),
     ...LANGS.map((l) => `lang:${l}`),
     'bias',
@@ -85,7 +92,7 @@ export function regionFeatureNames(themes: readonly string[]): string[] {
 }
 
 /** Features before the per-theme ones (regionFeatureNames up to 'is-eu'). */
-const FIXED_FEATURES = 23;
+const FIXED_FEATURES = 26;
 
 /** Themes of items that report on global bodies, where a named city is usually the venue. */
 const BODY_THEMES = new Set<string>(['standards', 'internet-governance']);
@@ -117,18 +124,21 @@ export function regionFeatures(
   x[k++] = e.placesInTitle > 0 ? 1 : 0;
   x[k++] = e.domesticCues > 0 ? 1 : 0;
   x[k++] = e.domesticCues > 0 && other === 0 ? 1 : 0;
+  x[k++] = e.domesticCues > 0 && other === 0 && all.length > 1 ? 1 : 0;
   x[k++] = Math.log1p(Math.max(0, e.forms - 1));
   x[k++] = e.first ? 1 : 0;
   x[k++] = other > 0 && inTitle === 0 && e.metonymInContext === 0 ? 1 : 0;
   x[k++] = hasTheme;
-  x[k++] = e.rule && !hasTheme ? 1 : 0;
-  x[k++] = inTitle > 0 && !hasTheme ? 1 : 0;
   x[k++] = bare * hasTheme;
   x[k++] = place * hasTheme;
   x[k++] = bare * (themes.some((t) => BODY_THEMES.has(t)) ? 1 : 0);
   x[k++] = 1 / all.length;
   x[k++] = Math.log1p(all.filter((o) => o !== e && o.rule).length);
   x[k++] = isEu ? 1 : 0;
+  x[k++] = e.terse ? 1 : 0;
+  x[k++] = e.terse && e.rule ? 1 : 0;
+  x[k++] = e.onTopic;
+  x[k++] = e.rule ? e.onTopic : 0;
   for (const t of themeIds) x[k++] = themes.includes(t as ThemeId) ? 1 : 0;
   for (const l of LANGS) x[k++] = lang === l ? 1 : 0;
   x[k++] = 1;
@@ -149,6 +159,7 @@ export function contextBucket(tag: string, word: string): number {
 
 /** A candidate's context buckets, distinct and ascending. */
 export function contextBuckets(e: RegionEvidence): Int32Array {
+  if (process.env.NO_CTX) return new Int32Array(0);
   const b = Int32Array.from(e.context).sort();
   let n = 0;
   for (let k = 0; k < b.length; k++) if (k === 0 || b[k] !== b[k - 1]) b[n++] = b[k]!;

@@ -31,7 +31,7 @@ export interface Tagger {
 /** A tagger that also gives the learned layer's features of an item (for training). */
 export interface FeatureTagger extends Tagger {
   featuresOf(input: TagInput, out: FeatureBuf): Tags;
-  regionCandidatesOf(input: TagInput, themes: readonly ThemeId[]): RegionEvidence[];
+  regionCandidatesOf(input: TagInput, themes: readonly ThemeId[], onTopic?: number): RegionEvidence[];
 }
 
 /** Explanation entry added when a source prior helped a theme over the threshold. */
@@ -93,6 +93,8 @@ function evidenceOf(by: Map<number, RegionEvidence>, region: number): RegionEvid
       placesInTitle: 0,
       domesticCues: 0,
       forms: 0,
+      terse: false,
+      onTopic: 0,
       first: false,
       notes: [],
       ruleNotes: [],
@@ -277,6 +279,7 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
   // Set only while regionCandidatesOf runs: the themes to resolve regions with, and where the
   // candidates go.
   let forcedThemes: readonly ThemeId[] | null = null;
+  let forcedOnTopic = 0;
   let evidenceOut: RegionEvidence[] | null = null;
   const regionModel = model?.meta.regions ?? null;
   const regionContext = regionModel ? denseContext(regionModel) : null;
@@ -402,7 +405,8 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
     }
 
     const regionThemes = forcedThemes ?? themes;
-    const evidence = regionEvidence(matches, fields, regionVetoSpans, regionThemes, input.lang);
+    const onTopic = forcedThemes ? forcedOnTopic : model ? sigmoid(logits[T]!) : themes.length > 0 ? 1 : 0;
+    const evidence = regionEvidence(matches, fields, regionVetoSpans, regionThemes, input.lang, onTopic);
     if (evidenceOut) evidenceOut.push(...evidence);
     const regions: RegionCode[] = [];
     const itemLang = regionModel ? (input.lang ? langOf(input.lang, '') : langOf(null, fields[0].norm + fields[1].norm)) : '';
@@ -431,6 +435,7 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
     vetoSpans: Map<number, Match[]> | null,
     themes: readonly ThemeId[],
     lang: string | null | undefined,
+    onTopic: number,
   ): RegionEvidence[] {
     // The words around each mention matter only to the region model.
     const withContext = regionModel !== null || evidenceOut !== null;
@@ -510,7 +515,12 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
       }
     }
     const out = [...byRegion.values()];
-    for (const e of out) e.first = e.region === firstRegion;
+    const terse = fields[1]!.tokens.length === 0;
+    for (const e of out) {
+      e.first = e.region === firstRegion;
+      e.terse = terse;
+      e.onTopic = onTopic;
+    }
     return out;
   }
 
@@ -601,10 +611,18 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
     }
   }
 
-  /** The region candidates of an item as if it had `themes` (for training the region model). */
-  function regionCandidatesOf(input: TagInput, themes: readonly ThemeId[]): RegionEvidence[] {
+  /**
+   * The region candidates of an item as if it had `themes` and the on-topic probability
+   * `onTopic` (for training the region model).
+   */
+  function regionCandidatesOf(
+    input: TagInput,
+    themes: readonly ThemeId[],
+    onTopic = themes.length > 0 ? 1 : 0,
+  ): RegionEvidence[] {
     const out: RegionEvidence[] = [];
     forcedThemes = themes;
+    forcedOnTopic = onTopic;
     evidenceOut = out;
     try {
       tag(input);

@@ -16,11 +16,12 @@ import {
   crossValidatedThresholds,
   foldOf,
   scoreInto,
+  sigmoid,
   snapshot,
   encodeWeights,
   train,
 } from './learned.ts';
-import type { ModelMeta, TagModel, TrainItem, TrainSettings } from './learned.ts';
+import type { ModelMeta, TagModel, Thresholds, TrainItem, TrainSettings } from './learned.ts';
 import { loadSourceThemes } from './sources.ts';
 import {
   CONTEXT_BITS,
@@ -166,7 +167,7 @@ export function trainModel(
   const th = crossValidatedThresholds(data.items, data.keys, O, settings, THRESHOLD_SALT, T);
   const { weights, scale } = train(data.items, O, settings, T);
   const all = data.items.map((_, i) => i);
-  const regions = fitRegionsFor(data, weights, th, all, settings.folds);
+  const regions = fitRegionsFor(data, th, all, settings.folds);
   const meta: ModelMeta = {
     format: 3,
     featureVersion: FEATURE_VERSION,
@@ -252,7 +253,7 @@ export function nestedCv(
       T,
     );
     const { weights } = train(trItems, O, settings, T);
-    const rm = fitRegionsFor(data, weights, th, trIdx, settings.folds);
+    const rm = fitRegionsFor(data, th, trIdx, settings.folds);
     const ctx = denseContext(rm);
     const gold: LabelledItem[] = [];
     const ruleP: LabelledItem[] = [];
@@ -275,7 +276,7 @@ export function nestedCv(
       const rt = data.ruleTags[i]!;
       gold.push({ id, themes: row.themes, regions: row.regions });
       ruleP.push({ id, themes: rt.themes, regions: rt.regions });
-      modelP.push({ id, themes, regions: predictRegions(data, i, themes, rm, ctx) });
+      modelP.push({ id, themes, regions: predictRegions(data, i, themes, sigmoid(z[T]!), rm, ctx) });
       for (const t of conf)
         if (row.themes.includes(t)) ctp++;
         else cfp++;
@@ -304,15 +305,20 @@ export function nestedCv(
   return out;
 }
 
-/** The region model fitted on items `idx`, with the themes the theme model gives them. */
-function fitRegionsFor(
-  data: Dataset,
-  weights: Float32Array,
-  th: { threshold: number[] },
-  idx: readonly number[],
-  folds: number,
-): RegionModel {
-  const { samples, missed } = regionSamples(data, data.tagger, idx, modelThemes(data, weights, th, idx), data.regionCodes);
+/**
+ * The region model fitted on items `idx` (th.oof holds their out-of-fold theme logits, in the
+ * same order). It sees each item with the themes the theme model gave it out of fold: themes
+ * as wrong as they will be on new text, not the near-perfect fit of the training items.
+ */
+function fitRegionsFor(data: Dataset, th: Thresholds, idx: readonly number[], folds: number): RegionModel {
+  const T = data.themes.length;
+  const themes = idx.map((_, j) => {
+    const z = th.oof![j]!;
+    if (z[T]! < th.threshold[T]!) return [];
+    return data.themes.filter((_, t) => z[t]! >= th.threshold[t]!);
+  });
+  const onTopic = idx.map((_, j) => sigmoid(th.oof![j]![T]!));
+  const { samples, missed } = regionSamples(data, data.tagger, idx, themes, data.regionCodes, onTopic);
   return fitRegionModel(samples, missed, data.themes, folds);
 }
 
@@ -321,11 +327,16 @@ export function predictRegions(
   data: Dataset,
   i: number,
   themes: readonly ThemeId[],
+  onTopic: number,
   rm: RegionModel,
   ctx: Float64Array,
 ): string[] {
   const row = data.rows[i]!;
-  const cands = data.tagger.regionCandidatesOf({ title: row.title, summary: row.summary, lang: row.lang ?? null }, themes);
+  const cands = data.tagger.regionCandidatesOf(
+    { title: row.title, summary: row.summary, lang: row.lang ?? null },
+    themes,
+    onTopic,
+  );
   const lang = langOf(row.lang, `${row.title} ${row.summary}`);
   return cands
     .filter((e) => {
@@ -364,13 +375,19 @@ export function regionSamples(
   idx: readonly number[],
   themes: readonly ThemeId[][],
   regionCodes: readonly string[],
+  /** The on-topic probability per item (default: 1 when it has a theme). */
+  onTopic?: readonly number[],
 ): { samples: RegionSample[]; missed: number } {
   const samples: RegionSample[] = [];
   let missed = 0;
   idx.forEach((i, j) => {
     const row = data.rows[i]!;
     const its = themes[j]!;
-    const cands = tagger.regionCandidatesOf({ title: row.title, summary: row.summary, lang: row.lang ?? null }, its);
+    const cands = tagger.regionCandidatesOf(
+      { title: row.title, summary: row.summary, lang: row.lang ?? null },
+      its,
+      onTopic?.[j],
+    );
     const lang = langOf(row.lang, `${row.title} ${row.summary}`);
     const proposed = new Set<string>();
     for (const e of cands) {

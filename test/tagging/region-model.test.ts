@@ -11,8 +11,10 @@ import {
   chooseRegionCut,
   contextBucket,
   contextBuckets,
+  denseContext,
   regionFeatureNames,
   regionFeatures,
+  regionLogit,
   trainRegionWeights,
 } from '../../src/tagging/region-model.ts';
 import type { RegionEvidence, RegionSample } from '../../src/tagging/region-model.ts';
@@ -38,6 +40,8 @@ function evidence(over: Partial<RegionEvidence> = {}): RegionEvidence {
     placesInTitle: 0,
     domesticCues: 0,
     forms: 0,
+    terse: false,
+    onTopic: 0,
     first: false,
     context: [],
     notes: [],
@@ -175,14 +179,22 @@ describe('shipped region model', () => {
     expect(venue.regions).toEqual([]);
   });
 
-  it('gives no region to an off-topic item that names a country', () => {
-    const themes: ThemeId[] = [];
-    const t = full.tag({
+  it('trusts a country name less in an item the theme model finds off-topic', () => {
+    // The same candidate, scored as the tagger does, with the gate's probability low and high.
+    const rm = model.meta.regions!;
+    const ctx = denseContext(rm);
+    const input = {
       title: 'Storm knocks out power to 300,000 homes and shuts rail lines across Scotland',
       summary: 'Wind gusts of up to 90mph brought down trees onto overhead lines.',
       lang: 'en',
-    });
-    expect(t.themes).toEqual(themes);
-    expect(t.regions).toEqual([]);
+    };
+    const logit = (themes: ThemeId[], onTopic: number): number => {
+      const cands = candidates.regionCandidatesOf(input, themes, onTopic);
+      expect(cands.map((e) => e.rule)).toEqual([true]);
+      const x = regionFeatures(cands[0]!, cands, themes, THEME_IDS, 'en', false);
+      return regionLogit(rm, ctx, x, contextBuckets(cands[0]!));
+    };
+    expect(full.tag(input).themes).toEqual([]);
+    expect(logit([], 0.02)).toBeLessThan(logit(['infrastructure'], 0.98));
   });
 });
