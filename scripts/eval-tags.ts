@@ -221,7 +221,9 @@ function main(argv: string[]): number {
   const file = args.find(
     (a, i) =>
       !a.startsWith('--') &&
-      !['--rules', '--sources', '--folds', '--only', '--except', '--set', '--by-file'].includes(args[i - 1] ?? ''),
+      !['--rules', '--sources', '--folds', '--only', '--except', '--set', '--by-file'].includes(
+        args[i - 1] ?? '',
+      ),
   );
   if (!file) {
     process.stderr.write(

@@ -168,7 +168,9 @@ export class TermIndex {
    */
   add(term: string): number {
     const cased = /(^|\s)=/.test(term.trim());
-    const key = cased ? `=${term.trim().replace(/\s+/g, ' ')}` : normalizeText(term.trim()).replace(/\s+/g, ' ');
+    const key = cased
+      ? `=${term.trim().replace(/\s+/g, ' ')}`
+      : normalizeText(term.trim()).replace(/\s+/g, ' ');
     const known = this.ids.get(key);
     if (known !== undefined) return known;
     const id = this.terms.length;

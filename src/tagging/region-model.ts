@@ -209,7 +209,12 @@ export interface RegionTrainSettings {
   seed: number;
 }
 
-export const REGION_SETTINGS: RegionTrainSettings = { epochs: 30, learningRate: 0.3, l2: 1e-4, seed: 20261206 };
+export const REGION_SETTINGS: RegionTrainSettings = {
+  epochs: 30,
+  learningRate: 0.3,
+  l2: 1e-4,
+  seed: 20261206,
+};
 
 /** Logistic regression by AdaGrad, seeded shuffle, float64: the same samples give the same weights. */
 export function trainRegionWeights(

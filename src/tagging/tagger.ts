@@ -12,7 +12,14 @@ import type { TaggerRules } from './rules.ts';
 import { FeatureBuf, extractFeatures, featureName, HASH_SIZE } from './features.ts';
 import { contributions, loadModel, runtimeWeights, scoreRuntime, sigmoid } from './learned.ts';
 import type { TagModel } from './learned.ts';
-import { contextBucket, contextBuckets, denseContext, langOf, regionFeatures, regionLogit } from './region-model.ts';
+import {
+  contextBucket,
+  contextBuckets,
+  denseContext,
+  langOf,
+  regionFeatures,
+  regionLogit,
+} from './region-model.ts';
 import type { RegionEvidence } from './region-model.ts';
 import { GAZETTEER_FILES, mergeGazetteer, parseGazetteerYaml } from './gazetteer.ts';
 
@@ -74,8 +81,18 @@ interface RegionUse {
 }
 
 type HitKind = 'name' | 'metonym' | 'bare' | 'place';
-const BEFORE_TAG: Record<HitKind, string> = { name: 'name<', metonym: 'metonym<', bare: 'bare<', place: 'place<' };
-const AFTER_TAG: Record<HitKind, string> = { name: 'name>', metonym: 'metonym>', bare: 'bare>', place: 'place>' };
+const BEFORE_TAG: Record<HitKind, string> = {
+  name: 'name<',
+  metonym: 'metonym<',
+  bare: 'bare<',
+  place: 'place<',
+};
+const AFTER_TAG: Record<HitKind, string> = {
+  name: 'name>',
+  metonym: 'metonym>',
+  bare: 'bare>',
+  place: 'place>',
+};
 
 function evidenceOf(by: Map<number, RegionEvidence>, region: number): RegionEvidence {
   let e = by.get(region);
@@ -120,7 +137,8 @@ function spanLen(m: Match): number {
 /** The word before a match (two characters in Chinese, where words are not split). */
 function wordBefore(ft: FieldText, m: Match): string {
   const tok = ft.tokens[m.tokStart];
-  if (tok?.cjk && m.charStart > tok.start) return ft.norm.slice(Math.max(tok.start, m.charStart - 2), m.charStart);
+  if (tok?.cjk && m.charStart > tok.start)
+    return ft.norm.slice(Math.max(tok.start, m.charStart - 2), m.charStart);
   return ft.tokens[m.tokStart - 1]?.norm ?? '^';
 }
 
@@ -409,7 +427,11 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
     const evidence = regionEvidence(matches, fields, regionVetoSpans, regionThemes, input.lang, onTopic);
     if (evidenceOut) evidenceOut.push(...evidence);
     const regions: RegionCode[] = [];
-    const itemLang = regionModel ? (input.lang ? langOf(input.lang, '') : langOf(null, fields[0].norm + fields[1].norm)) : '';
+    const itemLang = regionModel
+      ? input.lang
+        ? langOf(input.lang, '')
+        : langOf(null, fields[0].norm + fields[1].norm)
+      : '';
     const kept = regionModel
       ? evidence.filter((e) => regionKept(e, evidence, regionThemes, itemLang))
       : evidence.filter((e) => e.rule);
@@ -456,7 +478,9 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
       }
     }
     // The rules' own decision and notes, as before the region model.
-    const counted = hits.filter((h) => h.kind === 'name' || h.kind === 'metonym' || (h.kind === 'place' && themes.length > 0));
+    const counted = hits.filter(
+      (h) => h.kind === 'name' || h.kind === 'metonym' || (h.kind === 'place' && themes.length > 0),
+    );
     const byRegion = new Map<number, RegionEvidence>();
     for (const h of counted) {
       if (counted.some((o) => shadows(o.m, o.region, h.m, h.region))) continue;
@@ -489,7 +513,10 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
       if (!e.notes.includes(h.m.text)) e.notes.push(h.m.text);
       e.forms++;
       const ft = fields[h.m.field]!;
-      e.context.push(contextBucket(BEFORE_TAG[h.kind], wordBefore(ft, h.m)), contextBucket(AFTER_TAG[h.kind], wordAfter(ft, h.m)));
+      e.context.push(
+        contextBucket(BEFORE_TAG[h.kind], wordBefore(ft, h.m)),
+        contextBucket(AFTER_TAG[h.kind], wordAfter(ft, h.m)),
+      );
       const at = h.m.field * 1e6 + h.m.charStart;
       if (at < firstAt) {
         firstAt = at;

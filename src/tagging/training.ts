@@ -203,7 +203,13 @@ export function leaveOneFileOut(
 ): { file: string; result: FoldResult }[] {
   const fileOf = (key: string): string => key.slice(0, key.indexOf(':'));
   const held = [...new Set(data.keys.map(fileOf))].filter((f) => f.startsWith(prefix)).sort();
-  const res = nestedCv(data, settings, held.length, () => true, (k) => held.indexOf(fileOf(k)));
+  const res = nestedCv(
+    data,
+    settings,
+    held.length,
+    () => true,
+    (k) => held.indexOf(fileOf(k)),
+  );
   return held.map((file, i) => ({ file, result: res[i]! }));
 }
 
@@ -411,8 +417,18 @@ export function fitRegionModel(
   const oof = new Array<number>(samples.length).fill(0);
   for (let f = 0; f < folds; f++) {
     const inFold = samples.map((s) => foldOf(s.key, folds, THRESHOLD_SALT) === f);
-    const w = trainRegionWeights(samples.filter((_, i) => !inFold[i]), REGION_SETTINGS);
-    const m = { features: [], weights: w.weights, contextBits: CONTEXT_BITS, context: [], threshold: 0, cvF1: 0 };
+    const w = trainRegionWeights(
+      samples.filter((_, i) => !inFold[i]),
+      REGION_SETTINGS,
+    );
+    const m = {
+      features: [],
+      weights: w.weights,
+      contextBits: CONTEXT_BITS,
+      context: [],
+      threshold: 0,
+      cvF1: 0,
+    };
     samples.forEach((s, i) => {
       if (inFold[i]) oof[i] = regionLogit(m, w.context, s.x, s.h);
     });

@@ -780,7 +780,7 @@ describe('names added for region misses', () => {
     ['Olvid obtient une certification de sécurité pour les ministères', 'FR'],
     ["Les opérateurs d'importance vitale devront notifier leurs incidents", 'FR'],
     ['Le plan France Très Haut Débit accuse du retard', 'FR'],
-    ["Cyberattaque contre un hôpital de Bretagne, des données volées", 'FR'],
+    ['Cyberattaque contre un hôpital de Bretagne, des données volées', 'FR'],
     ['ICANN rejects a request to revoke the .ru domain', 'RU'],
     ['ICANN отклонила просьбу отозвать домен .ru', 'RU'],
     ['Researchers say the MAX messenger shares contacts with authorities', 'RU'],

@@ -95,7 +95,14 @@ describe('region candidates', () => {
 describe('region features and training', () => {
   it('give one value per named feature, bias last', () => {
     const names = regionFeatureNames(THEME_IDS);
-    const x = regionFeatures(evidence({ rule: true, names: 1 }), [evidence()], ['privacy'], THEME_IDS, 'de', false);
+    const x = regionFeatures(
+      evidence({ rule: true, names: 1 }),
+      [evidence()],
+      ['privacy'],
+      THEME_IDS,
+      'de',
+      false,
+    );
     expect(x.length).toBe(names.length);
     expect(names.at(-1)).toBe('bias');
     expect(x[names.indexOf('rule')]).toBe(1);
@@ -108,14 +115,21 @@ describe('region features and training', () => {
 
   it('context buckets are distinct and ascending', () => {
     const b = contextBucket('name<', 'in');
-    expect([...contextBuckets(evidence({ context: [b, 7, b, 3] }))]).toEqual([...new Set([3, 7, b])].sort((p, q) => p - q));
+    expect([...contextBuckets(evidence({ context: [b, 7, b, 3] }))]).toEqual(
+      [...new Set([3, 7, b])].sort((p, q) => p - q),
+    );
   });
 
   it('training is deterministic and separates a separable toy set', () => {
     const samples: RegionSample[] = [];
     for (let i = 0; i < 200; i++) {
       const y = i % 2 === 0 ? 1 : 0;
-      samples.push({ x: Float64Array.from([y, 1 - y, 1]), h: Int32Array.from([i % 5]), y: y as 0 | 1, key: `k${i}` });
+      samples.push({
+        x: Float64Array.from([y, 1 - y, 1]),
+        h: Int32Array.from([i % 5]),
+        y: y as 0 | 1,
+        key: `k${i}`,
+      });
     }
     const a = trainRegionWeights(samples);
     const b = trainRegionWeights(samples);
