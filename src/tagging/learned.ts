@@ -403,6 +403,23 @@ export function chooseThresholds(
   return out;
 }
 
+/**
+ * Theme t's cut for an item: its tag threshold when the on-topic gate is open, else its
+ * confident threshold. An item the gate doubts keeps only the themes that are confident on
+ * their own: a bare headline such as "Iraq: internet shutdown ordered" gives the gate few
+ * words but the theme a clear signal. `z` holds the themes' logits, then the gate's.
+ */
+export function themeCut(
+  z: ArrayLike<number>,
+  T: number,
+  t: number,
+  gate: number,
+  threshold: readonly number[],
+  confident: readonly number[],
+): number {
+  return z[T]! >= gate ? threshold[t]! : confident[t]!;
+}
+
 /** Fold of an item from its id: stable when items are added or reordered. */
 export function foldOf(id: string, folds: number, salt: number): number {
   let h = 0x811c9dc5 ^ salt;

@@ -10,7 +10,7 @@ import { stripDateline } from './normalize.ts';
 import { parseRules } from './rules.ts';
 import type { TaggerRules } from './rules.ts';
 import { FeatureBuf, extractFeatures, featureName, HASH_SIZE } from './features.ts';
-import { contributions, loadModel, runtimeWeights, scoreRuntime, sigmoid } from './learned.ts';
+import { contributions, loadModel, runtimeWeights, scoreRuntime, sigmoid, themeCut } from './learned.ts';
 import type { TagModel } from './learned.ts';
 import {
   contextBucket,
@@ -408,9 +408,9 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
       scoreRuntime(rw!, feats, logits);
       confident = [];
       // The on-topic gate (last output) closed: no theme at all.
-      const gateOpen = logits[T]! >= model.meta.gate;
-      for (let t = 0; gateOpen && t < T; t++) {
-        if (logits[t]! < model.meta.threshold[t]!) continue;
+      const { gate, threshold, confident: sure } = model.meta;
+      for (let t = 0; t < T; t++) {
+        if (logits[t]! < themeCut(logits, T, t, gate, threshold, sure)) continue;
         const id = themeIds[t]!;
         themes.push(id);
         if (logits[t]! >= model.meta.confident[t]!) confident.push(id);

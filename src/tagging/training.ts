@@ -15,6 +15,7 @@ import {
   DEFAULT_SETTINGS,
   crossValidatedThresholds,
   foldOf,
+  themeCut,
   scoreInto,
   sigmoid,
   snapshot,
@@ -276,9 +277,10 @@ export function nestedCv(
       const it = data.items[i]!;
       const id = data.keys[i]!;
       scoreInto(weights, O, { idx: it.idx, val: it.val, n: it.idx.length } as FeatureBuf, z);
-      const open = z[T]! >= th.threshold[T]!;
-      const themes = open ? data.themes.filter((_, t) => z[t]! >= th.threshold[t]!) : [];
-      const conf = open ? data.themes.filter((_, t) => z[t]! >= th.confident[t]!) : [];
+      const themes = data.themes.filter(
+        (_, t) => z[t]! >= themeCut(z, T, t, th.threshold[T]!, th.threshold, th.confident),
+      );
+      const conf = data.themes.filter((_, t) => z[t]! >= th.confident[t]!);
       const rt = data.ruleTags[i]!;
       gold.push({ id, themes: row.themes, regions: row.regions });
       ruleP.push({ id, themes: rt.themes, regions: rt.regions });
@@ -320,8 +322,9 @@ function fitRegionsFor(data: Dataset, th: Thresholds, idx: readonly number[], fo
   const T = data.themes.length;
   const themes = idx.map((_, j) => {
     const z = th.oof![j]!;
-    if (z[T]! < th.threshold[T]!) return [];
-    return data.themes.filter((_, t) => z[t]! >= th.threshold[t]!);
+    return data.themes.filter(
+      (_, t) => z[t]! >= themeCut(z, T, t, th.threshold[T]!, th.threshold, th.confident),
+    );
   });
   const onTopic = idx.map((_, j) => sigmoid(th.oof![j]![T]!));
   const { samples, missed } = regionSamples(data, data.tagger, idx, themes, data.regionCodes, onTopic);
@@ -352,23 +355,6 @@ export function predictRegions(
     })
     .map((e) => data.regionCodes[e.region]!)
     .sort();
-}
-
-/** The themes the model gives each of `idx` (weights and thresholds of one training run). */
-export function modelThemes(
-  data: Dataset,
-  weights: Float32Array,
-  th: { threshold: number[] },
-  idx: readonly number[],
-): ThemeId[][] {
-  const T = data.themes.length;
-  const z = new Float64Array(T + 1);
-  return idx.map((i) => {
-    const it = data.items[i]!;
-    scoreInto(weights, T + 1, { idx: it.idx, val: it.val, n: it.idx.length } as FeatureBuf, z);
-    if (z[T]! < th.threshold[T]!) return [];
-    return data.themes.filter((_, t) => z[t]! >= th.threshold[t]!);
-  });
 }
 
 /**
