@@ -872,3 +872,60 @@ describe('names added for region misses, second batch', () => {
     expect(regionsOf(title)).not.toContain(code);
   });
 });
+
+describe('names added for region misses, third batch', () => {
+  it.each([
+    ['AI Security Institute publishes a pre-deployment evaluation', 'GB'],
+    ['CAISI signs testing agreements with frontier labs', 'US'],
+    ['Known Exploited Vulnerabilities catalog adds two router flaws', 'US'],
+    ["Cupertino's anti-steering rules breached the DMA", 'US'],
+    ['Storm-1516 videos target the election campaign', 'RU'],
+    ['Viginum expose une campagne « Matriochka » visant des médias', 'RU'],
+    ['Хакеры вывели из строя систему продажи билетов РЖД', 'RU'],
+    ['Volt Typhoon lurked in water utilities for months', 'CN'],
+    ['Spamouflage accounts amplified AI-made anchors', 'CN'],
+    ['商用密码标准研究院公开征集后量子密码算法', 'CN'],
+    ['查核中心追踪至境外帐号', 'TW'],
+    ['Diet enacts active cyber defence law', 'JP'],
+    ['KFTC fines app market operator over in-app payments', 'KR'],
+    ['DPC announces €310 million fine against a social network', 'IE'],
+    ['La autoridad irlandesa impuso 530 millones de euros', 'IE'],
+    ['嫌疑人经湄索口岸移交', 'TH'],
+    ['وزارة شؤون الشتات موّلت حملة تأثير', 'IL'],
+    ['محكمة صلح عمّان تحاكم صحفياً', 'JO'],
+    ['مجلس الأمن السيبراني: التصدي لأكثر من 200 ألف هجمة يومياً', 'AE'],
+    ['المنشآت أمامها عام لتوفيق أوضاعها وفق القانون رقم 151 لسنة 2020', 'EG'],
+    ['El Ejecutivo compró un 10% a través de la SEPI', 'ES'],
+    ['La UNE publica la norma sobre cifrado poscuántico', 'ES'],
+    ['Los Veintisiete lanzan una nube soberana', 'EU'],
+    ['Le Conseil adopte sa position sur le règlement relatif aux abus sexuels sur enfants', 'EU'],
+    ["Le Conseil fédéral révise l'ordonnance sur la surveillance des télécommunications", 'CH'],
+    ['Die Direktion Staatsschutz darf Messenger mitlesen', 'AT'],
+    ['Wiper-Angriff auf Kärntner Landesverwaltung', 'AT'],
+    ['Nach dem Einstieg von Cosco im Hamburger Hafen', 'DE'],
+    ['Le CERT-FR recommande d’appliquer les correctifs', 'FR'],
+    ["L'hôpital de Cannes paralysé par un rançongiciel, des données de patients publiées", 'FR'],
+    ['Periodista veracruzano recibe amenazas de muerte', 'MX'],
+  ])('%s → %s', (title, code) => {
+    expect(regionsOf(title)).toContain(code);
+  });
+
+  // Forms that other countries or everyday words share stay out.
+  it.each([
+    ['Food plan: a healthy diet passes the test', 'JP'],
+    ['Festival de Cannes : la Palme d’or attribuée à un film iranien', 'FR'],
+    ['Apple unveiled four models at its annual event in Cupertino', 'US'],
+    ['International Planned Parenthood Federation opens a clinic in Kenya', 'US'],
+    ['Un rançongiciel paralyse les coopératives de cannes à sucre', 'FR'],
+    ['Le scandale fait la une de tous les journaux', 'ES'],
+    ['La DGT publie les chiffres du chômage partiel', 'ES'],
+    ["DSK revient sur l'affaire du Sofitel", 'DE'],
+    ['مجلس الأمن الدولي يناقش الأمن السيبراني', 'AE'],
+    ['美索不达米亚文明展开幕', 'TH'],
+    ['Denmark debates a social media minimum age for children', 'AU'],
+    ['The Telecommunications Business Act was amended in Japan', 'KR'],
+    ['Crimean self-defence forces seized the parliament building', 'JP'],
+  ])('%s does not tag %s', (title, code) => {
+    expect(regionsOf(title)).not.toContain(code);
+  });
+});
