@@ -105,8 +105,9 @@ export function regionFeatures(
   themeIds: readonly string[],
   lang: string,
   isEu: boolean,
+  /** Where to write (reused by the tagger, one vector per item); a new vector by default. */
+  x = new Float64Array(FIXED_FEATURES + themeIds.length + LANGS.length + 1),
 ): Float64Array {
-  const x = new Float64Array(FIXED_FEATURES + themeIds.length + LANGS.length + 1);
   const hasTheme = themes.length > 0 ? 1 : 0;
   const bare = e.metonymBare > 0 ? 1 : 0;
   const place = e.places > 0 ? 1 : 0;
@@ -157,6 +158,18 @@ export function contextBucket(tag: string, word: string): number {
   return (h >>> 0) & (CONTEXT_SIZE - 1);
 }
 
+/**
+ * The sum of the context weights over a candidate's distinct buckets, without allocating:
+ * sorts its (few) buckets in place.
+ */
+export function contextScore(e: RegionEvidence, ctx: Float64Array): number {
+  const b = e.context;
+  b.sort((p, q) => p - q);
+  let z = 0;
+  for (let k = 0; k < b.length; k++) if (k === 0 || b[k] !== b[k - 1]) z += ctx[b[k]!]!;
+  return z;
+}
+
 /** A candidate's context buckets, distinct and ascending. */
 export function contextBuckets(e: RegionEvidence): Int32Array {
   if (process.env.NO_CTX) return new Int32Array(0);
@@ -188,9 +201,15 @@ export function denseContext(m: RegionModel): Float64Array {
 }
 
 export function regionLogit(m: RegionModel, ctx: Float64Array, x: Float64Array, h: Int32Array): number {
+  let z = denseLogit(m, x);
+  for (let k = 0; k < h.length; k++) z += ctx[h[k]!]!;
+  return z;
+}
+
+/** The dense features' part of the logit. */
+export function denseLogit(m: RegionModel, x: Float64Array): number {
   let z = 0;
   for (let k = 0; k < x.length; k++) z += m.weights[k]! * x[k]!;
-  for (let k = 0; k < h.length; k++) z += ctx[h[k]!]!;
   return z;
 }
 

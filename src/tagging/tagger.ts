@@ -14,11 +14,11 @@ import { contributions, loadModel, runtimeWeights, scoreRuntime, sigmoid, themeC
 import type { TagModel } from './learned.ts';
 import {
   contextBucket,
-  contextBuckets,
+  contextScore,
   denseContext,
+  denseLogit,
   langOf,
   regionFeatures,
-  regionLogit,
 } from './region-model.ts';
 import type { RegionEvidence } from './region-model.ts';
 import { GAZETTEER_FILES, mergeGazetteer, parseGazetteerYaml } from './gazetteer.ts';
@@ -301,6 +301,8 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
   let evidenceOut: RegionEvidence[] | null = null;
   const regionModel = model?.meta.regions ?? null;
   const regionContext = regionModel ? denseContext(regionModel) : null;
+  // The feature vector of the candidate being scored (reused).
+  const regionX = new Float64Array(regionModel ? regionModel.weights.length : 0);
 
   function tag(input: TagInput): Tags {
     const matches: Match[] = [];
@@ -559,8 +561,9 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
     lang: string,
   ): boolean {
     const rm = regionModel!;
-    const x = regionFeatures(e, all, themes, themeIds, lang, regionCodes[e.region] === 'EU');
-    const z = regionLogit(rm, regionContext!, x, contextBuckets(e));
+    regionX.fill(0);
+    regionFeatures(e, all, themes, themeIds, lang, regionCodes[e.region] === 'EU', regionX);
+    const z = denseLogit(rm, regionX) + contextScore(e, regionContext!);
     if (z < rm.threshold) return false;
     e.notes.push(`model ${sigmoid(z).toFixed(2)}`);
     return true;
