@@ -257,6 +257,16 @@ export function rng(seed: number): () => number {
  * Positives weigh `positiveWeight` (themes are rare); L2 is applied to the weights an item
  * touches. Returns weights quantized as shipped, so cross-validation sees the shipped precision.
  */
+/** Fisher–Yates shuffle in place with the seeded generator: the same seed, the same order. */
+export function shuffle(order: number[], next: () => number): void {
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(next() * (i + 1));
+    const tmp = order[i]!;
+    order[i] = order[j]!;
+    order[j] = tmp;
+  }
+}
+
 export function train(
   items: readonly TrainItem[],
   T: number,
@@ -272,12 +282,7 @@ export function train(
   const next = rng(s.seed);
   const z = new Float64Array(T);
   for (let e = 0; e < s.epochs; e++) {
-    for (let i = order.length - 1; i > 0; i--) {
-      const j = Math.floor(next() * (i + 1));
-      const tmp = order[i]!;
-      order[i] = order[j]!;
-      order[j] = tmp;
-    }
+    shuffle(order, next);
     for (const oi of order) {
       const it = items[oi]!;
       const { idx, val, labels } = it;

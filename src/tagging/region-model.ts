@@ -7,7 +7,7 @@
 // Trained by scripts/train-tags.ts with the theme model; deterministic like it.
 
 import type { ThemeId } from '../model.ts';
-import { rng, sigmoid } from './learned.ts';
+import { rng, shuffle, sigmoid } from './learned.ts';
 
 /** How one region was named in one item: counts and positions of each kind of evidence. */
 export interface RegionEvidence {
@@ -52,6 +52,30 @@ export function langOf(lang: string | null | undefined, text: string): string {
   if (CYRILLIC.test(text)) return 'ru';
   if (HAN.test(text)) return 'zh';
   return ARABIC.test(text) ? 'ar' : '';
+}
+
+/** A candidate with no evidence yet, for region index `region`. */
+export function emptyEvidence(region: number): RegionEvidence {
+  return {
+    region,
+    rule: false,
+    names: 0,
+    namesInTitle: 0,
+    metonymInContext: 0,
+    metonymBare: 0,
+    metonymBareInTitle: 0,
+    metonymAtTitleStart: 0,
+    places: 0,
+    placesInTitle: 0,
+    domesticCues: 0,
+    forms: 0,
+    terse: false,
+    onTopic: 0,
+    first: false,
+    context: [],
+    notes: [],
+    ruleNotes: [],
+  };
 }
 
 export const LANGS = ['en', 'ru', 'zh', 'ar', 'es', 'fr', 'de'] as const;
@@ -248,12 +272,7 @@ export function trainRegionWeights(
   const order = samples.map((_, i) => i);
   const next = rng(s.seed);
   for (let e = 0; e < s.epochs; e++) {
-    for (let i = order.length - 1; i > 0; i--) {
-      const j = Math.floor(next() * (i + 1));
-      const tmp = order[i]!;
-      order[i] = order[j]!;
-      order[j] = tmp;
-    }
+    shuffle(order, next);
     for (const oi of order) {
       const { x, h, y } = samples[oi]!;
       let z = 0;

@@ -17,6 +17,7 @@ import {
   contextScore,
   denseContext,
   denseLogit,
+  emptyEvidence,
   langOf,
   regionFeatures,
 } from './region-model.ts';
@@ -97,26 +98,7 @@ const AFTER_TAG: Record<HitKind, string> = {
 function evidenceOf(by: Map<number, RegionEvidence>, region: number): RegionEvidence {
   let e = by.get(region);
   if (!e) {
-    e = {
-      region,
-      rule: false,
-      names: 0,
-      namesInTitle: 0,
-      metonymInContext: 0,
-      metonymBare: 0,
-      metonymBareInTitle: 0,
-      metonymAtTitleStart: 0,
-      places: 0,
-      placesInTitle: 0,
-      domesticCues: 0,
-      forms: 0,
-      terse: false,
-      onTopic: 0,
-      first: false,
-      notes: [],
-      ruleNotes: [],
-      context: [],
-    };
+    e = emptyEvidence(region);
     by.set(region, e);
   }
   return e;

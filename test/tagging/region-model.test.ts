@@ -12,6 +12,7 @@ import {
   contextBucket,
   contextBuckets,
   denseContext,
+  emptyEvidence,
   regionFeatureNames,
   regionFeatures,
   regionLogit,
@@ -27,27 +28,7 @@ const full = loadTagger(`${root}feeds/themes.yaml`);
 const candidates = ruleTagger(root);
 
 function evidence(over: Partial<RegionEvidence> = {}): RegionEvidence {
-  return {
-    region: 0,
-    rule: false,
-    names: 0,
-    namesInTitle: 0,
-    metonymInContext: 0,
-    metonymBare: 0,
-    metonymBareInTitle: 0,
-    metonymAtTitleStart: 0,
-    places: 0,
-    placesInTitle: 0,
-    domesticCues: 0,
-    forms: 0,
-    terse: false,
-    onTopic: 0,
-    first: false,
-    context: [],
-    notes: [],
-    ruleNotes: [],
-    ...over,
-  };
+  return { ...emptyEvidence(0), ...over };
 }
 
 describe('region candidates', () => {
