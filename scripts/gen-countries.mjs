@@ -113,6 +113,8 @@ const AMBIGUOUS = new Set([
 // ICU writes some names with a qualifier ("Congo - Kinshasa", "Hong Kong SAR China") or a short
 // form news never uses; these replace ICU's names for that code and language.
 const OVERRIDE = {
+  // Spanish "irán" is also the verb ("they will go"): the country only capitalised.
+  IR: { es: ['=Irán'] },
   CD: {
     en: ['democratic republic of the congo', 'democratic republic of congo', 'dr congo', 'congo-kinshasa'],
     ru: ['демократическ* республик* конго', 'др конго', 'конго-киншаса'],

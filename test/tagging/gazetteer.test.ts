@@ -929,3 +929,50 @@ describe('names added for region misses, third batch', () => {
     expect(regionsOf(title)).not.toContain(code);
   });
 });
+
+describe('names added for region misses, fourth batch', () => {
+  it.each([
+    ['Ninth Circuit revives challenge to geofence warrants', 'US'],
+    ['Fourth Circuit rehearing puts police searches under the microscope', 'US'],
+    ['Check-in outage strands passengers at Heathrow', 'GB'],
+    ['Ransomware disrupts check-in at Brussels Airport', 'BE'],
+    ['ЦПД при СНБО зафиксировал сеть ботов', 'UA'],
+    ['Центр противодействия дезинформации опроверг фейк о ТЦК', 'UA'],
+    ['الهيئة العامة لتنظيم الإعلام تلزم المعلنين بترخيص', 'SA'],
+    ['La ANCI exige a los operadores reportar incidentes', 'CL'],
+    ['Los operadores de importancia vital deberán notificar incidentes', 'CL'],
+    ['E-evidence : les injonctions européennes de production entrent en vigueur', 'EU'],
+    ['La CJUE précise la notion de données personnelles', 'EU'],
+    ['El TJUE anula la decisión de adecuación', 'EU'],
+    ['Rat einigt sich zur e-Evidence-Umsetzung', 'EU'],
+    ['Nach der eidgenössischen Abstimmung zur E-ID', 'CH'],
+    ['A receiver appointed by the Mauritian Supreme Court', 'MU'],
+    ['Kinshasa accuse des hackers rwandais', 'RW'],
+    ['大马网络安全法生效，关键基础设施须定期审计', 'MY'],
+    ['Die Wiener Behörde untersagte das Pilotprojekt', 'AT'],
+  ])('%s → %s', (title, code) => {
+    expect(regionsOf(title)).toContain(code);
+  });
+
+  // Shared words and substrings that used to name the wrong country, and forms kept out.
+  it.each([
+    ['Cierre temporal de la planta: los trabajadores irán a la huelga', 'IR'],
+    ['Senate approves AI bill with risk tiers modelled on European law', 'US'],
+    ['Opposition senators called the article a censorship tool', 'US'],
+    ['Online Safety Commission orders removal of posts', 'EU'],
+    ['大马网络安全法生效，关键基础设施须定期审计', 'CN'],
+    ['国会通过网络安全法案，设立新机构处理网络霸凌', 'CN'],
+    ['叙利亚首都大马士革发生停电', 'MY'],
+    ['车辆在大马路上排起长队', 'MY'],
+    ['The circuit court of Lagos adjourned the case', 'US'],
+    ['Formula One returns to the Silverstone circuit', 'GB'],
+  ])('%s does not tag %s', (title, code) => {
+    expect(regionsOf(title)).not.toContain(code);
+  });
+
+  it('keeps the genuine forms', () => {
+    expect(regionsOf('Irán restringe el acceso a internet')).toContain('IR');
+    expect(regionsOf('US Senate passes the Kids Online Safety Act')).toContain('US');
+    expect(regionsOf('《网络安全法》修订草案公开征求意见')).toContain('CN');
+  });
+});
