@@ -455,7 +455,10 @@ describe('hostile XML', () => {
     const big = `<rss version="2.0"><channel><title>t</title>${'<item><title>x</title></item>'.repeat(20000)}</channel></rss>`;
     const started = performance.now();
     expect(parseFeed(big, { now }).items).toHaveLength(20000);
-    expect(performance.now() - started).toBeLessThan(3000);
+    // A guard against quadratic work, not a speed target (that is in the parse bench): a
+    // quadratic parse of 20,000 items takes minutes; linear takes well under a second idle, and
+    // 3.3 s was seen on this 2-core machine under a concurrent training run.
+    expect(performance.now() - started).toBeLessThan(15_000);
   });
 
   describe('external entities and DTDs over HTTP', () => {
