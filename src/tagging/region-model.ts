@@ -196,7 +196,6 @@ export function contextScore(e: RegionEvidence, ctx: Float64Array): number {
 
 /** A candidate's context buckets, distinct and ascending. */
 export function contextBuckets(e: RegionEvidence): Int32Array {
-  if (process.env.NO_CTX) return new Int32Array(0);
   const b = Int32Array.from(e.context).sort();
   let n = 0;
   for (let k = 0; k < b.length; k++) if (k === 0 || b[k] !== b[k - 1]) b[n++] = b[k]!;
