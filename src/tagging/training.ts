@@ -29,14 +29,16 @@ import {
   REGION_SETTINGS,
   chooseRegionCut,
   contextBuckets,
+  contextScore,
   denseContext,
+  denseLogit,
   langOf,
   regionFeatureNames,
   regionFeatures,
   regionLogit,
   trainRegionWeights,
 } from './region-model.ts';
-import type { RegionModel, RegionSample } from './region-model.ts';
+import type { RegionEvidence, RegionModel, RegionSample } from './region-model.ts';
 import { createTagger, loadRules } from './tagger.ts';
 import type { FeatureTagger } from './tagger.ts';
 
@@ -277,9 +279,7 @@ export function nestedCv(
       const it = data.items[i]!;
       const id = data.keys[i]!;
       scoreInto(weights, O, { idx: it.idx, val: it.val, n: it.idx.length } as FeatureBuf, z);
-      const themes = data.themes.filter(
-        (_, t) => z[t]! >= themeCut(z, T, t, th.threshold[T]!, th.threshold, th.confident),
-      );
+      const themes = themesOf(z, data.themes, th);
       const conf = data.themes.filter((_, t) => z[t]! >= th.confident[t]!);
       const rt = data.ruleTags[i]!;
       gold.push({ id, themes: row.themes, regions: row.regions });
@@ -320,15 +320,31 @@ export function nestedCv(
  */
 function fitRegionsFor(data: Dataset, th: Thresholds, idx: readonly number[], folds: number): RegionModel {
   const T = data.themes.length;
-  const themes = idx.map((_, j) => {
-    const z = th.oof![j]!;
-    return data.themes.filter(
-      (_, t) => z[t]! >= themeCut(z, T, t, th.threshold[T]!, th.threshold, th.confident),
-    );
-  });
+  const themes = idx.map((_, j) => themesOf(th.oof![j]!, data.themes, th));
   const onTopic = idx.map((_, j) => sigmoid(th.oof![j]![T]!));
-  const { samples, missed } = regionSamples(data, data.tagger, idx, themes, data.regionCodes, onTopic);
+  const { samples, missed } = regionSamples(data, idx, themes, onTopic);
   return fitRegionModel(samples, missed, data.themes, folds);
+}
+
+/** The themes whose logits in `z` (themes, then the gate) reach their cuts, as the tagger gives them. */
+function themesOf(z: Float64Array, themes: readonly ThemeId[], th: Thresholds): ThemeId[] {
+  const T = themes.length;
+  return themes.filter((_, t) => z[t]! >= themeCut(z, T, t, th.threshold[T]!, th.threshold, th.confident));
+}
+
+/** Item i's region candidates, as if it had `themes`, and its language for the region model. */
+function candidatesOf(
+  data: Dataset,
+  i: number,
+  themes: readonly ThemeId[],
+  onTopic: number | undefined,
+): { cands: RegionEvidence[]; lang: string } {
+  const row = data.rows[i]!;
+  const input = { title: row.title, summary: row.summary, lang: row.lang ?? null };
+  return {
+    cands: data.tagger.regionCandidatesOf(input, themes, onTopic),
+    lang: langOf(row.lang, `${row.title} ${row.summary}`),
+  };
 }
 
 /** The regions the region model keeps for item i, given its themes. */
@@ -340,18 +356,12 @@ export function predictRegions(
   rm: RegionModel,
   ctx: Float64Array,
 ): string[] {
-  const row = data.rows[i]!;
-  const cands = data.tagger.regionCandidatesOf(
-    { title: row.title, summary: row.summary, lang: row.lang ?? null },
-    themes,
-    onTopic,
-  );
-  const lang = langOf(row.lang, `${row.title} ${row.summary}`);
+  const { cands, lang } = candidatesOf(data, i, themes, onTopic);
+  // Scored as the tagger scores them (tagger.ts, regionKept).
   return cands
     .filter((e) => {
-      const code = data.regionCodes[e.region]!;
-      const x = regionFeatures(e, cands, themes, data.themes, lang, code === 'EU');
-      return regionLogit(rm, ctx, x, contextBuckets(e)) >= rm.threshold;
+      const x = regionFeatures(e, cands, themes, data.themes, lang, data.regionCodes[e.region] === 'EU');
+      return denseLogit(rm, x) + contextScore(e, ctx) >= rm.threshold;
     })
     .map((e) => data.regionCodes[e.region]!)
     .sort();
@@ -363,10 +373,8 @@ export function predictRegions(
  */
 export function regionSamples(
   data: Dataset,
-  tagger: FeatureTagger,
   idx: readonly number[],
   themes: readonly ThemeId[][],
-  regionCodes: readonly string[],
   /** The on-topic probability per item (default: 1 when it has a theme). */
   onTopic?: readonly number[],
 ): { samples: RegionSample[]; missed: number } {
@@ -375,15 +383,10 @@ export function regionSamples(
   idx.forEach((i, j) => {
     const row = data.rows[i]!;
     const its = themes[j]!;
-    const cands = tagger.regionCandidatesOf(
-      { title: row.title, summary: row.summary, lang: row.lang ?? null },
-      its,
-      onTopic?.[j],
-    );
-    const lang = langOf(row.lang, `${row.title} ${row.summary}`);
+    const { cands, lang } = candidatesOf(data, i, its, onTopic?.[j]);
     const proposed = new Set<string>();
     for (const e of cands) {
-      const code = regionCodes[e.region]!;
+      const code = data.regionCodes[e.region]!;
       proposed.add(code);
       const x = regionFeatures(e, cands, its, data.themes, lang, code === 'EU');
       samples.push({ x, h: contextBuckets(e), y: row.regions.includes(code) ? 1 : 0, key: data.keys[i]! });

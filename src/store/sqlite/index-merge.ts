@@ -100,6 +100,14 @@ export function sqliteIndexMerger(
     if (more) schedule(pauseMs);
     else owedSince = null;
   };
+  const runToEnd = (maxSteps = Infinity): number => {
+    let steps = 0;
+    while (steps < maxSteps && mergeStepOn(pages)) {
+      steps += 1;
+      opts.afterStep?.();
+    }
+    return steps;
+  };
   const schedule = (ms: number): void => {
     timer = setTimeout(step, ms);
     // A CLI run that is done exits without waiting: closing runs some, the next run the rest.
@@ -112,14 +120,7 @@ export function sqliteIndexMerger(
       owedSince ??= lastWrite;
       if (!timer) schedule(idleMs);
     },
-    runToEnd(maxSteps = Infinity) {
-      let steps = 0;
-      while (steps < maxSteps && mergeStepOn(pages)) {
-        steps += 1;
-        opts.afterStep?.();
-      }
-      return steps;
-    },
+    runToEnd,
     close() {
       if (closed) return;
       closed = true;
@@ -127,7 +128,7 @@ export function sqliteIndexMerger(
       timer = null;
       if (owedSince === null || !db.open) return;
       try {
-        for (let i = 0; i < CLOSE_STEPS && mergeStepOn(pages); i++) opts.afterStep?.();
+        runToEnd(CLOSE_STEPS);
       } catch (err) {
         opts.onError?.(err);
       }
