@@ -6,7 +6,7 @@
 import type { FieldText } from './matcher.ts';
 
 /** Bump when what a feature means changes: the shipped model must then be retrained. */
-export const FEATURE_VERSION = 1;
+export const FEATURE_VERSION = 2;
 
 export const HASH_BITS = 16;
 export const HASH_SIZE = 1 << HASH_BITS;
@@ -28,9 +28,32 @@ const PREFIX_LEN = 5;
 export const RULE_FEATURES_PER_THEME = 2;
 const RULE_CAP = 2;
 
-/** Index layout: [hashed buckets][rule features][bias]. */
+/**
+ * Dense features from the regions an item names (by name, institution or capital, in any
+ * context): rivalry between states is a subject that words alone carry poorly ("Paris accuses
+ * Baku", "India bans 119 Chinese apps"), and how many states an item names, and which, says
+ * much about it. The powers are the states whose tech rivalry the geopolitics theme is mostly
+ * about.
+ */
+export const POWER_REGIONS = ['CN', 'RU', 'US', 'IR', 'KP', 'EU'] as const;
+export const REGION_FEATURE_NAMES = [
+  'regions:2+',
+  'regions:3+',
+  ...POWER_REGIONS.map((r) => `names:${r}`),
+  'power+other',
+] as const;
+export const REGION_FEATURES = REGION_FEATURE_NAMES.length;
+
+/** What the item names, for the region features: distinct regions and which powers. */
+export interface NamedRegions {
+  count: number;
+  /** One flag per POWER_REGIONS entry. */
+  powers: Uint8Array;
+}
+
+/** Index layout: [hashed buckets][rule features][region features][bias]. */
 export function featureCount(themes: number): number {
-  return HASH_SIZE + themes * RULE_FEATURES_PER_THEME + 1;
+  return HASH_SIZE + themes * RULE_FEATURES_PER_THEME + REGION_FEATURES + 1;
 }
 
 function mix(h: number, kind: number): number {
@@ -96,12 +119,13 @@ export class FeatureBuf {
 
 /**
  * Fills `out` with the features of an item: hashed text features scaled to unit length
- * (long and short items weigh alike), then rule features, then the bias.
+ * (long and short items weigh alike), then rule features, region features, then the bias.
  */
 export function extractFeatures(
   fields: readonly FieldText[],
   ruleScores: Float64Array,
   ruleThreshold: number,
+  named: NamedRegions,
   out: FeatureBuf,
 ): void {
   out.n = 0;
@@ -149,7 +173,17 @@ export function extractFeatures(
     out.pushDense(HASH_SIZE + t * RULE_FEATURES_PER_THEME, Math.min(sc, RULE_CAP));
     if (sc >= ruleThreshold) out.pushDense(HASH_SIZE + t * RULE_FEATURES_PER_THEME + 1, 1);
   }
-  out.pushDense(HASH_SIZE + T * RULE_FEATURES_PER_THEME, 1);
+  const r0 = HASH_SIZE + T * RULE_FEATURES_PER_THEME;
+  if (named.count >= 2) out.pushDense(r0, 1);
+  if (named.count >= 3) out.pushDense(r0 + 1, 1);
+  let powers = 0;
+  for (let p = 0; p < POWER_REGIONS.length; p++) {
+    if (!named.powers[p]) continue;
+    out.pushDense(r0 + 2 + p, 1);
+    powers++;
+  }
+  if (powers > 0 && named.count > powers) out.pushDense(r0 + 2 + POWER_REGIONS.length, 1);
+  out.pushDense(r0 + REGION_FEATURES, 1);
 }
 
 /** A readable name for hashed feature k of `buf` (for `why`). */

@@ -9,7 +9,16 @@ import type { FieldText, Match } from './matcher.ts';
 import { stripDateline } from './normalize.ts';
 import { parseRules } from './rules.ts';
 import type { TaggerRules } from './rules.ts';
-import { FeatureBuf, extractFeatures, featureName, HASH_SIZE } from './features.ts';
+import {
+  FeatureBuf,
+  POWER_REGIONS,
+  REGION_FEATURE_NAMES,
+  RULE_FEATURES_PER_THEME,
+  extractFeatures,
+  featureName,
+  HASH_SIZE,
+} from './features.ts';
+import type { NamedRegions } from './features.ts';
 import { contributions, loadModel, runtimeWeights, scoreRuntime, sigmoid, themeCut } from './learned.ts';
 import type { TagModel } from './learned.ts';
 import {
@@ -267,6 +276,10 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
   // Terms matched in the current item: seen[id] === stamp (a new stamp per item, no clearing).
   const seen = new Uint32Array(termCount);
   let stamp = 0;
+  // Regions named in the current item (regionSeen[r] === stamp), for the theme model's features.
+  const regionSeen = new Uint32Array(regionCodes.length);
+  const powerOf = Int8Array.from(regionCodes, (c) => (POWER_REGIONS as readonly string[]).indexOf(c));
+  const named: NamedRegions = { count: 0, powers: new Uint8Array(POWER_REGIONS.length) };
   // Each term → the with/unless sets holding it: a matched term marks its sets, so asking
   // whether any term of a set matched is one comparison.
   const setsByTerm = new Map<number, IdSet[]>();
@@ -299,6 +312,7 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
     // A new stamp per item; on wrap-around the old marks are cleared so none reads as current.
     if (++stamp === 0xffffffff) {
       seen.fill(0);
+      regionSeen.fill(0);
       for (const set of idSets.values()) if (set) set.at = 0;
       stamp = 1;
     }
@@ -317,6 +331,7 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
       const rv = regionVetoOf[m.term];
       if (rv) for (const r of rv) addUse((regionVetoSpans ??= new Map()), r, m);
     }
+    if (model || collectInto) nameRegions(matches, regionVetoSpans);
 
     // Themes: collect candidate matches per theme, longest first, so a phrase and a word
     // inside it ("internet shutdown" / "shutdown") do not both count.
@@ -376,7 +391,7 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
       if (hasPrior) s += rules.prior;
       ruleScores[t] = s;
     }
-    if (collectInto) extractFeatures(fields, ruleScores, rules.threshold, collectInto);
+    if (collectInto) extractFeatures(fields, ruleScores, rules.threshold, named, collectInto);
     if (!model) {
       for (let t = 0; t < T; t++) {
         const st = state[t];
@@ -388,7 +403,7 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
       }
     } else {
       // The learned layer decides; the rule scores are among its features.
-      extractFeatures(fields, ruleScores, rules.threshold, feats);
+      extractFeatures(fields, ruleScores, rules.threshold, named, feats);
       scoreRuntime(rw!, feats, logits);
       confident = [];
       // The on-topic gate (last output) closed: no theme at all.
@@ -557,7 +572,8 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
    * built only for the few features picked, largest first, not for every candidate.
    */
   function modelNote(t: number, z: number): string {
-    const n = feats.n;
+    // The bias (always the last feature) is not something the item has: never named.
+    const n = feats.n - 1;
     if (contrib.length < n) contrib = new Float64Array(feats.idx.length);
     contributions(rw!, feats, t, contrib);
     // One pass keeps the few largest positive contributions, largest first, earliest on ties
@@ -609,9 +625,11 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
     return (i >= HASH_SIZE ? ruleFeatureName(i - HASH_SIZE) : null) ?? featureName(fieldsNow, feats, k);
   }
 
+  /** The name of dense feature k (counted from HASH_SIZE); null for the bias. */
   function ruleFeatureName(k: number): string | null {
-    const t = Math.floor(k / 2);
-    return t < T ? `rules:${themeIds[t]}` : null;
+    const t = Math.floor(k / RULE_FEATURES_PER_THEME);
+    if (t < T) return `rules:${themeIds[t]}`;
+    return REGION_FEATURE_NAMES[k - T * RULE_FEATURES_PER_THEME] ?? null;
   }
 
   function featuresOf(input: TagInput, out: FeatureBuf): Tags {
@@ -627,6 +645,24 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
    * The region candidates of an item as if it had `themes` and the on-topic probability
    * `onTopic` (for training the region model).
    */
+  /** Fills `named`: the distinct regions the item names (not provinces), and which powers. */
+  function nameRegions(matches: readonly Match[], vetoSpans: Map<number, Match[]> | null): void {
+    named.count = 0;
+    named.powers.fill(0);
+    for (const m of matches) {
+      const us = regionUsesOf[m.term];
+      if (!us) continue;
+      for (const u of us) {
+        if (u.place || regionSeen[u.region] === stamp) continue;
+        if (vetoSpans && isVetoed(vetoSpans.get(u.region), m)) continue;
+        regionSeen[u.region] = stamp;
+        named.count++;
+        const p = powerOf[u.region]!;
+        if (p >= 0) named.powers[p] = 1;
+      }
+    }
+  }
+
   function regionCandidatesOf(
     input: TagInput,
     themes: readonly ThemeId[],
