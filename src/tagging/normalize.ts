@@ -6,6 +6,11 @@ const ARABIC_MARKS = /\u0640|[\u064B-\u065F]|\u0670|[\u06D6-\u06ED]/g;
 const ARABIC_ALEF = /[\u0622\u0623\u0625\u0671]/g;
 const ARABIC_BLOCK = /[\u0600-\u06FF]/;
 const RARE_FOLDS = /[ёß\u2018\u2019\u02bc`´]/;
+// Amman and Oman are both عمان once diacritics are dropped; a shadda on the mīm (عمّان) marks
+// the capital, so that spelling is kept apart as the doubled letter (عممان) before the marks
+// go. Whole word only, after an optional conjunction and preposition (وعمّان، بعمّان).
+const AMMAN_SHADDA =
+  /(?<![\u0620-\u064A\u066E-\u06D3])((?:[\u0648\u0641][\u064B-\u0652]?)?(?:[\u0628\u0644\u0643][\u064B-\u0652]?)?)\u0639\u064E?\u0645(?:\u0651\u064E?|\u064E\u0651)\u0627\u0646(?![\u0620-\u064A\u066E-\u06D3])/g;
 
 /** NFKC, lowercase, ё→е, ß→ss, straight quotes, Arabic diacritics/tatweel removed and letters unified. */
 export function normalizeText(text: string): string {
@@ -23,6 +28,7 @@ function normalizeNfkc(nfkc: string): string {
   }
   if (ARABIC_BLOCK.test(s)) {
     s = s
+      .replace(AMMAN_SHADDA, '$1\u0639\u0645\u0645\u0627\u0646')
       .replace(ARABIC_MARKS, '')
       .replace(ARABIC_ALEF, '\u0627')
       .replace(/\u0649/g, '\u064A') // alef maqsura → ya

@@ -976,3 +976,68 @@ describe('names added for region misses, fourth batch', () => {
     expect(regionsOf('《网络安全法》修订草案公开征求意见')).toContain('CN');
   });
 });
+
+describe('names added for region misses, fifth batch', () => {
+  it.each([
+    ['Slowakische Polizei ermittelt wegen gefälschter Audioaufnahme', 'SK'],
+    ['La police slovaque enquête sur un enregistrement truqué', 'SK'],
+    ['Словацкая полиция расследует фейковую запись', 'SK'],
+    ['الشرطة السلوفاكية تحقق في تسجيل مزيف', 'SK'],
+    ['Регулятор NEPLP заблокировал ещё 40 сайтов', 'LV'],
+    ['В Национальном совете по электронным СМИ заявили о блокировке', 'LV'],
+    ['放送通信审议委员会屏蔽宣传网站', 'KR'],
+    ['«Туркментелеком» продолжает блокировать зарубежные сервисы', 'TM'],
+    ['اللجنة الوطنية لحماية المعطيات تفتح تحقيقاً في تسريب بيانات', 'MA'],
+    ['رصد برنامج تجسس على هواتف صحفيين مغاربة', 'MA'],
+    ['UNE publica la versión española de la norma ISO/IEC 42001', 'ES'],
+    ['El Departamento de Estado denuncia una red de medios', 'US'],
+    ['Госдеп обвинил платформы во вмешательстве', 'US'],
+    ['Le Conseil fédéral veut obliger les messageries à identifier leurs utilisateurs', 'CH'],
+    ['Bern prüft Verbot chinesischer Komponenten', 'CH'],
+    ['قالت عمّان إنها سترد على الحملة', 'JO'],
+    ['Corte de internet en Imbabura en el décimo día del paro', 'EC'],
+    ['Protestas en Otavalo tras el apagón de internet', 'EC'],
+    ['الشرطة الصربية استخدمت أدوات لاختراق هواتف صحفيين', 'RS'],
+    ['DE-CIX meldet neuen Spitzenwert im Datenverkehr', 'DE'],
+    ['Фейковые видео о выборах в Молдавии', 'MD'],
+    ['Die Pariser Justiz wirft dem Gründer Komplizenschaft vor', 'FR'],
+    ['Le parquet de Paris ouvre une enquête', 'FR'],
+    ['公安部通报：跨境电信网络诈骗团伙在缅北被捣毁', 'MM'],
+  ])('%s → %s', (title, code) => {
+    expect(regionsOf(title)).toContain(code);
+  });
+
+  // Shared words and forms that must not name the country.
+  it.each([
+    // Amman with a shadda is the capital, not Oman; the Swiss Bundesrat is not Germany's.
+    ['تسريب سجلات مرضى مستشفى خاص في عمّان', 'OM'],
+    ['قالت عمّان إنها سترد على الحملة', 'OM'],
+    ['Bern prüft Verbot chinesischer Komponenten | Der Bundesrat will Anbieter verpflichten', 'DE'],
+    // A party's federal council, a French front page and the everyday une are not Spain/Switzerland.
+    ["Le Conseil fédéral d'EELV a voté une motion", 'CH'],
+    ['À LA UNE : une fuite de données chez un opérateur', 'ES'],
+    ['Une norme européenne pour les objets connectés', 'ES'],
+    // DE-CIX exchanges abroad, and a ship's flag state.
+    ['DE-CIX Madrid reaches a new traffic peak', 'DE'],
+    ['Coast guard detains Togo-flagged vessel after cable to Penghu is severed', 'TG'],
+    ['A Liberia-flagged tanker dragged its anchor over the cable', 'LR'],
+  ])('%s does not tag %s', (text, code) => {
+    const [title, summary = ''] = text.split(' | ');
+    expect(regionsOf(title!, summary)).not.toContain(code);
+  });
+
+  it('keeps the genuine forms', () => {
+    expect(regionsOf('سلطنة عمان تحجب تطبيقات الاتصال')).toContain('OM');
+    expect(regionsOf('عُمان تحجب تطبيقات الاتصال')).toContain('OM');
+    expect(regionsOf('Liberia blocks social media ahead of the vote')).toContain('LR');
+    expect(regionsOf('Togo coupe internet pendant les manifestations')).toContain('TG');
+    expect(regionsOf('Der Bundesrat der Schweiz will Anbieter verpflichten')).toContain('CH');
+  });
+
+  it('keeps Amman with a shadda apart from Oman in normalization only', () => {
+    expect(normalizeText('في عَمّان')).not.toBe(normalizeText('في عمان'));
+    expect(normalizeText('بعمّان')).toBe('بعممان');
+    expect(normalizeText('عُمان')).toBe('عمان');
+    expect(normalizeText('عمّانيون')).toBe('عمانيون');
+  });
+});
