@@ -19,7 +19,13 @@ import {
   scoreRuntime,
   train,
 } from '../../src/tagging/learned.ts';
-import { FeatureBuf, HASH_SIZE } from '../../src/tagging/features.ts';
+import {
+  FeatureBuf,
+  HASH_SIZE,
+  REGION_FEATURE_NAMES,
+  REGION_FEATURES,
+  RULE_FEATURES_PER_THEME,
+} from '../../src/tagging/features.ts';
 import { buildDataset, inputHash, trainingFiles } from '../../src/tagging/training.ts';
 import { loadTagger } from '../../src/tagging/tagger.ts';
 
@@ -72,6 +78,55 @@ describe('shipped model', () => {
     const note = t.why.censorship!.find((n) => n.startsWith('model '));
     expect(note).toMatch(/^model [01]\.\d\d: \S/);
     expect(note!.split(': ')[1]!.split(', ').length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('never names the bias as a feature (it once showed as the title’s first word)', () => {
+    // The bias is not something the item has. When it was named, it showed as the title's first
+    // word in nearly every note; a made-up first word may still be named now and then, when its
+    // hashed bucket shares weight with another feature, but not in most notes.
+    const stories = [
+      'hackers hit hospital systems with ransomware',
+      "regulator fines app over children's data",
+      'blogger jailed over posts criticising the government',
+      'authorities block VPN services after protests',
+      'Washington adds chipmakers to entity list',
+      'election deepfakes flood social media',
+    ];
+    const made = ['qzxv', 'vbrk', 'jwuq', 'xhdp', 'kqzt', 'zvmw'];
+    let notes = 0;
+    let naming = 0;
+    stories.forEach((story, i) => {
+      const word = made[i]!;
+      const t = tagger.tag({ title: `${word}: ${story}`, summary: '' });
+      for (const n of Object.values(t.why).flat()) {
+        if (!n.startsWith('model ')) continue;
+        notes++;
+        if (n.includes(word)) naming++;
+      }
+    });
+    expect(notes).toBeGreaterThanOrEqual(stories.length);
+    expect(naming / notes).toBeLessThan(0.5);
+  });
+
+  it('feeds the theme model which states an item names, how many, and whether a power is among others', () => {
+    const themes = THEME_IDS.length;
+    const r0 = HASH_SIZE + themes * RULE_FEATURES_PER_THEME;
+    const regionFeatures = (title: string): string[] => {
+      const buf = new FeatureBuf();
+      tagger.featuresOf({ title, summary: '' }, buf);
+      const on: string[] = [];
+      for (let k = 0; k < buf.n; k++) {
+        const j = buf.idx[k]! - r0;
+        if (j >= 0 && j < REGION_FEATURES) on.push(REGION_FEATURE_NAMES[j]!);
+      }
+      return on.sort();
+    };
+    expect(regionFeatures('Washington adds Chinese chipmakers to entity list; Tokyo weighs similar curbs')).toEqual(
+      ['names:CN', 'names:US', 'power+other', 'regions:2+', 'regions:3+'].sort(),
+    );
+    expect(regionFeatures('Kenya and Uganda agree on cross-border fibre')).toEqual(['regions:2+']);
+    expect(regionFeatures('Kremlin tightens rules for bloggers')).toEqual(['names:RU']);
+    expect(regionFeatures('New RFC on DNS privacy published')).toEqual([]);
   });
 
   it('the rules-only tagger has no confident mark', () => {
