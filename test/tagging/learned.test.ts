@@ -27,7 +27,7 @@ import {
   RULE_FEATURES_PER_THEME,
 } from '../../src/tagging/features.ts';
 import { buildDataset, inputHash, trainingFiles } from '../../src/tagging/training.ts';
-import { loadTagger } from '../../src/tagging/tagger.ts';
+import { createTagger, loadRules, loadTagger } from '../../src/tagging/tagger.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const feeds = `${root}feeds`;
@@ -109,11 +109,12 @@ describe('shipped model', () => {
   });
 
   it('feeds the theme model which states an item names, how many, and whether a power is among others', () => {
+    const withFeatures = createTagger(loadRules(`${feeds}/themes.yaml`), model);
     const themes = THEME_IDS.length;
     const r0 = HASH_SIZE + themes * RULE_FEATURES_PER_THEME;
     const regionFeatures = (title: string): string[] => {
       const buf = new FeatureBuf();
-      tagger.featuresOf({ title, summary: '' }, buf);
+      withFeatures.featuresOf({ title, summary: '' }, buf);
       const on: string[] = [];
       for (let k = 0; k < buf.n; k++) {
         const j = buf.idx[k]! - r0;
