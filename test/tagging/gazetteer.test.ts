@@ -1041,3 +1041,78 @@ describe('names added for region misses, fifth batch', () => {
     expect(normalizeText('عمّانيون')).toBe('عمانيون');
   });
 });
+
+describe('names added for region misses, sixth batch', () => {
+  it.each([
+    ['Der Nationalrat in Wien beschließt die Messenger-Überwachung', 'AT'],
+    ['Datenschützer kündigen eine Beschwerde beim VfGH an', 'AT'],
+    ['Zadić: Staatsanwälte sollen Daten direkt bei Anbietern anfordern können', 'AT'],
+    ['BGH: Schon der Kontrollverlust nach Scraping kann Schadensersatz begründen', 'DE'],
+    ['Auswärtiges Amt deckt Netzwerk von Fake-Accounts auf', 'DE'],
+    ['Bundesamt für Polizei von Ransomware-Angriff betroffen', 'CH'],
+    ['Le parquet fédéral pourra réclamer directement des données aux plateformes', 'BE'],
+    ['La Registraduría contrata biometría facial sin evaluación de impacto', 'CO'],
+    ['Multan con el Decreto-Ley 370 a un periodista independiente', 'CU'],
+    ['تسريب بيانات: السلطة الوطنية لحماية المعطيات تفتح تحقيقاً', 'DZ'],
+    ['Primera sanción de la Superintendencia de Protección de Datos a un banco', 'EC'],
+    ['الأعلى للإعلام يلزم المنصات بإزالة المحتوى المخالف', 'EG'],
+    ['هيئة الإعلام والاتصالات تحظر تطبيق تيليغرام', 'IQ'],
+    ['لجنة حماية المعطيات الشخصية تحذر من كاميرات تلتقط الصوت', 'MA'],
+    ['La DGSSI alerte sur une faille critique', 'MA'],
+    ['السجن لمدوّن بموجب المرسوم 54 بسبب تدوينة ساخرة', 'TN'],
+    ['Décret 54 : une avocate de nouveau condamnée', 'TN'],
+    ['ODPC fines digital lender for texting borrowers’ contacts', 'KE'],
+    ['Журналистов Temirov Live обвинили в призывах к беспорядкам', 'KG'],
+    ['КНБ сообщил о предотвращённой атаке на систему KEGOC', 'KZ'],
+    ["L'ARTEC compte sur le partage d'infrastructures", 'MG'],
+    ['مركز الدفاع الإلكتروني يحذّر من حملة تصيّد', 'OM'],
+    ['Cuentas coordinadas contra la Junta Nacional de Justicia', 'PE'],
+    ['DICT flags deepfake audio ordering military action', 'PH'],
+    ['Red-tagging accounts flood feeds ahead of barangay polls', 'PH'],
+    ['الوكالة الوطنية للأمن السيبراني تطلق برنامج الاعتماد', 'QA'],
+    ['«ساسو» تعتمد لائحة فنية محدثة لأجهزة الاتصالات', 'SA'],
+    ['La Commission de protection des données personnelles met en demeure un opérateur', 'SN'],
+    ['數位部：將建置低軌衛星備援網路', 'TW'],
+    ['臺澎海纜遭中國籍貨輪拖斷', 'CN'],
+    ['信通院牵头的大模型评测标准获批准', 'CN'],
+    ['二十三条立法后，多个海外网站遭屏蔽', 'HK'],
+    ['Хакеры вывели из строя систему Россельхознадзора', 'RU'],
+    ['Alerta por una campaña de APT29 contra ministerios europeos', 'RU'],
+    ['Paxton secures settlement from Meta over facial geometry', 'US'],
+    ["El CERTuy alerta por un 'ransomware'", 'UY'],
+    ['Foro Penal contabiliza decenas de detenidos', 'VE'],
+    ['Information Regulator issues enforcement notice to justice department', 'ZA'],
+    ['Fibre-optic internet cut in several provinces on Islamic Emirate orders', 'AF'],
+    ['BSSN sets 2030 deadline for ministries to move to post-quantum cryptography', 'ID'],
+    ['Bullrich crea una unidad de IA para patrullar redes sociales', 'AR'],
+    ['NDPC slaps $32.8m fine on Meta', 'NG'],
+    ["L'ARTCI impose l'identification biométrique des abonnés", 'CI'],
+    ['Basic Act on AI to take effect in January', 'KR'],
+    ['AI Office publishes code of practice for general-purpose models', 'EU'],
+    ['les eurodéputés réclament un âge minimum de 16 ans', 'EU'],
+  ])('%s → %s', (title, code) => {
+    expect(regionsOf(title)).toContain(code);
+  });
+
+  // Shared bodies and forms that must not name the country.
+  it.each([
+    // A bare Nationalrat may be Swiss; a German-language justice department of another country.
+    ['Nationalrat beschließt Messenger-Überwachung', 'AT'],
+    ['Information Regulator orders justice department to fix systems', 'US'],
+    ['Regulator issues enforcement notice to Justice department over breach', 'US'],
+    // The German federal prosecutor in French, and Taiwanese names with 中國 in them.
+    ['Le parquet fédéral allemand inculpe trois espions présumés', 'BE'],
+    ['中國國民黨立委提案修法', 'CN'],
+    ['中國信託遭駭客入侵', 'CN'],
+    // An Information Regulator in lower case is any regulator.
+    ['An information regulator should have power to fine', 'ZA'],
+  ])('%s does not tag %s', (text, code) => {
+    const [title, summary = ''] = text.split(' | ');
+    expect(regionsOf(title!, summary)).not.toContain(code);
+  });
+
+  it('keeps the Justice Department as the US one when capitalised', () => {
+    expect(regionsOf('Justice Department charges 12 hackers')).toContain('US');
+    expect(regionsOf('Der Schweizer Nationalrat stimmt zu')).toContain('CH');
+  });
+});
