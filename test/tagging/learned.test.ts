@@ -122,9 +122,9 @@ describe('shipped model', () => {
       }
       return on.sort();
     };
-    expect(regionFeatures('Washington adds Chinese chipmakers to entity list; Tokyo weighs similar curbs')).toEqual(
-      ['names:CN', 'names:US', 'power+other', 'regions:2+', 'regions:3+'].sort(),
-    );
+    expect(
+      regionFeatures('Washington adds Chinese chipmakers to entity list; Tokyo weighs similar curbs'),
+    ).toEqual(['names:CN', 'names:US', 'power+other', 'regions:2+', 'regions:3+'].sort());
     expect(regionFeatures('Kenya and Uganda agree on cross-border fibre')).toEqual(['regions:2+']);
     expect(regionFeatures('Kremlin tightens rules for bloggers')).toEqual(['names:RU']);
     expect(regionFeatures('New RFC on DNS privacy published')).toEqual([]);
