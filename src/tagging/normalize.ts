@@ -182,3 +182,16 @@ export function stripDateline(text: string): string {
   }
   return text;
 }
+
+// Chat markup and links in feed text (a hostile or careless feed's "@everyone <@&123> **x**
+// [here](https://…)") say nothing about the subject, yet their tokens dilute the learned
+// features and can push a plain "internet shutdown ordered" under its alert threshold: they are
+// dropped before tagging. A markdown link keeps its label.
+const MARKUP_HINT = /[<@*_~`]|:\/\/|\]\(/;
+const MARKUP =
+  /\[([^\]]*)\]\([^)\s]*\)|https?:\/\/\S+|<(?:@[!&]?|#|!)[\w^|.-]*>|@(?:everyone|here)\b|[*_~`]{2,}/g;
+
+export function stripMarkup(text: string): string {
+  if (!MARKUP_HINT.test(text)) return text;
+  return text.replace(MARKUP, (_m, label: string | undefined) => (label !== undefined ? ` ${label} ` : ' '));
+}

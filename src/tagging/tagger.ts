@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import type { RegionCode, Tags, ThemeId } from '../model.ts';
 import { TermIndex, prepareField } from './matcher.ts';
 import type { FieldText, Match } from './matcher.ts';
-import { stripDateline } from './normalize.ts';
+import { stripDateline, stripMarkup } from './normalize.ts';
 import { parseRules } from './rules.ts';
 import type { TaggerRules } from './rules.ts';
 import {
@@ -302,8 +302,8 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
   function tag(input: TagInput): Tags {
     const matches: Match[] = [];
     const fields = [
-      prepareField(input.title ?? ''),
-      prepareField(stripDateline(input.summary ?? '')),
+      prepareField(stripMarkup(input.title ?? '')),
+      prepareField(stripDateline(stripMarkup(input.summary ?? ''))),
     ] as const;
     index.match(fields[0], 0, matches);
     index.match(fields[1], 1, matches);

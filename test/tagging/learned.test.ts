@@ -130,6 +130,18 @@ describe('shipped model', () => {
     expect(regionFeatures('New RFC on DNS privacy published')).toEqual([]);
   });
 
+  it('tags a title wrapped in chat markup and links as it tags the bare title', () => {
+    // A hostile feed's "@everyone <@&123> **…** [x](https://…)" must not dilute the evidence.
+    const bare = tagger.tag({ title: 'internet shutdown ordered', summary: 'Just in.' });
+    const wrapped = tagger.tag({
+      title: '@everyone <@&123> <!channel> **bold** [x](https://evil.example) internet shutdown ordered',
+      summary: 'Just in.',
+    });
+    expect(bare.confident).toContain('shutdowns');
+    expect(wrapped.themes).toEqual(bare.themes);
+    expect(wrapped.confident).toEqual(bare.confident);
+  });
+
   it('the rules-only tagger has no confident mark', () => {
     const rulesOnly = loadTagger(`${feeds}/themes.yaml`, undefined, { model: false });
     expect(rulesOnly.tag({ title: 'Authorities block VPN services', summary: '' }).confident).toBeUndefined();

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { arabicForms, normalizeText, stripDateline, tokenize } from '../../src/tagging/normalize.ts';
+import {
+  arabicForms,
+  normalizeText,
+  stripDateline,
+  stripMarkup,
+  tokenize,
+} from '../../src/tagging/normalize.ts';
 
 describe('normalizeText', () => {
   it.each([
@@ -51,5 +57,25 @@ describe('stripDateline', () => {
     'Nineteen services, including marketplaces - must comply',
   ])('leaves ordinary text alone: %j', (input) => {
     expect(stripDateline(input)).toBe(input);
+  });
+});
+
+describe('stripMarkup', () => {
+  it.each([
+    ['@everyone <@&123> <!channel> **bold** shutdown', 'bold shutdown'],
+    ['Alert <!here> <@U123ABC> <#C042> ordered', 'Alert ordered'],
+    ['[the report](https://ooni.org/post/x) on throttling', 'the report on throttling'],
+    ['Data at https://ioda.inetintel.cc.gatech.edu/country/IR today', 'Data at today'],
+  ])('drops chat markup and links from %j', (input, out) => {
+    expect(stripMarkup(input).replace(/\s+/g, ' ').trim()).toBe(out);
+  });
+
+  it.each([
+    'Plain title — no markup',
+    'snake_case and a*b',
+    'write to press@eff.org',
+    'C++ and F# standards',
+  ])('leaves ordinary text alone: %j', (input) => {
+    expect(stripMarkup(input)).toBe(input);
   });
 });
