@@ -641,10 +641,6 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
     }
   }
 
-  /**
-   * The region candidates of an item as if it had `themes` and the on-topic probability
-   * `onTopic` (for training the region model).
-   */
   /** Fills `named`: the distinct regions the item names (not provinces), and which powers. */
   function nameRegions(matches: readonly Match[], vetoSpans: Map<number, Match[]> | null): void {
     named.count = 0;
@@ -663,6 +659,10 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
     }
   }
 
+  /**
+   * The region candidates of an item as if it had `themes` and the on-topic probability
+   * `onTopic` (for training the region model).
+   */
   function regionCandidatesOf(
     input: TagInput,
     themes: readonly ThemeId[],
