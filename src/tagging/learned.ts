@@ -252,11 +252,6 @@ export function rng(seed: number): () => number {
   };
 }
 
-/**
- * AdaGrad on the logistic loss, all themes at once (they share the features of an item).
- * Positives weigh `positiveWeight` (themes are rare); L2 is applied to the weights an item
- * touches. Returns weights quantized as shipped, so cross-validation sees the shipped precision.
- */
 /** Fisher–Yates shuffle in place with the seeded generator: the same seed, the same order. */
 export function shuffle(order: number[], next: () => number): void {
   for (let i = order.length - 1; i > 0; i--) {
@@ -267,6 +262,11 @@ export function shuffle(order: number[], next: () => number): void {
   }
 }
 
+/**
+ * AdaGrad on the logistic loss, all themes at once (they share the features of an item).
+ * Positives weigh `positiveWeight` (themes are rare); L2 is applied to the weights an item
+ * touches. Returns weights quantized as shipped, so cross-validation sees the shipped precision.
+ */
 export function train(
   items: readonly TrainItem[],
   T: number,

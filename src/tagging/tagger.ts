@@ -91,6 +91,11 @@ interface RegionUse {
 }
 
 type HitKind = 'name' | 'metonym' | 'bare' | 'place';
+interface RegionHit {
+  m: Match;
+  region: number;
+  kind: HitKind;
+}
 const BEFORE_TAG: Record<HitKind, string> = {
   name: 'name<',
   metonym: 'metonym<',
@@ -331,7 +336,9 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
       const rv = regionVetoOf[m.term];
       if (rv) for (const r of rv) addUse((regionVetoSpans ??= new Map()), r, m);
     }
-    if (model || collectInto) nameRegions(matches, regionVetoSpans);
+    // Every region mention, once: the theme model's region features and the regions read it.
+    const hits = regionHits(matches, fields, regionVetoSpans);
+    if (model || collectInto) nameRegions(hits);
 
     // Themes: collect candidate matches per theme, longest first, so a phrase and a word
     // inside it ("internet shutdown" / "shutdown") do not both count.
@@ -412,7 +419,7 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
         if (logits[t]! < themeCut(logits, T, t, gate, threshold, sure)) continue;
         const id = themeIds[t]!;
         themes.push(id);
-        if (logits[t]! >= model.meta.confident[t]!) confident.push(id);
+        if (logits[t]! >= sure[t]!) confident.push(id);
         const st = state[t];
         const notes = st ? st.notes : [];
         if (st && boostedBy[t]) notes.push(PRIOR_NOTE);
@@ -423,7 +430,7 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
 
     const regionThemes = forcedThemes ?? themes;
     const onTopic = forcedThemes ? forcedOnTopic : model ? sigmoid(logits[T]!) : themes.length > 0 ? 1 : 0;
-    const evidence = regionEvidence(matches, fields, regionVetoSpans, regionThemes, input.lang, onTopic);
+    const evidence = regionEvidence(hits, matches, fields, regionThemes, input.lang, onTopic);
     if (evidenceOut) evidenceOut.push(...evidence);
     const regions: RegionCode[] = [];
     const itemLang = regionModel
@@ -443,24 +450,13 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
     return confident ? { themes, regions, why, confident } : { themes, regions, why };
   }
 
-  /**
-   * Every region the item names, with how it was named. `rule` is the rules' own decision:
-   * names count alone, capitals only in a metonym context, provinces and cities only in an
-   * item with a theme (else they are where a match or a holiday took place), the language's
-   * domestic region only when nothing else is named; a match inside a longer place name of
-   * another region ("korea" in "north korea") gives way.
-   */
-  function regionEvidence(
+  /** Every mention of a region that no veto cancels, with how it was named. */
+  function regionHits(
     matches: readonly Match[],
     fields: readonly FieldText[],
     vetoSpans: Map<number, Match[]> | null,
-    themes: readonly ThemeId[],
-    lang: string | null | undefined,
-    onTopic: number,
-  ): RegionEvidence[] {
-    // The words around each mention matter only to the region model.
-    const withContext = regionModel !== null || evidenceOut !== null;
-    const hits: { m: Match; region: number; kind: HitKind }[] = [];
+  ): RegionHit[] {
+    const hits: RegionHit[] = [];
     for (const m of matches) {
       const us = regionUsesOf[m.term];
       if (!us) continue;
@@ -476,6 +472,26 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
         hits.push({ m, region: u.region, kind });
       }
     }
+    return hits;
+  }
+
+  /**
+   * Every region the item names, with how it was named. `rule` is the rules' own decision:
+   * names count alone, capitals only in a metonym context, provinces and cities only in an
+   * item with a theme (else they are where a match or a holiday took place), the language's
+   * domestic region only when nothing else is named; a match inside a longer place name of
+   * another region ("korea" in "north korea") gives way.
+   */
+  function regionEvidence(
+    hits: readonly RegionHit[],
+    matches: readonly Match[],
+    fields: readonly FieldText[],
+    themes: readonly ThemeId[],
+    lang: string | null | undefined,
+    onTopic: number,
+  ): RegionEvidence[] {
+    // The words around each mention matter only to the region model.
+    const withContext = regionModel !== null || evidenceOut !== null;
     // The rules' own decision and notes, as before the region model.
     const counted = hits.filter(
       (h) => h.kind === 'name' || h.kind === 'metonym' || (h.kind === 'place' && themes.length > 0),
@@ -642,20 +658,15 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
   }
 
   /** Fills `named`: the distinct regions the item names (not provinces), and which powers. */
-  function nameRegions(matches: readonly Match[], vetoSpans: Map<number, Match[]> | null): void {
+  function nameRegions(hits: readonly RegionHit[]): void {
     named.count = 0;
     named.powers.fill(0);
-    for (const m of matches) {
-      const us = regionUsesOf[m.term];
-      if (!us) continue;
-      for (const u of us) {
-        if (u.place || regionSeen[u.region] === stamp) continue;
-        if (vetoSpans && isVetoed(vetoSpans.get(u.region), m)) continue;
-        regionSeen[u.region] = stamp;
-        named.count++;
-        const p = powerOf[u.region]!;
-        if (p >= 0) named.powers[p] = 1;
-      }
+    for (const h of hits) {
+      if (h.kind === 'place' || regionSeen[h.region] === stamp) continue;
+      regionSeen[h.region] = stamp;
+      named.count++;
+      const p = powerOf[h.region]!;
+      if (p >= 0) named.powers[p] = 1;
     }
   }
 
