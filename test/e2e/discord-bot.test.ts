@@ -185,7 +185,9 @@ describe('govwatch on Discord, end to end', () => {
     expect(id).toBeDefined();
     const rec = await run('why', [str('item', id!)]);
     expect(isEphemeral(rec)).toBe(true);
-    expect(textOf(rec)).toMatch(/encryption: "[^"]+"/);
+    // The explanation can arrive a moment after the item (a follow-up); on a loaded machine
+    // later than waitForAnswer's grace period, so wait for it rather than read once.
+    await expect.poll(() => textOf(rec), { timeout: 5_000 }).toMatch(/encryption: "[^"]+"/);
   });
 
   it('/subscribe, /subscriptions and /unsubscribe for the caller', async () => {
