@@ -131,10 +131,11 @@ describe('shipped model', () => {
   });
 
   it('tags a title wrapped in chat markup and links as it tags the bare title', () => {
-    // A hostile feed's "@everyone <@&123> **…** [x](https://…)" must not dilute the evidence.
+    // A hostile feed's "@everyone <@&123> **…** [label](https://…)" must not dilute the
+    // evidence. The words are the bare title's (a link keeps its label, which is text).
     const bare = tagger.tag({ title: 'internet shutdown ordered', summary: 'Just in.' });
     const wrapped = tagger.tag({
-      title: '@everyone <@&123> <!channel> **bold** [x](https://evil.example) internet shutdown ordered',
+      title: '@everyone <@&123> <!channel> **internet shutdown** [ordered](https://evil.example)',
       summary: 'Just in.',
     });
     expect(bare.confident).toContain('shutdowns');
