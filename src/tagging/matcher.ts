@@ -33,6 +33,14 @@ interface Entry {
    * not case-sensitive), else 0.
    */
   checkFrom: number;
+  /**
+   * The second word when it is a plain exact word (not case-sensitive, not Han), else null: a
+   * candidate whose second word differs from the next token's cannot match, and is skipped
+   * without a call (most candidates of a common first word are phrases).
+   */
+  second: string | null;
+  /** `hashWord(second)` (0 without one): most candidates are ruled out by comparing numbers. */
+  secondHash: number;
 }
 
 interface TrieNode {
@@ -74,7 +82,15 @@ export function prepareField(text: string): FieldText {
 
 const CJK_RE = /^[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}]+$/u;
 const DIGITS = /^\d+$/;
-const NONE: Entry[] = [];
+/** Candidate entries of one word, with their second words' hashes side by side (scanned without loading the entries). */
+interface Cands {
+  list: Entry[];
+  /** 1 where the entry has a plain second word (`Entry.second`), else 0. */
+  hasSecond: Uint8Array;
+  secondHash: Int32Array;
+}
+
+const NONE: Cands = { list: [], hasSecond: new Uint8Array(0), secondHash: new Int32Array(0) };
 const MEMO_LIMIT = 16_000;
 const MEMO_SIZE = 1 << 15; // a power of two over twice MEMO_LIMIT keeps probe runs short
 const MEMO_MASK = MEMO_SIZE - 1;
@@ -155,7 +171,7 @@ export class TermIndex {
   // Word → candidate entries, an open-addressing table keyed by the tokenizer's hash.
   private memoKeys: (string | undefined)[] = new Array<string | undefined>(MEMO_SIZE).fill(undefined);
   private readonly memoHashes = new Int32Array(MEMO_SIZE);
-  private readonly memoVals: Entry[][] = new Array<Entry[]>(MEMO_SIZE).fill(NONE);
+  private readonly memoVals: Cands[] = new Array<Cands>(MEMO_SIZE).fill(NONE);
   private memoCount = 0;
   /** First character → the lengths of Han/kana terms starting with it, in `cjkLens` order. */
   private cjkFirst = new Map<number, number[]>();
@@ -189,7 +205,10 @@ export class TermIndex {
     const first = pats[0];
     if (!first) return id;
     const proven = (first.mode === 'exact' || first.mode === 'prefix') && first.cased === null;
-    const entry: Entry = { id, pats, checkFrom: proven ? 1 : 0 };
+    const p1 = pats[1];
+    const second = p1 && p1.mode === 'exact' && p1.cased === null ? p1.text : null;
+    const secondHash = second === null ? 0 : hashWord(second);
+    const entry: Entry = { id, pats, checkFrom: proven ? 1 : 0, second, secondHash };
     if (first.mode === 'exact') {
       const list = this.exact.get(first.text);
       if (list) list.push(entry);
@@ -237,9 +256,23 @@ export class TermIndex {
   }
 
   private lookup(f: string, h: number, ft: FieldText, i: number, field: number, out: Match[]): void {
-    const cands = this.memoGet(f, h);
+    const { list, hasSecond, secondHash } = this.memoGet(f, h);
+    if (list.length === 0) return;
     // Candidates come from the exact map under `f` or from stems that are prefixes of `f`.
-    for (const e of cands) this.tryEntry(e, e.checkFrom, ft, i, field, out);
+    // The next token's word (or its Arabic forms) rules out most phrases before any call.
+    const nextTok = i + 1 < ft.tokens.length ? ft.tokens[i + 1]! : null;
+    const nextForms = nextTok === null ? null : ft.forms[i + 1]!;
+    const nextHash = nextTok === null ? 0 : nextTok.hash;
+    for (let j = 0; j < list.length; j++) {
+      if (hasSecond[j] === 1) {
+        if (nextTok === null) continue;
+        if (nextForms) {
+          if (!nextForms.includes(list[j]!.second!)) continue;
+        } else if (secondHash[j] !== nextHash || list[j]!.second !== nextTok.norm) continue;
+      }
+      const e = list[j]!;
+      this.tryEntry(e, e.checkFrom, ft, i, field, out);
+    }
   }
 
   private clearMemo(): void {
@@ -248,7 +281,7 @@ export class TermIndex {
     this.memoCount = 0;
   }
 
-  private memoGet(f: string, h: number): Entry[] {
+  private memoGet(f: string, h: number): Cands {
     const keys = this.memoKeys;
     let slot = h & MEMO_MASK;
     for (;;) {
@@ -272,7 +305,7 @@ export class TermIndex {
   }
 
   /** Entries whose first word can match `f`: exact words, then stems that are prefixes of it. */
-  private candidates(f: string): Entry[] {
+  private candidates(f: string): Cands {
     const ex = this.exact.get(f);
     let found: Entry[] | null = ex ? [...ex] : null;
     let node: TrieNode | undefined = this.stems;
@@ -280,7 +313,12 @@ export class TermIndex {
       node = node.next.get(f.charCodeAt(k));
       if (node?.entries) (found ??= []).push(...node.entries);
     }
-    return found ?? NONE;
+    if (!found) return NONE;
+    return {
+      list: found,
+      hasSecond: Uint8Array.from(found, (e) => (e.second === null ? 0 : 1)),
+      secondHash: Int32Array.from(found, (e) => e.secondHash),
+    };
   }
 
   private tryEntry(e: Entry, from: number, ft: FieldText, i: number, field: number, out: Match[]): void {
