@@ -479,10 +479,9 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
    * Every region the item names, with how it was named. `rule` is the rules' own decision:
    * names count alone, capitals only in a metonym context, provinces and cities only in an
    * item with a theme (else they are where a match or a holiday took place), the language's
-   * domestic region only when nothing else is named, and for the region model too only in an
-   * item with a theme (an unplaced weather or market story is not the language's country); a
-   * match inside a longer place name of
-   * another region ("korea" in "north korea") gives way.
+   * domestic region only when nothing else is named and the item has a theme (the region model
+   * also weighs it in an off-topic item: a Russian weather story about "власти" is Russia's); a
+   * match inside a longer place name of another region ("korea" in "north korea") gives way.
    */
   function regionEvidence(
     hits: readonly RegionHit[],
@@ -541,7 +540,7 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
       }
     }
     const ruleCount = counted.length > 0 ? [...byRegion.values()].filter((e) => e.rule).length : 0;
-    if (domestic.size > 0 && themes.length > 0 && (withContext || ruleCount === 0)) {
+    if (domestic.size > 0 && (withContext || (ruleCount === 0 && themes.length > 0))) {
       const d = domestic.get(domesticLanguage(lang, fields, domesticRegion));
       if (d && d.region >= 0) {
         const cues: string[] = [];
@@ -549,7 +548,7 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
         if (cues.length > 0) {
           const e = evidenceOf(byRegion, d.region);
           e.domesticCues = cues.length;
-          if (ruleCount === 0) {
+          if (ruleCount === 0 && themes.length > 0) {
             e.rule = true;
             e.ruleNotes.push(...cues, DOMESTIC_NOTE);
           }

