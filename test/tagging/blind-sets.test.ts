@@ -2,22 +2,21 @@
 // trained or tuned on, and measured once with the shipped tagger. A measured batch is later
 // retired into training (renamed retired-blind-N.jsonl, its figures kept in docs/tagging.md,
 // its floor removed here) and a new batch takes its place.
-// - blind-1 to blind-21: measured once each, then retired into training (docs/tagging.md).
-// - blind-22 (195 items), blind-23 (199), blind-24 (198) and blind-25 (202), 45 off-topic
-//   items each, written 2026-12-07 by four helpers under the same brief as blind-18..21
-//   (first 40 reference items for the convention; regions on off-topic items by the
-//   taxonomy's rule), blind-22/23 before any change of that day and blind-24/25 after the
-//   first relabelling but before anything was tuned on them; measured once with the tagger
-//   of 886f8e8 (training labels aligned with the reference convention, blind-18..21 retired):
-//   blind-22: themes macro-F1 0.897 (rules alone 0.809), regions F1 0.878 (P 0.896, R 0.861;
-//     rules alone 0.853), off-topic untagged 0.978 (rules alone 0.889), lowest theme 0.743
-//     (geopolitics).
-//   blind-23: themes 0.901 (0.821), regions 0.909 (P 0.937, R 0.882; 0.894), off-topic 0.933
-//     (0.844), lowest theme 0.690 (geopolitics).
-//   blind-24: themes 0.879 (0.799), regions 0.886 (P 0.915, R 0.859; 0.870), off-topic 0.978
-//     (0.867), lowest theme 0.687 (geopolitics).
-//   blind-25: themes 0.876 (0.804), regions 0.878 (P 0.928, R 0.833; 0.859), off-topic 0.978
-//     (0.822), lowest theme 0.727 (platforms).
+// - blind-1 to blind-25: measured once each, then retired into training (docs/tagging.md).
+// - blind-26 (196 items) and blind-27 (197), written 2026-12-07 under the same brief as
+//   blind-22..25 (first 40 reference items), and blind-28 (192) and blind-29 (194), written
+//   the same hour under a brief that gives the whole reference set for the convention; 45–46
+//   off-topic items each, 58–74 headline-only; written before the changes they measure
+//   (blind-22..25 in training, the off-topic regions relabelled, the seventh gazetteer batch);
+//   measured once with the tagger of 6b074ba (rules alone in brackets):
+//   blind-26: themes macro-F1 0.907 (0.776), regions F1 0.903 (P 0.931, R 0.876; 0.846),
+//     off-topic untagged 1.000 (0.889), lowest theme 0.786 (platforms).
+//   blind-27: themes 0.903 (0.832), regions 0.945 (P 0.951, R 0.939; 0.920), off-topic 0.978
+//     (0.933), lowest theme 0.811 (platforms).
+//   blind-28: themes 0.917 (0.810), regions 0.899 (P 0.927, R 0.873; 0.879), off-topic 1.000
+//     (0.933), lowest theme 0.737 (platforms).
+//   blind-29: themes 0.916 (0.801), regions 0.930 (P 0.926, R 0.935; 0.916), off-topic 0.935
+//     (0.870), lowest theme 0.800 (privacy).
 // Floors are the measurements minus a small margin (about two items).
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -39,10 +38,10 @@ const BATCHES: Array<{
   offTopic: number;
   minRows?: number;
 }> = [
-  { file: 'blind-22.jsonl', macro: 0.875, theme: 0.64, regions: 0.86, offTopic: 0.93 },
-  { file: 'blind-23.jsonl', macro: 0.88, theme: 0.6, regions: 0.89, offTopic: 0.89 },
-  { file: 'blind-24.jsonl', macro: 0.855, theme: 0.6, regions: 0.865, offTopic: 0.93 },
-  { file: 'blind-25.jsonl', macro: 0.855, theme: 0.63, regions: 0.86, offTopic: 0.93 },
+  { file: 'blind-26.jsonl', macro: 0.885, theme: 0.68, regions: 0.88, offTopic: 0.95 },
+  { file: 'blind-27.jsonl', macro: 0.88, theme: 0.7, regions: 0.925, offTopic: 0.93 },
+  { file: 'blind-28.jsonl', macro: 0.895, theme: 0.63, regions: 0.88, offTopic: 0.95 },
+  { file: 'blind-29.jsonl', macro: 0.895, theme: 0.7, regions: 0.91, offTopic: 0.89 },
 ];
 
 const tagger = loadTagger(`${root}feeds/themes.yaml`);
