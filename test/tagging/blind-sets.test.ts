@@ -14,6 +14,14 @@
 //     off-topic untagged 1.000 (0.822), lowest theme 0.720 (cybersecurity).
 //   blind-31: themes 0.894 (0.801), regions 0.924 (P 0.933, R 0.915; 0.900), off-topic 0.956
 //     (0.867), lowest theme 0.727 (platforms).
+// - blind-32 (200 items; whole reference read) and blind-33 (195; first 40 reference items,
+//   newsroom and wire copy, 78 headline-only), 45 off-topic items each (37 and 36 with a
+//   region), written 2026-12-07 after the tagger of fa59515 had landed: two more one-time
+//   measurements of it (rules alone in brackets):
+//   blind-32: themes macro-F1 0.937 (0.797), regions F1 0.923 (P 0.947, R 0.900; 0.896),
+//     off-topic untagged 1.000 (0.911), lowest theme 0.792 (platforms).
+//   blind-33: themes 0.914 (0.860), regions 0.961 (P 0.985, R 0.938; 0.956), off-topic 1.000
+//     (0.933), lowest theme 0.733 (platforms).
 // Floors are the measurements minus a small margin (about two items).
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -37,6 +45,8 @@ const BATCHES: Array<{
 }> = [
   { file: 'blind-30.jsonl', macro: 0.855, theme: 0.62, regions: 0.925, offTopic: 0.95 },
   { file: 'blind-31.jsonl', macro: 0.875, theme: 0.62, regions: 0.905, offTopic: 0.91 },
+  { file: 'blind-32.jsonl', macro: 0.915, theme: 0.69, regions: 0.905, offTopic: 0.95 },
+  { file: 'blind-33.jsonl', macro: 0.895, theme: 0.63, regions: 0.945, offTopic: 0.95 },
 ];
 
 const tagger = loadTagger(`${root}feeds/themes.yaml`);
