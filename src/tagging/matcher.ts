@@ -39,8 +39,6 @@ interface Entry {
    * without a call (most candidates of a common first word are phrases).
    */
   second: string | null;
-  /** `hashWord(second)` (0 without one): most candidates are ruled out by comparing numbers. */
-  secondHash: number;
 }
 
 interface TrieNode {
@@ -207,8 +205,7 @@ export class TermIndex {
     const proven = (first.mode === 'exact' || first.mode === 'prefix') && first.cased === null;
     const p1 = pats[1];
     const second = p1 && p1.mode === 'exact' && p1.cased === null ? p1.text : null;
-    const secondHash = second === null ? 0 : hashWord(second);
-    const entry: Entry = { id, pats, checkFrom: proven ? 1 : 0, second, secondHash };
+    const entry: Entry = { id, pats, checkFrom: proven ? 1 : 0, second };
     if (first.mode === 'exact') {
       const list = this.exact.get(first.text);
       if (list) list.push(entry);
@@ -317,7 +314,8 @@ export class TermIndex {
     return {
       list: found,
       hasSecond: Uint8Array.from(found, (e) => (e.second === null ? 0 : 1)),
-      secondHash: Int32Array.from(found, (e) => e.secondHash),
+      // Hashed once per word in the memo: most candidates are then ruled out by comparing numbers.
+      secondHash: Int32Array.from(found, (e) => (e.second === null ? 0 : hashWord(e.second))),
     };
   }
 
