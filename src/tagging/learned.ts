@@ -154,6 +154,53 @@ export function contributions(rw: RuntimeWeights, buf: FeatureBuf, o: number, ou
 }
 
 /**
+ * The largest positive contributions of features [0, n) of `buf` to output `o`, as a scan of
+ * `contributions` would rank them: indexes into `top` and values into `topC`, largest first,
+ * the earlier feature first on ties. Returns how many were kept; `positive` of the result
+ * counts every positive contribution. Bytes at or below the zero point are skipped without
+ * float work (with a positive scale they cannot contribute), which is most of them.
+ */
+export function topContributions(
+  rw: RuntimeWeights,
+  buf: FeatureBuf,
+  o: number,
+  n: number,
+  top: Int32Array,
+  topC: Float64Array,
+): { kept: number; positive: number } {
+  const O = rw.outputs;
+  const s = rw.scale[o]!;
+  const { idx, val } = buf;
+  const { seen, dense } = rw;
+  const word = o >> 2;
+  const shift = (o & 3) * 8;
+  const size = top.length;
+  const skipLow = s > 0;
+  let kept = 0;
+  let positive = 0;
+  for (let k = 0; k < n; k++) {
+    const i = idx[k]!;
+    let c: number;
+    if (i < HASH_SIZE) {
+      const b = (seen[k * 4 + word]! >>> shift) & 0xff;
+      if (skipLow && b <= 128) continue;
+      c = (b - 128) * s * val[k]!;
+    } else c = dense[(i - HASH_SIZE) * O + o]! * val[k]!;
+    if (!(c > 0)) continue;
+    positive++;
+    if (kept === size && c <= topC[size - 1]!) continue;
+    let j = kept < size ? kept++ : size - 1;
+    for (; j > 0 && topC[j - 1]! < c; j--) {
+      top[j] = top[j - 1]!;
+      topC[j] = topC[j - 1]!;
+    }
+    top[j] = k;
+    topC[j] = c;
+  }
+  return { kept, positive };
+}
+
+/**
  * The logits of `scoreInto` over runtime weights, equal up to float rounding. The hashed
  * features all have the same value (extractFeatures scales them to unit length), so their
  * int8 weights are summed exactly as integers and scaled once per output; the few dense

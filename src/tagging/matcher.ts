@@ -164,6 +164,9 @@ export class TermIndex {
   private readonly stems: TrieNode = { next: new Map(), entries: null };
   private readonly scanned: Entry[] = []; // infix/suffix/number first words: checked on every token
   private readonly hanFirst: Entry[] = []; // mixed Han+Latin terms starting with Han: checked on Han runs
+  /** `hanFirst` by the last character of the Han piece (a run must end with it), in list order. */
+  private hanByLast = new Map<number, Entry[]>();
+  private hanByLastStale = false;
   private readonly cjk = new Map<string, number>();
   private cjkLens: number[] = [];
   // Word → candidate entries, an open-addressing table keyed by the tokenizer's hash.
@@ -222,8 +225,10 @@ export class TermIndex {
         node = nx;
       }
       (node.entries ??= []).push(entry);
-    } else if (isHanMode(first.mode)) this.hanFirst.push(entry);
-    else this.scanned.push(entry);
+    } else if (isHanMode(first.mode)) {
+      this.hanFirst.push(entry);
+      this.hanByLastStale = true;
+    } else this.scanned.push(entry);
     return id;
   }
 
@@ -240,7 +245,9 @@ export class TermIndex {
       const tok = tokens[i]!;
       if (tok.cjk) {
         this.matchCjk(tok, ft.view, i, field, out);
-        for (const e of this.hanFirst) this.tryEntry(e, 0, ft, i, field, out);
+        // Only the entries whose Han piece ends with the run's last character can match.
+        const han = this.hanTable().get(tok.norm.charCodeAt(tok.norm.length - 1));
+        if (han) for (const e of han) this.tryEntry(e, 0, ft, i, field, out);
         continue;
       }
       const fs = forms[i];
@@ -347,6 +354,23 @@ export class TermIndex {
       charEnd: end,
       text: ft.view.slice(start, end),
     });
+  }
+
+  /** Rebuilds `hanByLast` after terms were added (once, on first use). */
+  private hanTable(): Map<number, Entry[]> {
+    if (!this.hanByLastStale) return this.hanByLast;
+    const table = new Map<number, Entry[]>();
+    for (const e of this.hanFirst) {
+      // A piece that leads a term always ends its Han run (mode hanEnd).
+      const text = e.pats[0]!.text;
+      const c = text.charCodeAt(text.length - 1);
+      const list = table.get(c);
+      if (list) list.push(e);
+      else table.set(c, [e]);
+    }
+    this.hanByLast = table;
+    this.hanByLastStale = false;
+    return table;
   }
 
   /** Rebuilds the first-character table after terms were added (once, on first use). */

@@ -184,11 +184,16 @@ export function contextBucket(tag: string, word: string): number {
 
 /**
  * The sum of the context weights over a candidate's distinct buckets, without allocating:
- * sorts its (few) buckets in place.
+ * sorts its (few) buckets in place, by insertion (Array.prototype.sort takes a scratch copy).
  */
 export function contextScore(e: RegionEvidence, ctx: Float64Array): number {
   const b = e.context;
-  b.sort((p, q) => p - q);
+  for (let i = 1; i < b.length; i++) {
+    const v = b[i]!;
+    let j = i - 1;
+    for (; j >= 0 && b[j]! > v; j--) b[j + 1] = b[j]!;
+    b[j + 1] = v;
+  }
   let z = 0;
   for (let k = 0; k < b.length; k++) if (k === 0 || b[k] !== b[k - 1]) z += ctx[b[k]!]!;
   return z;

@@ -19,7 +19,15 @@ import {
   HASH_SIZE,
 } from './features.ts';
 import type { NamedRegions } from './features.ts';
-import { contributions, loadModel, runtimeWeights, scoreRuntime, sigmoid, themeCut } from './learned.ts';
+import {
+  contributions,
+  loadModel,
+  runtimeWeights,
+  scoreRuntime,
+  sigmoid,
+  themeCut,
+  topContributions,
+} from './learned.ts';
 import type { TagModel } from './learned.ts';
 import {
   contextBucket,
@@ -56,7 +64,8 @@ export const PRIOR_NOTE = '(source prior)';
 
 interface CompiledRule {
   theme: number;
-  termKey: string;
+  /** The rule's key within its theme, as a number: one weight counts per key and item. */
+  keyId: number;
   weight: number;
   titleOnly: boolean;
   /** Term ids of the `with` list, or null for a plain term. */
@@ -74,7 +83,6 @@ interface IdSet {
 
 interface ThemeState {
   score: number;
-  counted: Map<string, number>;
   accepted: Match[];
   notes: string[];
 }
@@ -126,6 +134,12 @@ function contains(outer: Match, inner: Match): boolean {
   return outer.field === inner.field && outer.charStart <= inner.charStart && inner.charEnd <= outer.charEnd;
 }
 
+/** Whether a match in `list` contains `m`. */
+function containsAny(list: readonly Match[], m: Match): boolean {
+  for (const a of list) if (contains(a, m)) return true;
+  return false;
+}
+
 function spanLen(m: Match): number {
   return m.charEnd - m.charStart;
 }
@@ -148,6 +162,12 @@ function wordAfter(ft: FieldText, m: Match): string {
 /** A match of region `ra` covers a shorter one of another region ("korea" in "north korea"). */
 function shadows(a: Match, ra: number, b: Match, rb: number): boolean {
   return ra !== rb && contains(a, b) && spanLen(a) > spanLen(b);
+}
+
+/** Whether a hit in `list` shadows `h` (see `shadows`). */
+function shadowedBy(list: readonly RegionHit[], h: RegionHit): boolean {
+  for (const o of list) if (shadows(o.m, o.region, h.m, h.region)) return true;
+  return false;
 }
 
 /** Explanation entry of a region implied by domestic cues in the item's language. */
@@ -204,6 +224,7 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
   // The largest contributions of the theme being explained (feature indexes, largest first).
   const TOP = 8;
   const top = new Int32Array(TOP);
+  const topC = new Float64Array(TOP);
   const ruleScores = new Float64Array(T);
   const logits = new Float64Array(T + 1);
   const feats = new FeatureBuf();
@@ -227,12 +248,21 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
     }
     return set;
   };
+  // Each (theme, rule key) pair numbered: the weight it counted in the current item lives in
+  // keyWeight[k] when keyAt[k] is the item's stamp.
+  const keyIds = new Map<string, number>();
   rules.themes.forEach((theme, ti) => {
     for (const r of theme.terms) {
       const id = index.add(r.term);
+      const pair = `${ti}\u0000${r.key}`;
+      let keyId = keyIds.get(pair);
+      if (keyId === undefined) {
+        keyId = keyIds.size;
+        keyIds.set(pair, keyId);
+      }
       addUse(uses, id, {
         theme: ti,
-        termKey: r.key,
+        keyId,
         weight: r.weight,
         titleOnly: r.titleOnly,
         withSet: idSet(r.with),
@@ -283,6 +313,8 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
   let stamp = 0;
   // Regions named in the current item (regionSeen[r] === stamp), for the theme model's features.
   const regionSeen = new Uint32Array(regionCodes.length);
+  const keyWeight = new Float64Array(keyIds.size);
+  const keyAt = new Uint32Array(keyIds.size);
   const powerOf = Int8Array.from(regionCodes, (c) => (POWER_REGIONS as readonly string[]).indexOf(c));
   const named: NamedRegions = { count: 0, powers: new Uint8Array(POWER_REGIONS.length) };
   // Each term → the with/unless sets holding it: a matched term marks its sets, so asking
@@ -318,6 +350,7 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
     if (++stamp === 0xffffffff) {
       seen.fill(0);
       regionSeen.fill(0);
+      keyAt.fill(0);
       for (const set of idSets.values()) if (set) set.at = 0;
       stamp = 1;
     }
@@ -369,16 +402,18 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
       if (themeVetoSpans && isVetoed(themeVetoSpans.get(t), m)) continue;
       let st = state[t];
       if (!st) {
-        st = { score: 0, counted: new Map(), accepted: [], notes: [] };
+        st = { score: 0, accepted: [], notes: [] };
         state[t] = st;
       }
-      if (st.accepted.some((a) => contains(a, m))) continue;
+      if (containsAny(st.accepted, m)) continue;
       st.accepted.push(m);
       const w = m.field === 0 ? r.weight * rules.titleBoost : r.weight;
-      const prev = st.counted.get(r.termKey) ?? 0;
+      const k = r.keyId;
+      const prev = keyAt[k] === stamp ? keyWeight[k]! : 0;
       if (w > prev) {
         st.score += w - prev;
-        st.counted.set(r.termKey, w);
+        keyWeight[k] = w;
+        keyAt[k] = stamp;
       }
       addNote(st.notes, partner ? `${m.text} [+${partner.text}]` : m.text);
     }
@@ -438,10 +473,16 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
         ? langOf(input.lang, '')
         : langOf(null, fields[0].norm + fields[1].norm)
       : '';
-    const kept = regionModel
-      ? evidence.filter((e) => regionKept(e, evidence, regionThemes, itemLang))
-      : evidence.filter((e) => e.rule);
-    kept.sort((a, b) => a.region - b.region);
+    // Plain loops and an insertion sort: this runs for every item, and closures and
+    // Array.prototype.sort allocate.
+    const kept: RegionEvidence[] = [];
+    for (const e of evidence) {
+      if (regionModel ? !regionKept(e, evidence, regionThemes, itemLang) : !e.rule) continue;
+      let j = kept.length;
+      kept.push(e);
+      for (; j > 0 && kept[j - 1]!.region > e.region; j--) kept[j] = kept[j - 1]!;
+      kept[j] = e;
+    }
     for (const e of kept) {
       const code = regionCodes[e.region]!;
       regions.push(code);
@@ -499,7 +540,7 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
     );
     const byRegion = new Map<number, RegionEvidence>();
     for (const h of counted) {
-      if (counted.some((o) => shadows(o.m, o.region, h.m, h.region))) continue;
+      if (shadowedBy(counted, h)) continue;
       const e = evidenceOf(byRegion, h.region);
       e.rule = true;
       addNote(e.ruleNotes, h.m.text);
@@ -509,7 +550,7 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
     let firstRegion = -1;
     let firstAt = Infinity;
     for (const h of withContext ? hits : []) {
-      if (hits.some((o) => shadows(o.m, o.region, h.m, h.region))) continue;
+      if (shadowedBy(hits, h)) continue;
       const e = evidenceOf(byRegion, h.region);
       const title = h.m.field === 0;
       if (h.kind === 'name') {
@@ -539,7 +580,8 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
         firstRegion = h.region;
       }
     }
-    const ruleCount = counted.length > 0 ? [...byRegion.values()].filter((e) => e.rule).length : 0;
+    let ruleCount = 0;
+    if (counted.length > 0) for (const e of byRegion.values()) if (e.rule) ruleCount++;
     if (domestic.size > 0 && (withContext || (ruleCount === 0 && themes.length > 0))) {
       const d = domestic.get(domesticLanguage(lang, fields, domesticRegion));
       if (d && d.region >= 0) {
@@ -591,28 +633,20 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
   function modelNote(t: number, z: number): string {
     // The bias (always the last feature) is not something the item has: never named.
     const n = feats.n - 1;
-    if (contrib.length < n) contrib = new Float64Array(feats.idx.length);
-    contributions(rw!, feats, t, contrib);
-    // One pass keeps the few largest positive contributions, largest first, earliest on ties
-    // (the order in which they are named); a second look is needed only when these hold fewer
-    // than three distinct names.
-    let kept = 0;
-    let positive = 0;
-    for (let k = 0; k < n; k++) {
-      const c = contrib[k]!;
-      if (!(c > 0)) continue;
-      positive++;
-      if (kept === TOP && c <= contrib[top[TOP - 1]!]!) continue;
-      let j = kept < TOP ? kept++ : TOP - 1;
-      for (; j > 0 && contrib[top[j - 1]!]! < c; j--) top[j] = top[j - 1]!;
-      top[j] = k;
-    }
+    // The few largest positive contributions, largest first, earliest on ties (the order in
+    // which they are named); a full scan is needed only when these hold fewer than three
+    // distinct names.
+    const { kept, positive } = topContributions(rw!, feats, t, n, top, topC);
     const names: string[] = [];
     for (let j = 0; j < kept && names.length < WHY_FEATURES; j++) {
       const label = featureLabel(top[j]!);
       if (!names.includes(label)) names.push(label);
     }
-    if (names.length < WHY_FEATURES && positive > kept) names.splice(0, names.length, ...namesByScan(n));
+    if (names.length < WHY_FEATURES && positive > kept) {
+      if (contrib.length < n) contrib = new Float64Array(feats.idx.length);
+      contributions(rw!, feats, t, contrib);
+      names.splice(0, names.length, ...namesByScan(n));
+    }
     return `model ${sigmoid(z).toFixed(2)}: ${names.join(', ')}`;
   }
 
