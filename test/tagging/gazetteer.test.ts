@@ -233,10 +233,19 @@ describe('implied regions per country', () => {
     ['Treffen in Warschau am Dienstag ohne Einigung', 'PL'],
     ['La cumbre se celebra en Lima el martes', 'PE'],
     ['会议周二在首尔举行', 'KR'],
-    ['Real Madrid ha fichado a un delantero', 'ES'],
     ['The Tallinn Manual has a new chapter on data', 'EE'],
   ])('capital as a venue or in a name: %s ↛ %s', (title, code) => {
     expect(regionsOf(title)).not.toContain(code);
+  });
+
+  // The taxonomy gives an item about a country's club, league, railway or weather service that
+  // country, on-topic or not (earlier vetoes that kept these out were dropped).
+  it.each([
+    ['Real Madrid ha fichado a un delantero', 'ES'],
+    ['Deutsche Bahn streicht wegen Sturm Fernzüge', 'DE'],
+    ['Météo-France place douze départements en vigilance orange', 'FR'],
+  ])('a national club, railway or weather service: %s → %s', (title, code) => {
+    expect(regionsOf(title)).toContain(code);
   });
 
   it.each([
