@@ -86,9 +86,19 @@ interface Cands {
   /** 1 where the entry has a plain second word (`Entry.second`), else 0. */
   hasSecond: Uint8Array;
   secondHash: Int32Array;
+  /**
+   * The term id where the entry is one word its lookup already proves (`checkFrom` 1, one
+   * pattern), else -1: such a candidate matches the token as it is, without reading the entry.
+   */
+  word: Int32Array;
 }
 
-const NONE: Cands = { list: [], hasSecond: new Uint8Array(0), secondHash: new Int32Array(0) };
+const NONE: Cands = {
+  list: [],
+  hasSecond: new Uint8Array(0),
+  secondHash: new Int32Array(0),
+  word: new Int32Array(0),
+};
 const MEMO_LIMIT = 16_000;
 const MEMO_SIZE = 1 << 15; // a power of two over twice MEMO_LIMIT keeps probe runs short
 const MEMO_MASK = MEMO_SIZE - 1;
@@ -260,7 +270,7 @@ export class TermIndex {
   }
 
   private lookup(f: string, h: number, ft: FieldText, i: number, field: number, out: Match[]): void {
-    const { list, hasSecond, secondHash } = this.memoGet(f, h);
+    const { list, hasSecond, secondHash, word } = this.memoGet(f, h);
     if (list.length === 0) return;
     // Candidates come from the exact map under `f` or from stems that are prefixes of `f`.
     // The next token's word (or its Arabic forms) rules out most phrases before any call.
@@ -268,6 +278,11 @@ export class TermIndex {
     const nextForms = nextTok === null ? null : ft.forms[i + 1]!;
     const nextHash = nextTok === null ? 0 : nextTok.hash;
     for (let j = 0; j < list.length; j++) {
+      const id = word[j]!;
+      if (id >= 0) {
+        this.pushWord(id, ft, i, field, out);
+        continue;
+      }
       if (hasSecond[j] === 1) {
         if (nextTok === null) continue;
         if (nextForms) {
@@ -323,7 +338,28 @@ export class TermIndex {
       hasSecond: Uint8Array.from(found, (e) => (e.second === null ? 0 : 1)),
       // Hashed once per word in the memo: most candidates are then ruled out by comparing numbers.
       secondHash: Int32Array.from(found, (e) => (e.second === null ? 0 : hashWord(e.second))),
+      word: Int32Array.from(found, (e) => (e.checkFrom === 1 && e.pats.length === 1 ? e.id : -1)),
     };
+  }
+
+  /** A one-word term found by its lookup: the match is the token (what tryEntry would push). */
+  private pushWord(id: number, ft: FieldText, i: number, field: number, out: Match[]): void {
+    // The same entry can be reached through several Arabic forms of one word.
+    for (let k = out.length - 1; k >= 0; k--) {
+      const m = out[k]!;
+      if (m.field !== field || m.tokStart !== i) break;
+      if (m.term === id) return;
+    }
+    const tok = ft.tokens[i]!;
+    out.push({
+      term: id,
+      field,
+      tokStart: i,
+      tokEnd: i + 1,
+      charStart: tok.start,
+      charEnd: tok.end,
+      text: ft.view.slice(tok.start, tok.end),
+    });
   }
 
   private tryEntry(e: Entry, from: number, ft: FieldText, i: number, field: number, out: Match[]): void {
