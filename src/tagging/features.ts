@@ -193,12 +193,11 @@ export function featureName(fields: readonly FieldText[], buf: FeatureBuf, k: nu
   const ft = fields[(a >> 4) & 1]!;
   const ti = a >> 5;
   const t = ft.tokens[ti]!;
-  const word = ft.norm.slice(t.start, t.end);
+  // A token's `norm` is its slice of the field's normalized text.
+  const word = t.norm;
   switch (kind) {
-    case K_PAIR: {
-      const p = ft.tokens[ti - 1]!;
-      return `${ft.norm.slice(p.start, p.end)} ${word}`;
-    }
+    case K_PAIR:
+      return `${ft.tokens[ti - 1]!.norm} ${word}`;
     case K_PREFIX:
       return `${word.slice(0, PREFIX_LEN)}…`;
     case K_CHAR4:

@@ -105,6 +105,8 @@ export interface RuntimeWeights {
   acc: Int32Array;
   /** Scratch: the four words of each hashed feature's row, as `scoreRuntime` read them. */
   seen: Uint32Array;
+  /** Scratch for `topContributions`: the weight bytes of the features kept. */
+  topBytes: Int32Array;
 }
 
 /** Outputs a packed row holds (16 bytes); the themes (15) and the on-topic gate fit. */
@@ -128,6 +130,7 @@ export function runtimeWeights(weights: Float32Array, scale: readonly number[]):
     dense: weights.slice(HASH_SIZE * O),
     acc: new Int32Array(ROW_BYTES),
     seen: new Uint32Array(0),
+    topBytes: new Int32Array(ROW_BYTES),
   };
 }
 
@@ -157,8 +160,8 @@ export function contributions(rw: RuntimeWeights, buf: FeatureBuf, o: number, ou
  * The largest positive contributions of features [0, n) of `buf` to output `o`, as a scan of
  * `contributions` would rank them: indexes into `top` and values into `topC`, largest first,
  * the earlier feature first on ties. Returns how many were kept; `positive` of the result
- * counts every positive contribution. Bytes at or below the zero point are skipped without
- * float work (with a positive scale they cannot contribute), which is most of them.
+ * counts every positive contribution. Runs once per tag given, over every feature of the item:
+ * the hashed ones are ranked by their weight bytes, without float work.
  */
 export function topContributions(
   rw: RuntimeWeights,
@@ -175,17 +178,38 @@ export function topContributions(
   const word = o >> 2;
   const shift = (o & 3) * 8;
   const size = top.length;
-  const skipLow = s > 0;
   let kept = 0;
   let positive = 0;
-  for (let k = 0; k < n; k++) {
-    const i = idx[k]!;
-    let c: number;
-    if (i < HASH_SIZE) {
+  let k = 0;
+  if (s > 0) {
+    // The hashed features come first and share one value, so with a positive scale their
+    // contributions rank as their weight bytes do: compare bytes, count the positive ones
+    // without a branch, and once `size` are kept skip every byte not above the smallest kept
+    // (most of them, a branch that is then predictable).
+    const hashed = Math.min(buf.hashed, n);
+    const keptB = rw.topBytes;
+    let floor = 128;
+    for (; k < hashed; k++) {
       const b = (seen[k * 4 + word]! >>> shift) & 0xff;
-      if (skipLow && b <= 128) continue;
-      c = (b - 128) * s * val[k]!;
-    } else c = dense[(i - HASH_SIZE) * O + o]! * val[k]!;
+      positive += (128 - b) >>> 31;
+      if (b <= floor) continue;
+      let j = kept < size ? kept++ : size - 1;
+      for (; j > 0 && keptB[j - 1]! < b; j--) {
+        top[j] = top[j - 1]!;
+        keptB[j] = keptB[j - 1]!;
+      }
+      top[j] = k;
+      keptB[j] = b;
+      if (kept === size) floor = keptB[size - 1]!;
+    }
+    for (let j = 0; j < kept; j++) topC[j] = (keptB[j]! - 128) * s * val[top[j]!]!;
+  }
+  for (; k < n; k++) {
+    const i = idx[k]!;
+    const c =
+      i < HASH_SIZE
+        ? (((seen[k * 4 + word]! >>> shift) & 0xff) - 128) * s * val[k]!
+        : dense[(i - HASH_SIZE) * O + o]! * val[k]!;
     if (!(c > 0)) continue;
     positive++;
     if (kept === size && c <= topC[size - 1]!) continue;

@@ -137,6 +137,11 @@ export function regionFeatures(
   const place = e.places > 0 ? 1 : 0;
   const other = e.names + e.metonymInContext + e.metonymBare + e.places;
   const inTitle = e.namesInTitle + e.metonymBareInTitle + e.placesInTitle;
+  // Loops rather than some/filter: this runs for every candidate of every item.
+  let bodyTheme = 0;
+  for (const t of themes) if (BODY_THEMES.has(t)) bodyTheme = 1;
+  let otherRule = 0;
+  for (const o of all) if (o !== e && o.rule) otherRule++;
   let k = 0;
   x[k++] = e.rule ? 1 : 0;
   x[k++] = Math.log1p(e.names);
@@ -156,9 +161,9 @@ export function regionFeatures(
   x[k++] = hasTheme;
   x[k++] = bare * hasTheme;
   x[k++] = place * hasTheme;
-  x[k++] = bare * (themes.some((t) => BODY_THEMES.has(t)) ? 1 : 0);
+  x[k++] = bare * bodyTheme;
   x[k++] = 1 / all.length;
-  x[k++] = Math.log1p(all.filter((o) => o !== e && o.rule).length);
+  x[k++] = Math.log1p(otherRule);
   x[k++] = isEu ? 1 : 0;
   x[k++] = e.terse ? 1 : 0;
   x[k++] = e.terse && e.rule ? 1 : 0;

@@ -188,21 +188,28 @@ const TRADITIONAL = /[國們這個時說會對於與為臺灣體權網電資訊�
  * and simplified Chinese. `region` is the domestic region of that language, lowercased, so a
  * tag naming another country ("de-AT", "fr-CA", "zh-TW") gives no domestic language.
  */
+/**
+ * Whether `re` (one character class) matches the title or the summary: the same as testing
+ * them joined, without building and flattening the joined string for every item.
+ */
+function anyField(fields: readonly FieldText[], re: RegExp): boolean {
+  return re.test(fields[0]!.norm) || re.test(fields[1]!.norm);
+}
+
 function domesticLanguage(
   lang: string | null | undefined,
   fields: readonly FieldText[],
   regionOf: (lang: string) => string | undefined,
 ): string {
-  const text = fields[0]!.norm + ' ' + fields[1]!.norm;
   if (lang) {
     const [base = '', sub] = lang.toLowerCase().split(/[-_]/);
     if (sub !== undefined && sub !== 'hans' && sub !== regionOf(base)) return '';
     // Traditional characters: Taiwan or Hong Kong, whatever the feed says.
-    if (base === 'zh' && TRADITIONAL.test(text)) return '';
+    if (base === 'zh' && anyField(fields, TRADITIONAL)) return '';
     return base;
   }
-  if (CYRILLIC.test(text)) return NOT_RUSSIAN.test(text) ? '' : 'ru';
-  return HAN.test(text) && !KANA.test(text) && !TRADITIONAL.test(text) ? 'zh' : '';
+  if (anyField(fields, CYRILLIC)) return anyField(fields, NOT_RUSSIAN) ? '' : 'ru';
+  return anyField(fields, HAN) && !anyField(fields, KANA) && !anyField(fields, TRADITIONAL) ? 'zh' : '';
 }
 
 /** Top features named in a learned tag's explanation. */
@@ -224,6 +231,7 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
   // The largest contributions of the theme being explained (feature indexes, largest first).
   const TOP = 8;
   const top = new Int32Array(TOP);
+  const ruleNames = themeIds.map((id) => `rules:${id}`);
   const topC = new Float64Array(TOP);
   const ruleScores = new Float64Array(T);
   const logits = new Float64Array(T + 1);
@@ -535,9 +543,10 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
     // The words around each mention matter only to the region model.
     const withContext = regionModel !== null || evidenceOut !== null;
     // The rules' own decision and notes, as before the region model.
-    const counted = hits.filter(
-      (h) => h.kind === 'name' || h.kind === 'metonym' || (h.kind === 'place' && themes.length > 0),
-    );
+    const counted: RegionHit[] = [];
+    for (const h of hits)
+      if (h.kind === 'name' || h.kind === 'metonym' || (h.kind === 'place' && themes.length > 0))
+        counted.push(h);
     const byRegion = new Map<number, RegionEvidence>();
     for (const h of counted) {
       if (shadowedBy(counted, h)) continue;
@@ -679,7 +688,7 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
   /** The name of dense feature k (counted from HASH_SIZE); null for the bias. */
   function ruleFeatureName(k: number): string | null {
     const t = Math.floor(k / RULE_FEATURES_PER_THEME);
-    if (t < T) return `rules:${themeIds[t]}`;
+    if (t < T) return ruleNames[t]!;
     return REGION_FEATURE_NAMES[k - T * RULE_FEATURES_PER_THEME] ?? null;
   }
 
