@@ -167,6 +167,19 @@ function patMatches(pat: Pat, ft: FieldText, k: number): boolean {
   return false;
 }
 
+/**
+ * Whether term `id` already matched at token `i` of `field` (the same entry can be reached
+ * through several Arabic forms of one word); the matches of one token are the last in `out`.
+ */
+function matchedAt(out: readonly Match[], field: number, i: number, id: number): boolean {
+  for (let k = out.length - 1; k >= 0; k--) {
+    const m = out[k]!;
+    if (m.field !== field || m.tokStart !== i) return false;
+    if (m.term === id) return true;
+  }
+  return false;
+}
+
 export class TermIndex {
   private readonly ids = new Map<string, number>();
   readonly terms: string[] = [];
@@ -344,12 +357,7 @@ export class TermIndex {
 
   /** A one-word term found by its lookup: the match is the token (what tryEntry would push). */
   private pushWord(id: number, ft: FieldText, i: number, field: number, out: Match[]): void {
-    // The same entry can be reached through several Arabic forms of one word.
-    for (let k = out.length - 1; k >= 0; k--) {
-      const m = out[k]!;
-      if (m.field !== field || m.tokStart !== i) break;
-      if (m.term === id) return;
-    }
+    if (matchedAt(out, field, i, id)) return;
     const tok = ft.tokens[i]!;
     out.push({
       term: id,
@@ -369,12 +377,7 @@ export class TermIndex {
     for (let k = from; k < pats.length; k++) {
       if (!patMatches(pats[k]!, ft, i + k)) return;
     }
-    // The same entry can be reached through several Arabic forms of one word.
-    for (let k = out.length - 1; k >= 0; k--) {
-      const m = out[k]!;
-      if (m.field !== field || m.tokStart !== i) break;
-      if (m.term === e.id) return;
-    }
+    if (matchedAt(out, field, i, e.id)) return;
     // A Han piece covers only its own characters of the run, not the whole run.
     const p0 = pats[0]!;
     const pz = pats[pats.length - 1]!;

@@ -183,12 +183,6 @@ const KANA = /[\u3040-\u30ff]/;
 const TRADITIONAL = /[國們這個時說會對於與為臺灣體權網電資訊務員關開區長門問發經過後來還讓從當見覺處據]/;
 
 /**
- * The item's language for the domestic context: two letters as given by the feed ("de",
- * "zh-CN"), else guessed from the script for the two whose script says it: Russian Cyrillic
- * and simplified Chinese. `region` is the domestic region of that language, lowercased, so a
- * tag naming another country ("de-AT", "fr-CA", "zh-TW") gives no domestic language.
- */
-/**
  * Whether `re` (one character class) matches the title or the summary: the same as testing
  * them joined, without building and flattening the joined string for every item.
  */
@@ -196,6 +190,12 @@ function anyField(fields: readonly FieldText[], re: RegExp): boolean {
   return re.test(fields[0]!.norm) || re.test(fields[1]!.norm);
 }
 
+/**
+ * The item's language for the domestic context: two letters as given by the feed ("de",
+ * "zh-CN"), else guessed from the script for the two whose script says it: Russian Cyrillic
+ * and simplified Chinese. `region` is the domestic region of that language, lowercased, so a
+ * tag naming another country ("de-AT", "fr-CA", "zh-TW") gives no domestic language.
+ */
 function domesticLanguage(
   lang: string | null | undefined,
   fields: readonly FieldText[],
