@@ -105,8 +105,6 @@ export interface RuntimeWeights {
   acc: Int32Array;
   /** Scratch: the four words of each hashed feature's row, as `scoreRuntime` read them. */
   seen: Uint32Array;
-  /** Scratch for `topContributions`: the weight bytes of the features kept. */
-  topBytes: Int32Array;
 }
 
 /** Outputs a packed row holds (16 bytes); the themes (15) and the on-topic gate fit. */
@@ -130,7 +128,6 @@ export function runtimeWeights(weights: Float32Array, scale: readonly number[]):
     dense: weights.slice(HASH_SIZE * O),
     acc: new Int32Array(ROW_BYTES),
     seen: new Uint32Array(0),
-    topBytes: new Int32Array(ROW_BYTES),
   };
 }
 
@@ -183,26 +180,19 @@ export function topContributions(
   let k = 0;
   if (s > 0) {
     // The hashed features come first and share one value, so with a positive scale their
-    // contributions rank as their weight bytes do: compare bytes, count the positive ones
-    // without a branch, and once `size` are kept skip every byte not above the smallest kept
-    // (most of them, a branch that is then predictable).
+    // contributions rank as their weight bytes do: rank bytes (held in `topC` for now), count
+    // the positive ones without a branch, and once `size` are kept skip every byte not above
+    // the smallest kept (most of them, a branch that is then predictable).
     const hashed = Math.min(buf.hashed, n);
-    const keptB = rw.topBytes;
     let floor = 128;
     for (; k < hashed; k++) {
       const b = (seen[k * 4 + word]! >>> shift) & 0xff;
       positive += (128 - b) >>> 31;
       if (b <= floor) continue;
-      let j = kept < size ? kept++ : size - 1;
-      for (; j > 0 && keptB[j - 1]! < b; j--) {
-        top[j] = top[j - 1]!;
-        keptB[j] = keptB[j - 1]!;
-      }
-      top[j] = k;
-      keptB[j] = b;
-      if (kept === size) floor = keptB[size - 1]!;
+      kept = keepTop(top, topC, kept, k, b);
+      if (kept === size) floor = topC[size - 1]!;
     }
-    for (let j = 0; j < kept; j++) topC[j] = (keptB[j]! - 128) * s * val[top[j]!]!;
+    for (let j = 0; j < kept; j++) topC[j] = (topC[j]! - 128) * s * val[top[j]!]!;
   }
   for (; k < n; k++) {
     const i = idx[k]!;
@@ -213,15 +203,26 @@ export function topContributions(
     if (!(c > 0)) continue;
     positive++;
     if (kept === size && c <= topC[size - 1]!) continue;
-    let j = kept < size ? kept++ : size - 1;
-    for (; j > 0 && topC[j - 1]! < c; j--) {
-      top[j] = top[j - 1]!;
-      topC[j] = topC[j - 1]!;
-    }
-    top[j] = k;
-    topC[j] = c;
+    kept = keepTop(top, topC, kept, k, c);
   }
   return { kept, positive };
+}
+
+/**
+ * Inserts feature `k` with value `v` into the `kept` largest so far (`top`/`topC`, largest
+ * first, earlier first on ties), dropping the smallest when full; returns the new count. The
+ * caller has checked that `v` beats the smallest kept when full.
+ */
+function keepTop(top: Int32Array, topC: Float64Array, kept: number, k: number, v: number): number {
+  const size = top.length;
+  let j = kept < size ? kept++ : size - 1;
+  for (; j > 0 && topC[j - 1]! < v; j--) {
+    top[j] = top[j - 1]!;
+    topC[j] = topC[j - 1]!;
+  }
+  top[j] = k;
+  topC[j] = v;
+  return kept;
 }
 
 /**
