@@ -26,6 +26,8 @@ interface Pat {
 
 interface Entry {
   id: number;
+  /** Position in `TermIndex.entries`. */
+  index: number;
   pats: Pat[];
   /**
    * Index of the first word still to check when the entry was found by looking up a token's
@@ -80,25 +82,20 @@ export function prepareField(text: string): FieldText {
 
 const CJK_RE = /^[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}]+$/u;
 const DIGITS = /^\d+$/;
-/** Candidate entries of one word, with their second words' hashes side by side (scanned without loading the entries). */
-interface Cands {
-  list: Entry[];
-  /** 1 where the entry has a plain second word (`Entry.second`), else 0. */
-  hasSecond: Uint8Array;
-  secondHash: Int32Array;
-  /**
-   * The term id where the entry is one word its lookup already proves (`checkFrom` 1, one
-   * pattern), else -1: such a candidate matches the token as it is, without reading the entry.
-   */
-  word: Int32Array;
-}
-
-const NONE: Cands = {
-  list: [],
-  hasSecond: new Uint8Array(0),
-  secondHash: new Int32Array(0),
-  word: new Int32Array(0),
-};
+/**
+ * The word memo is an open-addressing table of SLOT ints per slot: the word's hash, where its
+ * candidates start in the candidate arena, how many there are, and 1 when the slot is used.
+ * One flat array keeps a probe to one or two cache lines (the key string is read only to
+ * confirm a hash that agrees).
+ */
+const SLOT = 4;
+/**
+ * Ints per candidate in the arena: the term id when the entry is one word its lookup already
+ * proves (`checkFrom` 1, one pattern: it matches the token as it is, without reading the
+ * entry), else -1; 1 when the entry has a plain second word (`Entry.second`), else 0; that
+ * word's hash; the entry's index. Most candidates are ruled out by comparing numbers.
+ */
+const CAND = 4;
 const MEMO_LIMIT = 16_000;
 const MEMO_SIZE = 1 << 15; // a power of two over twice MEMO_LIMIT keeps probe runs short
 const MEMO_MASK = MEMO_SIZE - 1;
@@ -192,10 +189,22 @@ export class TermIndex {
   private hanByLastStale = false;
   private readonly cjk = new Map<string, number>();
   private cjkLens: number[] = [];
-  // Word → candidate entries, an open-addressing table keyed by the tokenizer's hash.
-  private memoKeys: (string | undefined)[] = new Array<string | undefined>(MEMO_SIZE).fill(undefined);
-  private readonly memoHashes = new Int32Array(MEMO_SIZE);
-  private readonly memoVals: Cands[] = new Array<Cands>(MEMO_SIZE).fill(NONE);
+  /**
+   * Han/kana terms in an open-addressing table keyed by `hashWord` of their text (ids + 1, 0
+   * empty), so a piece of a run is looked up by a hash computed in place, without slicing it.
+   */
+  private cjkSlots = new Int32Array(0);
+  private cjkHashes = new Int32Array(0);
+  private cjkTexts: string[] = [];
+  /** Scratch: `hashWord` of the run's first 1…L characters from the position being scanned. */
+  private cjkPrefix = new Int32Array(0);
+  /** Every phrase entry, by `Entry.index`. */
+  private readonly entries: Entry[] = [];
+  // Word → candidate entries (see SLOT and CAND), keyed by the tokenizer's hash.
+  private readonly memo = new Int32Array(MEMO_SIZE * SLOT);
+  private readonly memoKeys: (string | undefined)[] = new Array<string | undefined>(MEMO_SIZE).fill(undefined);
+  private cand = new Int32Array(1024 * CAND);
+  private candLen = 0;
   private memoCount = 0;
   /** First character → the lengths of Han/kana terms starting with it, in `cjkLens` order. */
   private cjkFirst = new Map<number, number[]>();
@@ -231,7 +240,8 @@ export class TermIndex {
     const proven = (first.mode === 'exact' || first.mode === 'prefix') && first.cased === null;
     const p1 = pats[1];
     const second = p1 && p1.mode === 'exact' && p1.cased === null ? p1.text : null;
-    const entry: Entry = { id, pats, checkFrom: proven ? 1 : 0, second };
+    const entry: Entry = { id, index: this.entries.length, pats, checkFrom: proven ? 1 : 0, second };
+    this.entries.push(entry);
     if (first.mode === 'exact') {
       const list = this.exact.get(first.text);
       if (list) list.push(entry);
@@ -283,76 +293,96 @@ export class TermIndex {
   }
 
   private lookup(f: string, h: number, ft: FieldText, i: number, field: number, out: Match[]): void {
-    const { list, hasSecond, secondHash, word } = this.memoGet(f, h);
-    if (list.length === 0) return;
+    const at = this.memoFind(f, h);
+    const memo = this.memo;
+    const count = memo[at + 2]!;
+    if (count === 0) return;
     // Candidates come from the exact map under `f` or from stems that are prefixes of `f`.
     // The next token's word (or its Arabic forms) rules out most phrases before any call.
     const nextTok = i + 1 < ft.tokens.length ? ft.tokens[i + 1]! : null;
     const nextForms = nextTok === null ? null : ft.forms[i + 1]!;
     const nextHash = nextTok === null ? 0 : nextTok.hash;
-    for (let j = 0; j < list.length; j++) {
-      const id = word[j]!;
+    const cand = this.cand;
+    const entries = this.entries;
+    for (let c = memo[at + 1]!, end = c + count * CAND; c < end; c += CAND) {
+      const id = cand[c]!;
       if (id >= 0) {
         this.pushWord(id, ft, i, field, out);
         continue;
       }
-      if (hasSecond[j] === 1) {
+      if (cand[c + 1] === 1) {
         if (nextTok === null) continue;
         if (nextForms) {
-          if (!nextForms.includes(list[j]!.second!)) continue;
-        } else if (secondHash[j] !== nextHash || list[j]!.second !== nextTok.norm) continue;
+          if (!nextForms.includes(entries[cand[c + 3]!]!.second!)) continue;
+        } else if (cand[c + 2] !== nextHash || entries[cand[c + 3]!]!.second !== nextTok.norm) continue;
       }
-      const e = list[j]!;
+      const e = entries[cand[c + 3]!]!;
       this.tryEntry(e, e.checkFrom, ft, i, field, out);
     }
   }
 
   private clearMemo(): void {
     if (this.memoCount === 0) return;
-    this.memoKeys = new Array<string | undefined>(MEMO_SIZE).fill(undefined);
+    this.memo.fill(0);
+    this.memoKeys.fill(undefined);
+    this.candLen = 0;
     this.memoCount = 0;
   }
 
-  private memoGet(f: string, h: number): Cands {
-    const keys = this.memoKeys;
+  /** The memo slot of word `f` (hash `h`), as an offset into `memo`; filled on first sight. */
+  private memoFind(f: string, h: number): number {
+    const memo = this.memo;
     let slot = h & MEMO_MASK;
     for (;;) {
-      const k = keys[slot];
-      if (k === undefined) break;
-      if (this.memoHashes[slot] === h && k === f) return this.memoVals[slot]!;
+      const at = slot * SLOT;
+      if (memo[at + 3] === 0) break;
+      if (memo[at] === h && this.memoKeys[slot] === f) return at;
       slot = (slot + 1) & MEMO_MASK;
     }
-    const cands = this.candidates(f);
     // Word frequencies are Zipfian: a bounded memo of word → candidate entries saves the
     // trie walk for nearly every token after the first few hundred items.
     if (this.memoCount >= MEMO_LIMIT) {
       this.clearMemo();
       slot = h & MEMO_MASK;
     }
+    const at = slot * SLOT;
+    memo[at] = h;
+    memo[at + 1] = this.candLen;
+    memo[at + 2] = this.addCandidates(f);
+    memo[at + 3] = 1;
     this.memoKeys[slot] = f;
-    this.memoHashes[slot] = h;
-    this.memoVals[slot] = cands;
     this.memoCount++;
-    return cands;
+    return at;
   }
 
-  /** Entries whose first word can match `f`: exact words, then stems that are prefixes of it. */
-  private candidates(f: string): Cands {
+  /**
+   * Appends to the arena the entries whose first word can match `f` (exact words, then stems
+   * that are prefixes of it) and returns how many.
+   */
+  private addCandidates(f: string): number {
     const ex = this.exact.get(f);
-    let found: Entry[] | null = ex ? [...ex] : null;
+    let count = 0;
+    if (ex) for (const e of ex) this.addCandidate(e, count++);
     let node: TrieNode | undefined = this.stems;
     for (let k = 0; k < f.length && node; k++) {
       node = node.next.get(f.charCodeAt(k));
-      if (node?.entries) (found ??= []).push(...node.entries);
+      if (node?.entries) for (const e of node.entries) this.addCandidate(e, count++);
     }
-    if (!found) return NONE;
-    return {
-      list: found,
-      hasSecond: Uint8Array.from(found, (e) => (e.second === null ? 0 : 1)),
-      // Hashed once per word in the memo: most candidates are then ruled out by comparing numbers.
-      secondHash: Int32Array.from(found, (e) => (e.second === null ? 0 : hashWord(e.second))),
-      word: Int32Array.from(found, (e) => (e.checkFrom === 1 && e.pats.length === 1 ? e.id : -1)),
-    };
+    this.candLen += count * CAND;
+    return count;
+  }
+
+  private addCandidate(e: Entry, n: number): void {
+    const c = this.candLen + n * CAND;
+    if (c + CAND > this.cand.length) {
+      const grown = new Int32Array(this.cand.length * 2);
+      grown.set(this.cand);
+      this.cand = grown;
+    }
+    this.cand[c] = e.checkFrom === 1 && e.pats.length === 1 ? e.id : -1;
+    this.cand[c + 1] = e.second === null ? 0 : 1;
+    this.cand[c + 2] = e.second === null ? 0 : hashWord(e.second);
+    this.cand[c + 3] = e.index;
   }
 
   /** A one-word term found by its lookup: the match is the token (what tryEntry would push). */
@@ -412,7 +442,7 @@ export class TermIndex {
     return table;
   }
 
-  /** Rebuilds the first-character table after terms were added (once, on first use). */
+  /** Rebuilds the first-character and hash tables after terms were added (once, on first use). */
   private cjkTable(): Map<number, number[]> {
     if (!this.cjkFirstStale) return this.cjkFirst;
     const table = new Map<number, number[]>();
@@ -425,22 +455,61 @@ export class TermIndex {
         else if (!lens.includes(L)) lens.push(L);
       }
     }
+    let size = 16;
+    while (size < this.cjk.size * 2) size *= 2;
+    const slots = new Int32Array(size);
+    const hashes = new Int32Array(size);
+    const texts = new Array<string>(size).fill('');
+    for (const [term, id] of this.cjk) {
+      const h = hashWord(term);
+      let slot = h & (size - 1);
+      while (slots[slot] !== 0) slot = (slot + 1) & (size - 1);
+      slots[slot] = id + 1;
+      hashes[slot] = h;
+      texts[slot] = term;
+    }
+    this.cjkSlots = slots;
+    this.cjkTexts = texts;
+    this.cjkHashes = hashes;
+    this.cjkPrefix = new Int32Array(Math.max(0, ...this.cjkLens) + 1);
     this.cjkFirst = table;
     this.cjkFirstStale = false;
     return table;
   }
 
+  /** The id of the Han/kana term spelled by s[p, p + L), whose `hashWord` is h; -1 if none. */
+  private cjkAt(s: string, p: number, L: number, h: number): number {
+    const slots = this.cjkSlots;
+    const mask = slots.length - 1;
+    for (let slot = h & mask; slots[slot] !== 0; slot = (slot + 1) & mask) {
+      if (this.cjkHashes[slot] !== h) continue;
+      const term = this.cjkTexts[slot]!;
+      if (term.length === L && s.startsWith(term, p)) return slots[slot]! - 1;
+    }
+    return -1;
+  }
+
   private matchCjk(tok: Token, view: string, i: number, field: number, out: Match[]): void {
     const s = tok.norm;
     const table = this.cjkTable();
+    const prefix = this.cjkPrefix;
     for (let p = 0; p < s.length; p++) {
       // Only the lengths of terms that begin with this character are tried.
       const lens = table.get(s.charCodeAt(p));
       if (lens === undefined) continue;
+      // Hashes of s[p, p + L) for every L up to the longest such term that fits, computed once.
+      let longest = 0;
+      for (const L of lens) if (L > longest) longest = L;
+      const most = Math.min(longest, s.length - p);
+      let h = 0x811c9dc5;
+      for (let L = 1; L <= most; L++) {
+        h = Math.imul(h ^ s.charCodeAt(p + L - 1), 0x01000193);
+        prefix[L] = h;
+      }
       for (const L of lens) {
         if (p + L > s.length) continue;
-        const id = this.cjk.get(s.slice(p, p + L));
-        if (id === undefined) continue;
+        const id = this.cjkAt(s, p, L, prefix[L]!);
+        if (id < 0) continue;
         const a = tok.start + p;
         out.push({
           term: id,
