@@ -83,12 +83,12 @@ export function prepareField(text: string): FieldText {
 const CJK_RE = /^[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}]+$/u;
 const DIGITS = /^\d+$/;
 /**
- * The word memo is an open-addressing table of SLOT ints per slot: the word's hash, where its
- * candidates start in the candidate arena, how many there are, and 1 when the slot is used.
- * One flat array keeps a probe to one or two cache lines (the key string is read only to
- * confirm a hash that agrees).
+ * The word memo is an open-addressing table of SLOT ints per slot: the word's hash, and 1 + the
+ * offset in the candidate arena of its count (followed by its candidates), 0 when the slot is
+ * free. A small flat table keeps a probe to one cache line (the key string is read only to
+ * confirm a hash that agrees); words without candidates share the arena's first int, a zero.
  */
-const SLOT = 4;
+const SLOT = 2;
 /**
  * Ints per candidate in the arena: the term id when the entry is one word its lookup already
  * proves (`checkFrom` 1, one pattern: it matches the token as it is, without reading the
@@ -204,7 +204,8 @@ export class TermIndex {
   private readonly memo = new Int32Array(MEMO_SIZE * SLOT);
   private readonly memoKeys: (string | undefined)[] = new Array<string | undefined>(MEMO_SIZE).fill(undefined);
   private cand = new Int32Array(1024 * CAND);
-  private candLen = 0;
+  /** Ints used in `cand`: the shared zero count of words without candidates, then the lists. */
+  private candLen = 1;
   private memoCount = 0;
   /** First character → the lengths of Han/kana terms starting with it, in `cjkLens` order. */
   private cjkFirst = new Map<number, number[]>();
@@ -293,18 +294,17 @@ export class TermIndex {
   }
 
   private lookup(f: string, h: number, ft: FieldText, i: number, field: number, out: Match[]): void {
-    const at = this.memoFind(f, h);
-    const memo = this.memo;
-    const count = memo[at + 2]!;
+    const start = this.memoFind(f, h);
+    const cand = this.cand; // read after memoFind, which may grow it
+    const count = cand[start]!;
     if (count === 0) return;
     // Candidates come from the exact map under `f` or from stems that are prefixes of `f`.
     // The next token's word (or its Arabic forms) rules out most phrases before any call.
     const nextTok = i + 1 < ft.tokens.length ? ft.tokens[i + 1]! : null;
     const nextForms = nextTok === null ? null : ft.forms[i + 1]!;
     const nextHash = nextTok === null ? 0 : nextTok.hash;
-    const cand = this.cand;
     const entries = this.entries;
-    for (let c = memo[at + 1]!, end = c + count * CAND; c < end; c += CAND) {
+    for (let c = start + 1, end = c + count * CAND; c < end; c += CAND) {
       const id = cand[c]!;
       if (id >= 0) {
         this.pushWord(id, ft, i, field, out);
@@ -325,18 +325,19 @@ export class TermIndex {
     if (this.memoCount === 0) return;
     this.memo.fill(0);
     this.memoKeys.fill(undefined);
-    this.candLen = 0;
+    this.candLen = 1;
     this.memoCount = 0;
   }
 
-  /** The memo slot of word `f` (hash `h`), as an offset into `memo`; filled on first sight. */
+  /** Where word `f`'s (hash `h`) count and candidates start in `cand`; found on first sight. */
   private memoFind(f: string, h: number): number {
     const memo = this.memo;
     let slot = h & MEMO_MASK;
     for (;;) {
       const at = slot * SLOT;
-      if (memo[at + 3] === 0) break;
-      if (memo[at] === h && this.memoKeys[slot] === f) return at;
+      const ref = memo[at + 1]!;
+      if (ref === 0) break;
+      if (memo[at] === h && this.memoKeys[slot] === f) return ref - 1;
       slot = (slot + 1) & MEMO_MASK;
     }
     // Word frequencies are Zipfian: a bounded memo of word → candidate entries saves the
@@ -345,35 +346,36 @@ export class TermIndex {
       this.clearMemo();
       slot = h & MEMO_MASK;
     }
-    const at = slot * SLOT;
-    memo[at] = h;
-    memo[at + 1] = this.candLen;
-    memo[at + 2] = this.addCandidates(f);
-    memo[at + 3] = 1;
+    const start = this.addCandidates(f);
+    memo[slot * SLOT] = h;
+    memo[slot * SLOT + 1] = start + 1;
     this.memoKeys[slot] = f;
     this.memoCount++;
-    return at;
+    return start;
   }
 
   /**
-   * Appends to the arena the entries whose first word can match `f` (exact words, then stems
-   * that are prefixes of it) and returns how many.
+   * Appends to the arena the count and the entries whose first word can match `f` (exact
+   * words, then stems that are prefixes of it); returns where the count is (0, the shared
+   * zero, when there are none).
    */
   private addCandidates(f: string): number {
-    const ex = this.exact.get(f);
+    const start = this.candLen;
     let count = 0;
-    if (ex) for (const e of ex) this.addCandidate(e, count++);
+    const ex = this.exact.get(f);
+    if (ex) for (const e of ex) this.addCandidate(e, start + 1 + count++ * CAND);
     let node: TrieNode | undefined = this.stems;
     for (let k = 0; k < f.length && node; k++) {
       node = node.next.get(f.charCodeAt(k));
-      if (node?.entries) for (const e of node.entries) this.addCandidate(e, count++);
+      if (node?.entries) for (const e of node.entries) this.addCandidate(e, start + 1 + count++ * CAND);
     }
-    this.candLen += count * CAND;
-    return count;
+    if (count === 0) return 0;
+    this.cand[start] = count;
+    this.candLen = start + 1 + count * CAND;
+    return start;
   }
 
-  private addCandidate(e: Entry, n: number): void {
-    const c = this.candLen + n * CAND;
+  private addCandidate(e: Entry, c: number): void {
     if (c + CAND > this.cand.length) {
       const grown = new Int32Array(this.cand.length * 2);
       grown.set(this.cand);
