@@ -84,9 +84,9 @@ const CJK_RE = /^[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}]+$/u;
 const DIGITS = /^\d+$/;
 /**
  * The word memo is an open-addressing table of SLOT ints per slot: the word's hash, and 1 + the
- * offset in the candidate arena of its count (followed by its candidates), 0 when the slot is
- * free. A small flat table keeps a probe to one cache line (the key string is read only to
- * confirm a hash that agrees); words without candidates share the arena's first int, a zero.
+ * offset of the word's block in the arena (0: the slot is free). A block is the word's length,
+ * its characters two to an int, the number of candidates, then the candidates: confirming a
+ * hash that agrees reads the same cache lines as the candidates, and the memo holds no strings.
  */
 const SLOT = 2;
 /**
@@ -202,10 +202,9 @@ export class TermIndex {
   private readonly entries: Entry[] = [];
   // Word → candidate entries (see SLOT and CAND), keyed by the tokenizer's hash.
   private readonly memo = new Int32Array(MEMO_SIZE * SLOT);
-  private readonly memoKeys: (string | undefined)[] = new Array<string | undefined>(MEMO_SIZE).fill(undefined);
-  private cand = new Int32Array(1024 * CAND);
-  /** Ints used in `cand`: the shared zero count of words without candidates, then the lists. */
-  private candLen = 1;
+  /** The arena of word blocks (see SLOT). */
+  private cand = new Int32Array(1 << 16);
+  private candLen = 0;
   private memoCount = 0;
   /** First character → the lengths of Han/kana terms starting with it, in `cjkLens` order. */
   private cjkFirst = new Map<number, number[]>();
@@ -324,12 +323,11 @@ export class TermIndex {
   private clearMemo(): void {
     if (this.memoCount === 0) return;
     this.memo.fill(0);
-    this.memoKeys.fill(undefined);
-    this.candLen = 1;
+    this.candLen = 0;
     this.memoCount = 0;
   }
 
-  /** Where word `f`'s (hash `h`) count and candidates start in `cand`; found on first sight. */
+  /** Where word `f`'s (hash `h`) count and candidates are in `cand`; found on first sight. */
   private memoFind(f: string, h: number): number {
     const memo = this.memo;
     let slot = h & MEMO_MASK;
@@ -337,7 +335,7 @@ export class TermIndex {
       const at = slot * SLOT;
       const ref = memo[at + 1]!;
       if (ref === 0) break;
-      if (memo[at] === h && this.memoKeys[slot] === f) return ref - 1;
+      if (memo[at] === h && this.spells(ref - 1, f)) return ref + ((f.length + 1) >> 1);
       slot = (slot + 1) & MEMO_MASK;
     }
     // Word frequencies are Zipfian: a bounded memo of word → candidate entries saves the
@@ -346,45 +344,78 @@ export class TermIndex {
       this.clearMemo();
       slot = h & MEMO_MASK;
     }
-    const start = this.addCandidates(f);
+    const block = this.addBlock(f);
     memo[slot * SLOT] = h;
-    memo[slot * SLOT + 1] = start + 1;
-    this.memoKeys[slot] = f;
+    memo[slot * SLOT + 1] = block + 1;
     this.memoCount++;
-    return start;
+    return block + 1 + ((f.length + 1) >> 1);
+  }
+
+  /** Whether the block at `b` is word `f`'s. */
+  private spells(b: number, f: string): boolean {
+    const cand = this.cand;
+    const len = cand[b]!;
+    if (len !== f.length) return false;
+    for (let k = 0, w = b + 1; k < len; k += 2, w++) {
+      const x = cand[w]!;
+      if ((x & 0xffff) !== f.charCodeAt(k)) return false;
+      if (k + 1 < len && x >>> 16 !== f.charCodeAt(k + 1)) return false;
+    }
+    return true;
   }
 
   /**
-   * Appends to the arena the count and the entries whose first word can match `f` (exact
-   * words, then stems that are prefixes of it); returns where the count is (0, the shared
-   * zero, when there are none).
+   * Appends word `f`'s block: its spelling, then the entries whose first word can match it
+   * (exact words, then stems that are prefixes of it). Returns where the block starts.
    */
-  private addCandidates(f: string): number {
-    const start = this.candLen;
-    let count = 0;
+  private addBlock(f: string): number {
+    const b = this.candLen;
+    const chars = (f.length + 1) >> 1;
+    const at = b + 1 + chars; // where the count goes
     const ex = this.exact.get(f);
-    if (ex) for (const e of ex) this.addCandidate(e, start + 1 + count++ * CAND);
+    let count = 0;
+    if (ex) count += ex.length;
     let node: TrieNode | undefined = this.stems;
     for (let k = 0; k < f.length && node; k++) {
       node = node.next.get(f.charCodeAt(k));
-      if (node?.entries) for (const e of node.entries) this.addCandidate(e, start + 1 + count++ * CAND);
+      if (node?.entries) count += node.entries.length;
     }
-    if (count === 0) return 0;
-    this.cand[start] = count;
-    this.candLen = start + 1 + count * CAND;
-    return start;
+    this.reserve(at + 1 + count * CAND);
+    const cand = this.cand;
+    cand[b] = f.length;
+    for (let k = 0; k < chars; k++) {
+      const lo = f.charCodeAt(2 * k);
+      cand[b + 1 + k] = 2 * k + 1 < f.length ? lo | (f.charCodeAt(2 * k + 1) << 16) : lo;
+    }
+    cand[at] = count;
+    let c = at + 1;
+    if (ex) for (const e of ex) c = this.putCandidate(e, c);
+    node = this.stems;
+    for (let k = 0; k < f.length && node; k++) {
+      node = node.next.get(f.charCodeAt(k));
+      if (node?.entries) for (const e of node.entries) c = this.putCandidate(e, c);
+    }
+    this.candLen = c;
+    return b;
   }
 
-  private addCandidate(e: Entry, c: number): void {
-    if (c + CAND > this.cand.length) {
-      const grown = new Int32Array(this.cand.length * 2);
-      grown.set(this.cand);
-      this.cand = grown;
-    }
-    this.cand[c] = e.checkFrom === 1 && e.pats.length === 1 ? e.id : -1;
-    this.cand[c + 1] = e.second === null ? 0 : 1;
-    this.cand[c + 2] = e.second === null ? 0 : hashWord(e.second);
-    this.cand[c + 3] = e.index;
+  /** Grows the arena to hold `n` ints. */
+  private reserve(n: number): void {
+    if (n <= this.cand.length) return;
+    let size = this.cand.length * 2;
+    while (size < n) size *= 2;
+    const grown = new Int32Array(size);
+    grown.set(this.cand.subarray(0, this.candLen));
+    this.cand = grown;
+  }
+
+  private putCandidate(e: Entry, c: number): number {
+    const cand = this.cand;
+    cand[c] = e.checkFrom === 1 && e.pats.length === 1 ? e.id : -1;
+    cand[c + 1] = e.second === null ? 0 : 1;
+    cand[c + 2] = e.second === null ? 0 : hashWord(e.second);
+    cand[c + 3] = e.index;
+    return c + CAND;
   }
 
   /** A one-word term found by its lookup: the match is the token (what tryEntry would push). */
