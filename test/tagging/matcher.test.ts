@@ -1,0 +1,118 @@
+// The term index on its own: its word memo and Han table find a word through a 32-bit hash, so
+// words that share a hash must still be told apart, and the memo must give the same matches
+// after it has filled up and been cleared as before.
+
+import { describe, expect, it } from 'vitest';
+import { TermIndex, prepareField } from '../../src/tagging/matcher.ts';
+import type { Match } from '../../src/tagging/matcher.ts';
+import { hashWord } from '../../src/tagging/normalize.ts';
+
+function matchText(index: TermIndex, text: string): { term: string; text: string }[] {
+  const out: Match[] = [];
+  index.match(prepareField(text), 1, out);
+  return out.map((m) => ({ term: index.terms[m.term]!, text: m.text }));
+}
+
+/** Deterministic pseudo-random lowercase words (a linear congruential generator). */
+function words(n: number, seed: number): string[] {
+  let s = seed >>> 0;
+  const next = (): number => (s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32;
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const len = 4 + Math.floor(next() * 6);
+    let w = '';
+    for (let k = 0; k < len; k++) w += String.fromCharCode(97 + Math.floor(next() * 26));
+    out.push(w);
+  }
+  return out;
+}
+
+describe('TermIndex', () => {
+  // Pairs of different words with the same FNV-1a hash (found by search; checked below).
+  const SAME_LENGTH: [string, string] = ['kmbtin', 'hclfnt'];
+  const OTHER_LENGTH: [string, string] = ['njdrdr', 'kta'];
+  const HAN_SAME_LENGTH: [string, string] = ['噃埙乾', '僧刕傦'];
+  const HAN_OTHER_LENGTH: [string, string] = ['丙劁', '匎囜冝克'];
+
+  it('uses word pairs that really share a hash', () => {
+    for (const [a, b] of [SAME_LENGTH, OTHER_LENGTH, HAN_SAME_LENGTH, HAN_OTHER_LENGTH]) {
+      expect(a).not.toBe(b);
+      expect(hashWord(a)).toBe(hashWord(b));
+    }
+  });
+
+  it('does not take a word for a term that shares its hash, whichever is seen first', () => {
+    for (const [term, other] of [SAME_LENGTH, OTHER_LENGTH]) {
+      for (const order of [`${other} ${term}`, `${term} ${other}`]) {
+        const index = new TermIndex();
+        index.add(term);
+        index.add(`${term} bureau`);
+        expect(matchText(index, other)).toEqual([]);
+        expect(matchText(index, `${order} bureau ${other} bureau`)).toEqual(
+          order.startsWith(term)
+            ? [{ term, text: term }]
+            : [
+                { term, text: term },
+                { term: `${term} bureau`, text: `${term} bureau` },
+              ],
+        );
+      }
+    }
+  });
+
+  it('does not take a Han run for a term that shares its hash', () => {
+    for (const [term, other] of [HAN_SAME_LENGTH, HAN_OTHER_LENGTH]) {
+      const index = new TermIndex();
+      index.add(term);
+      // A term as long as `other` and starting like it, so that `other` is looked up at all.
+      const decoy = `${other[0]}${'一二三四'.slice(0, other.length - 1)}`;
+      index.add(decoy);
+      expect(matchText(index, `${other}。`)).toEqual([]);
+      expect(matchText(index, `他说${other}和${term}，${decoy}。`)).toEqual([
+        { term, text: term },
+        { term: decoy, text: decoy },
+      ]);
+    }
+  });
+
+  it('finds the same matches after the word memo has filled up and been cleared', () => {
+    const index = new TermIndex();
+    const terms = ['censorship', 'data protect*', 'internet shutdown', 'vpn'];
+    for (const t of terms) index.add(t);
+    // Far more distinct words than the memo keeps, with the terms' words among them.
+    const filler = words(40_000, 7);
+    const expected: string[] = [];
+    const found: string[] = [];
+    for (let i = 0; i < filler.length; i += 8) {
+      const chunk = filler.slice(i, i + 8);
+      const text =
+        i % 80 === 0
+          ? `${chunk.join(' ')} internet shutdown and data protection, vpn bans`
+          : i % 80 === 40
+            ? `${chunk.join(' ')} censorship of ${chunk[0]}`
+            : chunk.join(' ');
+      if (i % 80 === 0) expected.push('internet shutdown', 'data protect*', 'vpn');
+      if (i % 80 === 40) expected.push('censorship');
+      for (const m of matchText(index, text)) found.push(m.term);
+    }
+    expect(found.length).toBeGreaterThan(1_000);
+    expect(found).toEqual(expected);
+  });
+
+  it('gives a word with many candidates all of them (exact words, then stems, shorter first), also after the arena grows', () => {
+    const index = new TermIndex();
+    // 300 phrases under one first word, and stems that are prefixes of it.
+    for (let i = 0; i < 300; i++) index.add(`ministry ${words(1, i + 1)[0]}`);
+    index.add('minist*');
+    index.add('mini*');
+    const seconds = words(300, 0).map((_, i) => words(1, i + 1)[0]!);
+    for (const w of words(5_000, 3)) matchText(index, w); // fills the arena with other words
+    for (const s of [seconds[0]!, seconds[150]!, seconds[299]!]) {
+      expect(matchText(index, `the ministry ${s} said`).map((m) => m.term)).toEqual([
+        `ministry ${s}`,
+        'mini*',
+        'minist*',
+      ]);
+    }
+  });
+});
