@@ -157,7 +157,9 @@ function patMatches(pat: Pat, ft: FieldText, k: number): boolean {
   if (isHanMode(pat.mode)) return tok.cjk && formMatches(pat, tok.norm);
   if (tok.cjk) return false;
   if (pat.cased !== null)
-    return ft.cased ? ft.view.slice(tok.start, tok.end) === pat.cased : tok.norm === pat.text;
+    return ft.cased
+      ? tok.end - tok.start === pat.cased.length && ft.view.startsWith(pat.cased, tok.start)
+      : tok.norm === pat.text;
   const forms = ft.forms[k];
   if (!forms) return formMatches(pat, tok.norm);
   for (const f of forms) if (formMatches(pat, f)) return true;

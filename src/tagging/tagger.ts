@@ -81,6 +81,17 @@ interface IdSet {
   at: number;
 }
 
+/** What one term does: the rules it counts for, the with/unless sets holding it, vetoes, regions. */
+interface TermRoles {
+  /** Equals the current item's stamp once the term matched in it. */
+  at: number;
+  rules: CompiledRule[] | null;
+  sets: IdSet[] | null;
+  themeVetoes: number[] | null;
+  regionUses: RegionUse[] | null;
+  regionVetoes: number[] | null;
+}
+
 interface ThemeState {
   score: number;
   accepted: Match[];
@@ -310,14 +321,23 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
   const beforeIds = new Set(rules.metonymBefore.map((t) => context.add(t)));
   const maxBefore = Math.max(1, ...rules.metonymBefore.map((t) => t.trim().split(/\s+/).length + 1));
 
-  // Per-term lookups by array index rather than Map, once all terms have ids.
+  // What each term does, by term id once all terms have ids: one record per term, so a match
+  // reads one object rather than one entry in each of six tables.
   const termCount = index.terms.length;
-  const usesOf = byId(uses, termCount);
-  const themeVetoOf = byId(themeVetoUses, termCount);
-  const regionUsesOf = byId(regionUses, termCount);
-  const regionVetoOf = byId(regionVetoUses, termCount);
-  // Terms matched in the current item: seen[id] === stamp (a new stamp per item, no clearing).
-  const seen = new Uint32Array(termCount);
+  const roles = new Array<TermRoles | null>(termCount).fill(null);
+  const rolesOf = (id: number): TermRoles =>
+    (roles[id] ??= {
+      at: 0,
+      rules: null,
+      sets: null,
+      themeVetoes: null,
+      regionUses: null,
+      regionVetoes: null,
+    });
+  for (const [id, v] of uses) rolesOf(id).rules = v;
+  for (const [id, v] of themeVetoUses) rolesOf(id).themeVetoes = v;
+  for (const [id, v] of regionUses) rolesOf(id).regionUses = v;
+  for (const [id, v] of regionVetoUses) rolesOf(id).regionVetoes = v;
   let stamp = 0;
   // Regions named in the current item (regionSeen[r] === stamp), for the theme model's features.
   const regionSeen = new Uint32Array(regionCodes.length);
@@ -329,7 +349,7 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
   // whether any term of a set matched is one comparison.
   const setsByTerm = new Map<number, IdSet[]>();
   for (const set of idSets.values()) if (set) for (const id of set.has) addUse(setsByTerm, id, set);
-  const setsOf = byId(setsByTerm, termCount);
+  for (const [id, v] of setsByTerm) rolesOf(id).sets = v;
   const hasAny = (set: IdSet): boolean => set.at === stamp;
 
   let fieldsNow: readonly FieldText[] = [];
@@ -356,7 +376,7 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
 
     // A new stamp per item; on wrap-around the old marks are cleared so none reads as current.
     if (++stamp === 0xffffffff) {
-      seen.fill(0);
+      for (const r of roles) if (r) r.at = 0;
       regionSeen.fill(0);
       keyAt.fill(0);
       for (const set of idSets.values()) if (set) set.at = 0;
@@ -367,15 +387,14 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
     let themeVetoSpans: Map<number, Match[]> | null = null;
     let regionVetoSpans: Map<number, Match[]> | null = null;
     for (const m of matches) {
-      if (seen[m.term] !== stamp) {
-        seen[m.term] = stamp;
-        const sets = setsOf[m.term];
-        if (sets) for (const set of sets) set.at = stamp;
+      const ro = roles[m.term];
+      if (!ro) continue; // a domestic cue only
+      if (ro.at !== stamp) {
+        ro.at = stamp;
+        if (ro.sets) for (const set of ro.sets) set.at = stamp;
       }
-      const tv = themeVetoOf[m.term];
-      if (tv) for (const t of tv) addUse((themeVetoSpans ??= new Map()), t, m);
-      const rv = regionVetoOf[m.term];
-      if (rv) for (const r of rv) addUse((regionVetoSpans ??= new Map()), r, m);
+      if (ro.themeVetoes) for (const t of ro.themeVetoes) addUse((themeVetoSpans ??= new Map()), t, m);
+      if (ro.regionVetoes) for (const r of ro.regionVetoes) addUse((regionVetoSpans ??= new Map()), r, m);
     }
     // Every region mention, once: the theme model's region features and the regions read it.
     const hits = regionHits(matches, fields, regionVetoSpans);
@@ -385,7 +404,7 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
     // inside it ("internet shutdown" / "shutdown") do not both count.
     const cands: { m: Match; r: CompiledRule; partner: Match | null }[] = [];
     for (const m of matches) {
-      const rs = usesOf[m.term];
+      const rs = roles[m.term]?.rules;
       if (!rs) continue;
       for (const r of rs) {
         if (r.titleOnly && m.field !== 0) continue;
@@ -507,7 +526,7 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
   ): RegionHit[] {
     const hits: RegionHit[] = [];
     for (const m of matches) {
-      const us = regionUsesOf[m.term];
+      const us = roles[m.term]?.regionUses;
       if (!us) continue;
       for (const u of us) {
         if (vetoSpans && isVetoed(vetoSpans.get(u.region), m)) continue;
@@ -758,12 +777,6 @@ function sortCands(c: { m: Match; r: CompiledRule }[]): void {
     }
     c[j + 1] = x;
   }
-}
-
-function byId<T>(m: Map<number, T[]>, n: number): (T[] | undefined)[] {
-  const out = new Array<T[] | undefined>(n).fill(undefined);
-  for (const [id, v] of m) out[id] = v;
-  return out;
 }
 
 /** The first match of a `with` term that does not overlap `m` and lies within `near` words. */
