@@ -92,10 +92,35 @@ const SLOT = 2;
 /**
  * Ints per candidate in the arena: the term id when the entry is one word its lookup already
  * proves (`checkFrom` 1, one pattern: it matches the token as it is, without reading the
- * entry), else -1; 1 when the entry has a plain second word (`Entry.second`), else 0; that
- * word's hash; the entry's index. Most candidates are ruled out by comparing numbers.
+ * entry), else -1; how the entry's second word can be ruled out from the next token alone
+ * (SECOND_*); what that test needs (`secondKey`); the entry's index. Most candidates are ruled
+ * out by comparing numbers: "the =FA said" or "data protect*" is not tried after every "the"
+ * or "data".
  */
 const CAND = 4;
+/** No second word, or one these tests do not cover: the entry is tried. */
+const SECOND_NONE = 0;
+/** A plain exact word (`Entry.second`): its hash equals the next token's, then the text. */
+const SECOND_EXACT = 1;
+/** A case-sensitive word starting with an ASCII letter: as long as the next token, same first letter (lowercased). */
+const SECOND_CASED = 2;
+/** A stem (`protect*`): the next token is at least as long and has the same first character. */
+const SECOND_PREFIX = 3;
+
+/** The SECOND_* test and its key for an entry (see CAND). */
+function secondTest(e: Entry): [number, number] {
+  const p = e.pats[1];
+  if (!p) return [SECOND_NONE, 0];
+  if (e.second !== null) return [SECOND_EXACT, hashWord(e.second)];
+  // Lengths and first letters are compared as 16-bit values in one int.
+  if (p.text.length === 0 || p.text.length > 0xffff) return [SECOND_NONE, 0];
+  const key = p.text.length | (p.text.charCodeAt(0) << 16);
+  // A case-sensitive word matches the token's original spelling, whose lowercase is the
+  // token's text: for an ASCII first letter that keeps its length and first letter.
+  if (p.mode === 'exact' && p.cased !== null && p.cased.charCodeAt(0) < 0x80) return [SECOND_CASED, key];
+  if (p.mode === 'prefix' && p.cased === null) return [SECOND_PREFIX, key];
+  return [SECOND_NONE, 0];
+}
 const MEMO_LIMIT = 16_000;
 const MEMO_SIZE = 1 << 15; // a power of two over twice MEMO_LIMIT keeps probe runs short
 const MEMO_MASK = MEMO_SIZE - 1;
@@ -311,11 +336,21 @@ export class TermIndex {
         this.pushWord(id, ft, i, field, out);
         continue;
       }
-      if (cand[c + 1] === 1) {
+      const test = cand[c + 1]!;
+      if (test !== SECOND_NONE) {
         if (nextTok === null) continue;
-        if (nextForms) {
-          if (!nextForms.includes(entries[cand[c + 3]!]!.second!)) continue;
-        } else if (cand[c + 2] !== nextHash || entries[cand[c + 3]!]!.second !== nextTok.norm) continue;
+        if (test === SECOND_EXACT) {
+          if (nextForms) {
+            if (!nextForms.includes(entries[cand[c + 3]!]!.second!)) continue;
+          } else if (cand[c + 2] !== nextHash || entries[cand[c + 3]!]!.second !== nextTok.norm) continue;
+        } else if (test === SECOND_CASED || !nextForms) {
+          // A stem's Arabic forms are left to tryEntry.
+          if (nextTok.cjk) continue;
+          const key = cand[c + 2]!;
+          const len = nextTok.end - nextTok.start;
+          if (test === SECOND_CASED ? len !== (key & 0xffff) : len < (key & 0xffff)) continue;
+          if (nextTok.norm.charCodeAt(0) !== key >>> 16) continue;
+        }
       }
       const e = entries[cand[c + 3]!]!;
       this.tryEntry(e, e.checkFrom, ft, i, field, out);
@@ -414,8 +449,9 @@ export class TermIndex {
   private putCandidate(e: Entry, c: number): number {
     const cand = this.cand;
     cand[c] = e.checkFrom === 1 && e.pats.length === 1 ? e.id : -1;
-    cand[c + 1] = e.second === null ? 0 : 1;
-    cand[c + 2] = e.second === null ? 0 : hashWord(e.second);
+    const [test, key] = secondTest(e);
+    cand[c + 1] = test;
+    cand[c + 2] = key;
     cand[c + 3] = e.index;
     return c + CAND;
   }

@@ -115,4 +115,23 @@ describe('TermIndex', () => {
       ]);
     }
   });
+
+  it('finds phrases whose second word is case-sensitive or a stem, and only those', () => {
+    const index = new TermIndex();
+    for (const t of ['the =FA said', 'the =Garante', 'data protect*', 'la =ÉTS', 'وزاره اتصال*'])
+      index.add(t);
+    const terms = (text: string): string[] => matchText(index, text).map((m) => m.term);
+    expect(terms('Then the FA said no; the Garante agreed')).toEqual(['the =FA said', 'the =Garante']);
+    // Case-sensitive words need the original spelling: not "fa", not "GARANTE".
+    expect(terms('the fa said, the GARANTE, the FAA said, the F said')).toEqual([]);
+    // A normalized field (its length changed: ß → ss) compares the normalized word instead.
+    expect(terms('Straße: the FA said')).toEqual(['the =FA said']);
+    expect(terms('data protection, data protect, data pro, data, data 保护')).toEqual([
+      'data protect*',
+      'data protect*',
+    ]);
+    // A non-ASCII case-sensitive word and a stem after Arabic clitics are still found.
+    expect(terms('selon la ÉTS, pas la éts')).toEqual(['la =ÉTS']);
+    expect(terms('وزاره الاتصالات')).toEqual(['وزاره اتصال*']);
+  });
 });
