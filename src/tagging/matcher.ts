@@ -68,16 +68,22 @@ export interface FieldText {
   tokens: Token[];
   /** Clitic-stripped forms for Arabic tokens, null for others. */
   forms: (string[] | null)[];
+  /** `hashWord` of each of `forms`, null for tokens without forms. */
+  formHashes: (Int32Array | null)[];
 }
 
 export function prepareField(text: string): FieldText {
   const t = tokenize(text);
-  const forms: (string[] | null)[] = new Array<string[] | null>(t.tokens.length);
+  const forms: (string[] | null)[] = new Array<string[] | null>(t.tokens.length).fill(null);
+  const formHashes: (Int32Array | null)[] = new Array<Int32Array | null>(t.tokens.length).fill(null);
   for (let i = 0; i < t.tokens.length; i++) {
     const w = t.tokens[i]!.norm;
-    forms[i] = isArabicWord(w) ? arabicForms(w) : null;
+    if (!isArabicWord(w)) continue;
+    const fs = arabicForms(w);
+    forms[i] = fs;
+    formHashes[i] = Int32Array.from(fs, hashWord);
   }
-  return { norm: t.norm, view: t.view, cased: t.cased, tokens: t.tokens, forms };
+  return { norm: t.norm, view: t.view, cased: t.cased, tokens: t.tokens, forms, formHashes };
 }
 
 const CJK_RE = /^[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}]+$/u;
@@ -210,6 +216,8 @@ export class TermIndex {
   private readonly exact = new Map<string, Entry[]>();
   private readonly stems: TrieNode = { next: new Map(), entries: null };
   private readonly scanned: Entry[] = []; // infix/suffix/number first words: checked on every token
+  /** The length of each `scanned` entry's first word: shorter tokens cannot hold it. */
+  private readonly scannedLen: number[] = [];
   private readonly hanFirst: Entry[] = []; // mixed Han+Latin terms starting with Han: checked on Han runs
   /** `hanFirst` by the last character of the Han piece (a run must end with it), in list order. */
   private hanByLast = new Map<number, Entry[]>();
@@ -288,7 +296,10 @@ export class TermIndex {
     } else if (isHanMode(first.mode)) {
       this.hanFirst.push(entry);
       this.hanByLastStale = true;
-    } else this.scanned.push(entry);
+    } else {
+      this.scanned.push(entry);
+      this.scannedLen.push(first.text.length);
+    }
     return id;
   }
 
@@ -311,10 +322,13 @@ export class TermIndex {
         continue;
       }
       const fs = forms[i];
-      if (fs) for (const f of fs) this.lookup(f, hashWord(f), ft, i, field, out);
-      else this.lookup(tok.norm, tok.hash, ft, i, field, out);
-      for (const e of this.scanned) {
-        if (tok.norm.length >= e.pats[0]!.text.length) this.tryEntry(e, 0, ft, i, field, out);
+      if (fs) {
+        const hs = ft.formHashes[i]!;
+        for (let k = 0; k < fs.length; k++) this.lookup(fs[k]!, hs[k]!, ft, i, field, out);
+      } else this.lookup(tok.norm, tok.hash, ft, i, field, out);
+      const scanned = this.scanned;
+      for (let k = 0; k < scanned.length; k++) {
+        if (tok.end - tok.start >= this.scannedLen[k]!) this.tryEntry(scanned[k]!, 0, ft, i, field, out);
       }
     }
   }
@@ -327,7 +341,7 @@ export class TermIndex {
     // Candidates come from the exact map under `f` or from stems that are prefixes of `f`.
     // The next token's word (or its Arabic forms) rules out most phrases before any call.
     const nextTok = i + 1 < ft.tokens.length ? ft.tokens[i + 1]! : null;
-    const nextForms = nextTok === null ? null : ft.forms[i + 1]!;
+    const nextForms = nextTok === null ? null : ft.formHashes[i + 1]!;
     const nextHash = nextTok === null ? 0 : nextTok.hash;
     const entries = this.entries;
     for (let c = start + 1, end = c + count * CAND; c < end; c += CAND) {
@@ -340,9 +354,10 @@ export class TermIndex {
       if (test !== SECOND_NONE) {
         if (nextTok === null) continue;
         if (test === SECOND_EXACT) {
+          // A hash that agrees is confirmed by tryEntry, which compares the word itself.
           if (nextForms) {
-            if (!nextForms.includes(entries[cand[c + 3]!]!.second!)) continue;
-          } else if (cand[c + 2] !== nextHash || entries[cand[c + 3]!]!.second !== nextTok.norm) continue;
+            if (!nextForms.includes(cand[c + 2]!)) continue;
+          } else if (cand[c + 2] !== nextHash) continue;
         } else if (test === SECOND_CASED || !nextForms) {
           // A stem's Arabic forms are left to tryEntry.
           if (nextTok.cjk) continue;
