@@ -69,19 +69,21 @@ export interface FieldText {
   /** Clitic-stripped forms for Arabic tokens, null for others. */
   forms: (string[] | null)[];
   /** `hashWord` of each of `forms`, null for tokens without forms. */
-  formHashes: (Int32Array | null)[];
+  formHashes: (number[] | null)[];
 }
 
 export function prepareField(text: string): FieldText {
   const t = tokenize(text);
   const forms: (string[] | null)[] = new Array<string[] | null>(t.tokens.length).fill(null);
-  const formHashes: (Int32Array | null)[] = new Array<Int32Array | null>(t.tokens.length).fill(null);
+  const formHashes: (number[] | null)[] = new Array<number[] | null>(t.tokens.length).fill(null);
   for (let i = 0; i < t.tokens.length; i++) {
     const w = t.tokens[i]!.norm;
     if (!isArabicWord(w)) continue;
     const fs = arabicForms(w);
     forms[i] = fs;
-    formHashes[i] = Int32Array.from(fs, hashWord);
+    const hs: number[] = [];
+    for (const f of fs) hs.push(hashWord(f));
+    formHashes[i] = hs;
   }
   return { norm: t.norm, view: t.view, cased: t.cased, tokens: t.tokens, forms, formHashes };
 }
@@ -242,7 +244,9 @@ export class TermIndex {
   private candLen = 0;
   private memoCount = 0;
   /** First character → the lengths of Han/kana terms starting with it, in `cjkLens` order. */
-  private cjkFirst = new Map<number, number[]>();
+  private cjkFirst = new Int32Array(0);
+  /** `cjkFirst` lists: at each, the number of lengths, the longest, then the lengths. */
+  private cjkFirstLens = new Int32Array(0);
   private cjkFirstStale = false;
 
   /**
@@ -528,8 +532,12 @@ export class TermIndex {
     return table;
   }
 
-  /** Rebuilds the first-character and hash tables after terms were added (once, on first use). */
-  private cjkTable(): Map<number, number[]> {
+  /**
+   * Rebuilds the first-character and hash tables after terms were added (once, on first use).
+   * `cjkFirst` maps a character to 1 + where its list of term lengths starts in `cjkFirstLens`
+   * (0: no term starts with it), an array read rather than a hash lookup per character.
+   */
+  private cjkTable(): Int32Array {
     if (!this.cjkFirstStale) return this.cjkFirst;
     const table = new Map<number, number[]>();
     for (const L of this.cjkLens) {
@@ -541,6 +549,13 @@ export class TermIndex {
         else if (!lens.includes(L)) lens.push(L);
       }
     }
+    const first = new Int32Array(0x10000);
+    const lensAt: number[] = [];
+    for (const [c, lens] of table) {
+      first[c] = lensAt.length + 1;
+      lensAt.push(lens.length, Math.max(...lens), ...lens);
+    }
+    this.cjkFirstLens = Int32Array.from(lensAt);
     let size = 16;
     while (size < this.cjk.size * 2) size *= 2;
     const slots = new Int32Array(size);
@@ -558,9 +573,9 @@ export class TermIndex {
     this.cjkTexts = texts;
     this.cjkHashes = hashes;
     this.cjkPrefix = new Int32Array(Math.max(0, ...this.cjkLens) + 1);
-    this.cjkFirst = table;
+    this.cjkFirst = first;
     this.cjkFirstStale = false;
-    return table;
+    return first;
   }
 
   /** The id of the Han/kana term spelled by s[p, p + L), whose `hashWord` is h; -1 if none. */
@@ -577,22 +592,23 @@ export class TermIndex {
 
   private matchCjk(tok: Token, view: string, i: number, field: number, out: Match[]): void {
     const s = tok.norm;
-    const table = this.cjkTable();
+    const first = this.cjkTable();
+    const lensAt = this.cjkFirstLens;
     const prefix = this.cjkPrefix;
     for (let p = 0; p < s.length; p++) {
       // Only the lengths of terms that begin with this character are tried.
-      const lens = table.get(s.charCodeAt(p));
-      if (lens === undefined) continue;
+      const at = first[s.charCodeAt(p)]!;
+      if (at === 0) continue;
+      const count = lensAt[at - 1]!;
       // Hashes of s[p, p + L) for every L up to the longest such term that fits, computed once.
-      let longest = 0;
-      for (const L of lens) if (L > longest) longest = L;
-      const most = Math.min(longest, s.length - p);
+      const most = Math.min(lensAt[at]!, s.length - p);
       let h = 0x811c9dc5;
       for (let L = 1; L <= most; L++) {
         h = Math.imul(h ^ s.charCodeAt(p + L - 1), 0x01000193);
         prefix[L] = h;
       }
-      for (const L of lens) {
+      for (let q = at + 1; q < at + 1 + count; q++) {
+        const L = lensAt[q]!;
         if (p + L > s.length) continue;
         const id = this.cjkAt(s, p, L, prefix[L]!);
         if (id < 0) continue;

@@ -14,7 +14,17 @@ const AMMAN_SHADDA =
 
 /** NFKC, lowercase, ё→е, ß→ss, straight quotes, Arabic diacritics/tatweel removed and letters unified. */
 export function normalizeText(text: string): string {
-  return normalizeNfkc(text.normalize('NFKC'));
+  return normalizeNfkc(toNfkc(text));
+}
+
+/**
+ * `text.normalize('NFKC')`, without the call when every character is one NFKC leaves alone
+ * (most feed text: Latin, Cyrillic, Arabic letters, Han, common punctuation).
+ */
+export function toNfkc(text: string): string {
+  for (let k = 0; k < text.length; k++)
+    if (NFKC_STABLE[text.charCodeAt(k)] === 0) return text.normalize('NFKC');
+  return text;
 }
 
 function normalizeNfkc(nfkc: string): string {
@@ -80,6 +90,33 @@ function buildCharClasses(): Uint8Array {
   return table;
 }
 
+// Characters NFKC leaves alone whatever surrounds them: unchanged on their own, not a combining
+// mark (marks are reordered and composed with the character before them) and not a Hangul
+// jamo (the only other characters that compose with the one before). A string of them is its
+// own NFKC form.
+const NFKC_STABLE = buildNfkcStable();
+
+function buildNfkcStable(): Uint8Array {
+  const table = new Uint8Array(0x10000);
+  const mark = /\p{M}/u;
+  for (let c = 0; c < 0x10000; c++) {
+    if (c >= 0xd800 && c <= 0xdfff) continue; // astral characters take the full path
+    if (isJamo(c)) continue;
+    const ch = String.fromCharCode(c);
+    if (ch.normalize('NFKC') === ch && !mark.test(ch)) table[c] = 1;
+  }
+  return table;
+}
+
+function isJamo(c: number): boolean {
+  return (
+    (c >= 0x1100 && c <= 0x11ff) ||
+    (c >= 0x3130 && c <= 0x318f) ||
+    (c >= 0xa960 && c <= 0xa97f) ||
+    (c >= 0xd7b0 && c <= 0xd7ff)
+  );
+}
+
 export interface Tokenized {
   norm: string;
   /** The text as shown to people: original spelling (NFKC) when offsets line up, else `norm`. */
@@ -90,7 +127,7 @@ export interface Tokenized {
 }
 
 export function tokenize(original: string): Tokenized {
-  const nfkc = original.normalize('NFKC');
+  const nfkc = toNfkc(original);
   const norm = normalizeNfkc(nfkc);
   // Normalization keeps lengths equal except for rare expansions (ß→ss, Arabic marks).
   const cased = nfkc.length === norm.length;

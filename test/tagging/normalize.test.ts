@@ -4,6 +4,7 @@ import {
   normalizeText,
   stripDateline,
   stripMarkup,
+  toNfkc,
   tokenize,
 } from '../../src/tagging/normalize.ts';
 
@@ -77,5 +78,57 @@ describe('stripMarkup', () => {
     'C++ and F# standards',
   ])('leaves ordinary text alone: %j', (input) => {
     expect(stripMarkup(input)).toBe(input);
+  });
+});
+
+describe('toNfkc', () => {
+  it('equals String.prototype.normalize("NFKC") on every BMP character alone', () => {
+    const differ: number[] = [];
+    for (let c = 0; c < 0x10000; c++) {
+      const ch = String.fromCharCode(c);
+      if (toNfkc(ch) !== ch.normalize('NFKC')) differ.push(c);
+    }
+    expect(differ).toEqual([]);
+  });
+
+  it('composes, decomposes and reorders in context like normalize("NFKC")', () => {
+    for (const s of [
+      'cafe\u0301', // e + combining acute → é
+      '\u1100\u1161\u11a8', // jamo → 각
+      '\uac00\u11a8', // syllable + trailing jamo → 각
+      'Å \u212b ﬁ … \u3000 ½ ²', // compatibility characters
+      'a\u0323\u0307', // marks reordered
+      'Москва\u0301', // Cyrillic + combining acute
+      'ﻻ العربية', // presentation form
+      '\ud83d\ude00 emoji',
+    ])
+      expect(toNfkc(s)).toBe(s.normalize('NFKC'));
+  });
+
+  it('equals normalize("NFKC") on random mixes of letters, marks, jamo and compatibility characters', () => {
+    // Deterministic pseudo-random strings from a pool that mixes characters NFKC keeps with
+    // those it changes or composes.
+    const pool = [...'aeoAZ09 .,’“—éüßёйЖعلاء中文日本語가각ー'].concat([
+      '\u0301',
+      '\u0308',
+      '\u0323',
+      '\u064b',
+      '\u1161',
+      '\u11a8',
+      '\u212b',
+      '\ufb01',
+      '\u2026',
+      '\u00a0',
+      '\u3000',
+      '\uff21',
+    ]);
+    let seed = 12345;
+    const next = (): number => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    for (let i = 0; i < 20_000; i++) {
+      let s = '';
+      const len = 1 + Math.floor(next() * 8);
+      for (let k = 0; k < len; k++) s += pool[Math.floor(next() * pool.length)];
+      expect(toNfkc(s)).toBe(s.normalize('NFKC'));
+    }
   });
 });
