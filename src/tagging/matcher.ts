@@ -7,6 +7,7 @@ import {
   arabicForms,
   arabicPatternForm,
   hashWord,
+  isArabicLetter,
   isArabicWord,
   normalizeText,
   tokenize,
@@ -48,16 +49,24 @@ interface TrieNode {
   entries: Entry[] | null;
 }
 
-export interface Match {
-  term: number;
-  /** 0 = title, 1 = summary. */
-  field: number;
-  /** Token range [tokStart, tokEnd) within the field. */
-  tokStart: number;
-  tokEnd: number;
-  charStart: number;
-  charEnd: number;
-  text: string;
+/** One occurrence of a term in a field. */
+export class Match {
+  constructor(
+    readonly term: number,
+    /** 0 = title, 1 = summary. */
+    readonly field: number,
+    /** Token range [tokStart, tokEnd) within the field. */
+    readonly tokStart: number,
+    readonly tokEnd: number,
+    readonly charStart: number,
+    readonly charEnd: number,
+    private readonly view: string,
+  ) {}
+
+  /** The matched text as shown to people; sliced on demand, as most matches are never shown. */
+  get text(): string {
+    return this.view.slice(this.charStart, this.charEnd);
+  }
 }
 
 export interface FieldText {
@@ -66,30 +75,45 @@ export interface FieldText {
   view: string;
   cased: boolean;
   tokens: Token[];
-  /** Clitic-stripped forms for Arabic tokens, null for others. */
-  forms: (string[] | null)[];
-  /** `hashWord` of each of `forms`, null for tokens without forms. */
-  formHashes: (number[] | null)[];
+  /** Clitic-stripped forms for Arabic tokens, null (or past the end) for others. */
+  forms: readonly (string[] | null)[];
+  /** `hashWord` of each of `forms`, null (or past the end) for tokens without forms. */
+  formHashes: readonly (number[] | null)[];
 }
+
+/**
+ * `forms` and `formHashes` of a field without Arabic words (nearly all): read-only, shared, and
+ * long enough for any field (an index past the end reads undefined, treated as null).
+ */
+const NO_FORMS: readonly null[] = [];
 
 export function prepareField(text: string): FieldText {
   const t = tokenize(text);
-  const forms: (string[] | null)[] = new Array<string[] | null>(t.tokens.length).fill(null);
-  const formHashes: (number[] | null)[] = new Array<number[] | null>(t.tokens.length).fill(null);
+  let forms: (string[] | null)[] | null = null;
+  let formHashes: (number[] | null)[] | null = null;
   for (let i = 0; i < t.tokens.length; i++) {
-    const w = t.tokens[i]!.norm;
-    if (!isArabicWord(w)) continue;
+    const tok = t.tokens[i]!;
+    if (!isArabicLetter(t.norm.charCodeAt(tok.start))) continue;
+    const w = tok.norm;
+    forms ??= new Array<string[] | null>(t.tokens.length).fill(null);
+    formHashes ??= new Array<number[] | null>(t.tokens.length).fill(null);
     const fs = arabicForms(w);
     forms[i] = fs;
     const hs: number[] = [];
     for (const f of fs) hs.push(hashWord(f));
     formHashes[i] = hs;
   }
-  return { norm: t.norm, view: t.view, cased: t.cased, tokens: t.tokens, forms, formHashes };
+  return {
+    norm: t.norm,
+    view: t.view,
+    cased: t.cased,
+    tokens: t.tokens,
+    forms: forms ?? NO_FORMS,
+    formHashes: formHashes ?? NO_FORMS,
+  };
 }
 
 const CJK_RE = /^[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}]+$/u;
-const DIGITS = /^\d+$/;
 /**
  * The word memo is an open-addressing table of SLOT ints per slot: the word's hash, and 1 + the
  * offset of the word's block in the arena (0: the slot is free). A block is the word's length,
@@ -160,24 +184,35 @@ function parsePiece(piece: string): Pat[] {
   });
 }
 
-function formMatches(pat: Pat, f: string): boolean {
+/**
+ * Whether the word s[a, b) satisfies `pat`, read in place: a token's text is never sliced
+ * to be matched.
+ */
+function tokenMatches(pat: Pat, s: string, a: number, b: number): boolean {
+  const t = pat.text;
+  const len = b - a;
   switch (pat.mode) {
     case 'exact':
-      return f === pat.text;
-    case 'prefix':
-      return f.startsWith(pat.text);
-    case 'infix':
-      return f.includes(pat.text);
-    case 'suffix':
-      return f.endsWith(pat.text);
-    case 'number':
-      return DIGITS.test(f);
-    case 'hanEnd':
-      return f.endsWith(pat.text);
-    case 'hanStart':
-      return f.startsWith(pat.text);
     case 'hanWhole':
-      return f === pat.text;
+      return len === t.length && s.startsWith(t, a);
+    case 'prefix':
+    case 'hanStart':
+      return len >= t.length && s.startsWith(t, a);
+    case 'suffix':
+    case 'hanEnd':
+      return len >= t.length && s.startsWith(t, b - t.length);
+    case 'infix': {
+      const c0 = t.charCodeAt(0);
+      for (let k = a, last = b - t.length; k <= last; k++)
+        if (s.charCodeAt(k) === c0 && s.startsWith(t, k)) return true;
+      return false;
+    }
+    case 'number':
+      for (let k = a; k < b; k++) {
+        const c = s.charCodeAt(k);
+        if (c < 48 || c > 57) return false;
+      }
+      return len > 0;
   }
 }
 
@@ -187,15 +222,17 @@ function isHanMode(m: Mode): boolean {
 
 function patMatches(pat: Pat, ft: FieldText, k: number): boolean {
   const tok = ft.tokens[k]!;
-  if (isHanMode(pat.mode)) return tok.cjk && formMatches(pat, tok.norm);
+  if (isHanMode(pat.mode)) return tok.cjk && tokenMatches(pat, ft.norm, tok.start, tok.end);
   if (tok.cjk) return false;
-  if (pat.cased !== null)
+  if (pat.cased !== null) {
+    const len = tok.end - tok.start;
     return ft.cased
-      ? tok.end - tok.start === pat.cased.length && ft.view.startsWith(pat.cased, tok.start)
-      : tok.norm === pat.text;
+      ? len === pat.cased.length && ft.view.startsWith(pat.cased, tok.start)
+      : len === pat.text.length && ft.norm.startsWith(pat.text, tok.start);
+  }
   const forms = ft.forms[k];
-  if (!forms) return formMatches(pat, tok.norm);
-  for (const f of forms) if (formMatches(pat, f)) return true;
+  if (!forms) return tokenMatches(pat, ft.norm, tok.start, tok.end);
+  for (const f of forms) if (tokenMatches(pat, f, 0, f.length)) return true;
   return false;
 }
 
@@ -319,17 +356,20 @@ export class TermIndex {
     for (let i = Math.max(0, from); i < n; i++) {
       const tok = tokens[i]!;
       if (tok.cjk) {
-        this.matchCjk(tok, ft.view, i, field, out);
+        this.matchCjk(tok, ft.norm, ft.view, i, field, out);
         // Only the entries whose Han piece ends with the run's last character can match.
-        const han = this.hanTable().get(tok.norm.charCodeAt(tok.norm.length - 1));
+        const han = this.hanTable().get(ft.norm.charCodeAt(tok.end - 1));
         if (han) for (const e of han) this.tryEntry(e, 0, ft, i, field, out);
         continue;
       }
       const fs = forms[i];
       if (fs) {
         const hs = ft.formHashes[i]!;
-        for (let k = 0; k < fs.length; k++) this.lookup(fs[k]!, hs[k]!, ft, i, field, out);
-      } else this.lookup(tok.norm, tok.hash, ft, i, field, out);
+        for (let k = 0; k < fs.length; k++) {
+          const f = fs[k]!;
+          this.lookup(f, 0, f.length, hs[k]!, ft, i, field, out);
+        }
+      } else this.lookup(ft.norm, tok.start, tok.end - tok.start, tok.hash, ft, i, field, out);
       const scanned = this.scanned;
       for (let k = 0; k < scanned.length; k++) {
         if (tok.end - tok.start >= this.scannedLen[k]!) this.tryEntry(scanned[k]!, 0, ft, i, field, out);
@@ -337,12 +377,22 @@ export class TermIndex {
     }
   }
 
-  private lookup(f: string, h: number, ft: FieldText, i: number, field: number, out: Match[]): void {
-    const start = this.memoFind(f, h);
+  /** Tries the terms whose first word can be s[from, from + len) (hash `h`), at token `i`. */
+  private lookup(
+    s: string,
+    from: number,
+    len: number,
+    h: number,
+    ft: FieldText,
+    i: number,
+    field: number,
+    out: Match[],
+  ): void {
+    const start = this.memoFind(s, from, len, h);
     const cand = this.cand; // read after memoFind, which may grow it
     const count = cand[start]!;
     if (count === 0) return;
-    // Candidates come from the exact map under `f` or from stems that are prefixes of `f`.
+    // Candidates come from the exact map under the word or from stems that are its prefixes.
     // The next token's word (or its Arabic forms) rules out most phrases before any call.
     const nextTok = i + 1 < ft.tokens.length ? ft.tokens[i + 1]! : null;
     const nextForms = nextTok === null ? null : ft.formHashes[i + 1]!;
@@ -368,7 +418,7 @@ export class TermIndex {
           const key = cand[c + 2]!;
           const len = nextTok.end - nextTok.start;
           if (test === SECOND_CASED ? len !== (key & 0xffff) : len < (key & 0xffff)) continue;
-          if (nextTok.norm.charCodeAt(0) !== key >>> 16) continue;
+          if (ft.norm.charCodeAt(nextTok.start) !== key >>> 16) continue;
         }
       }
       const e = entries[cand[c + 3]!]!;
@@ -383,15 +433,18 @@ export class TermIndex {
     this.memoCount = 0;
   }
 
-  /** Where word `f`'s (hash `h`) count and candidates are in `cand`; found on first sight. */
-  private memoFind(f: string, h: number): number {
+  /**
+   * Where the count and candidates of the word s[from, from + len) (hash `h`) are in `cand`;
+   * found on first sight.
+   */
+  private memoFind(s: string, from: number, len: number, h: number): number {
     const memo = this.memo;
     let slot = h & MEMO_MASK;
     for (;;) {
       const at = slot * SLOT;
       const ref = memo[at + 1]!;
       if (ref === 0) break;
-      if (memo[at] === h && this.spells(ref - 1, f)) return ref + ((f.length + 1) >> 1);
+      if (memo[at] === h && this.spells(ref - 1, s, from, len)) return ref + ((len + 1) >> 1);
       slot = (slot + 1) & MEMO_MASK;
     }
     // Word frequencies are Zipfian: a bounded memo of word → candidate entries saves the
@@ -400,22 +453,21 @@ export class TermIndex {
       this.clearMemo();
       slot = h & MEMO_MASK;
     }
-    const block = this.addBlock(f);
+    const block = this.addBlock(s.slice(from, from + len));
     memo[slot * SLOT] = h;
     memo[slot * SLOT + 1] = block + 1;
     this.memoCount++;
-    return block + 1 + ((f.length + 1) >> 1);
+    return block + 1 + ((len + 1) >> 1);
   }
 
-  /** Whether the block at `b` is word `f`'s. */
-  private spells(b: number, f: string): boolean {
+  /** Whether the block at `b` is the word s[from, from + len)'s. */
+  private spells(b: number, s: string, from: number, len: number): boolean {
     const cand = this.cand;
-    const len = cand[b]!;
-    if (len !== f.length) return false;
+    if (cand[b] !== len) return false;
     for (let k = 0, w = b + 1; k < len; k += 2, w++) {
       const x = cand[w]!;
-      if ((x & 0xffff) !== f.charCodeAt(k)) return false;
-      if (k + 1 < len && x >>> 16 !== f.charCodeAt(k + 1)) return false;
+      if ((x & 0xffff) !== s.charCodeAt(from + k)) return false;
+      if (k + 1 < len && x >>> 16 !== s.charCodeAt(from + k + 1)) return false;
     }
     return true;
   }
@@ -479,15 +531,7 @@ export class TermIndex {
   private pushWord(id: number, ft: FieldText, i: number, field: number, out: Match[]): void {
     if (matchedAt(out, field, i, id)) return;
     const tok = ft.tokens[i]!;
-    out.push({
-      term: id,
-      field,
-      tokStart: i,
-      tokEnd: i + 1,
-      charStart: tok.start,
-      charEnd: tok.end,
-      text: ft.view.slice(tok.start, tok.end),
-    });
+    out.push(new Match(id, field, i, i + 1, tok.start, tok.end, ft.view));
   }
 
   private tryEntry(e: Entry, from: number, ft: FieldText, i: number, field: number, out: Match[]): void {
@@ -504,15 +548,7 @@ export class TermIndex {
     const start = p0.mode === 'hanEnd' ? tokens[i]!.end - p0.text.length : tokens[i]!.start;
     const endTok = tokens[i + pats.length - 1]!;
     const end = pz.mode === 'hanStart' ? endTok.start + pz.text.length : endTok.end;
-    out.push({
-      term: e.id,
-      field,
-      tokStart: i,
-      tokEnd: i + pats.length,
-      charStart: start,
-      charEnd: end,
-      text: ft.view.slice(start, end),
-    });
+    out.push(new Match(e.id, field, i, i + pats.length, start, end, ft.view));
   }
 
   /** Rebuilds `hanByLast` after terms were added (once, on first use). */
@@ -590,18 +626,18 @@ export class TermIndex {
     return -1;
   }
 
-  private matchCjk(tok: Token, view: string, i: number, field: number, out: Match[]): void {
-    const s = tok.norm;
+  private matchCjk(tok: Token, s: string, view: string, i: number, field: number, out: Match[]): void {
     const first = this.cjkTable();
     const lensAt = this.cjkFirstLens;
     const prefix = this.cjkPrefix;
-    for (let p = 0; p < s.length; p++) {
+    const end = tok.end;
+    for (let p = tok.start; p < end; p++) {
       // Only the lengths of terms that begin with this character are tried.
       const at = first[s.charCodeAt(p)]!;
       if (at === 0) continue;
       const count = lensAt[at - 1]!;
       // Hashes of s[p, p + L) for every L up to the longest such term that fits, computed once.
-      const most = Math.min(lensAt[at]!, s.length - p);
+      const most = Math.min(lensAt[at]!, end - p);
       let h = 0x811c9dc5;
       for (let L = 1; L <= most; L++) {
         h = Math.imul(h ^ s.charCodeAt(p + L - 1), 0x01000193);
@@ -609,19 +645,9 @@ export class TermIndex {
       }
       for (let q = at + 1; q < at + 1 + count; q++) {
         const L = lensAt[q]!;
-        if (p + L > s.length) continue;
+        if (p + L > end) continue;
         const id = this.cjkAt(s, p, L, prefix[L]!);
-        if (id < 0) continue;
-        const a = tok.start + p;
-        out.push({
-          term: id,
-          field,
-          tokStart: i,
-          tokEnd: i + 1,
-          charStart: a,
-          charEnd: a + L,
-          text: view.slice(a, a + L),
-        });
+        if (id >= 0) out.push(new Match(id, field, i, i + 1, p, p + L, view));
       }
     }
   }

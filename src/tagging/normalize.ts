@@ -22,8 +22,11 @@ export function normalizeText(text: string): string {
  * (most feed text: Latin, Cyrillic, Arabic letters, Han, common punctuation).
  */
 export function toNfkc(text: string): string {
-  for (let k = 0; k < text.length; k++)
-    if (NFKC_STABLE[text.charCodeAt(k)] === 0) return text.normalize('NFKC');
+  for (let k = 0; k < text.length; k++) {
+    const c = text.charCodeAt(k);
+    // ASCII and C1 controls, the bulk of most text, are stable without a table read.
+    if (c >= 0xa0 && NFKC_STABLE[c] === 0) return text.normalize('NFKC');
+  }
   return text;
 }
 
@@ -49,16 +52,24 @@ function normalizeNfkc(nfkc: string): string {
   return s;
 }
 
-export interface Token {
-  /** Normalized form. */
-  norm: string;
-  /** Character offsets in the normalized string. */
-  start: number;
-  end: number;
-  /** True for a run of Han/kana characters, matched by substring rather than as a word. */
-  cjk: boolean;
-  /** `hashWord(norm)`, computed while scanning, for hash lookups without V8 hashing a new string. */
-  hash: number;
+/** A word or Han/kana run of a normalized text. */
+export class Token {
+  constructor(
+    /** The normalized text the token is a piece of. */
+    readonly src: string,
+    /** Character offsets in `src`. */
+    readonly start: number,
+    readonly end: number,
+    /** True for a run of Han/kana characters, matched by substring rather than as a word. */
+    readonly cjk: boolean,
+    /** `hashWord(norm)`, computed while scanning, for hash lookups without V8 hashing a new string. */
+    readonly hash: number,
+  ) {}
+
+  /** Normalized form: sliced on demand, as matching reads the words in place. */
+  get norm(): string {
+    return this.src.slice(this.start, this.end);
+  }
 }
 
 const FNV_OFFSET = 0x811c9dc5;
@@ -149,14 +160,18 @@ export function tokenize(original: string): Tokenized {
       h = Math.imul(h ^ c, FNV_PRIME);
       j++;
     }
-    tokens.push({ norm: norm.slice(i, j), start: i, end: j, cjk: cls === 2, hash: h });
+    tokens.push(new Token(norm, i, j, cls === 2, h));
     i = j;
   }
   return { norm, view: cased ? nfkc : norm, cased, tokens };
 }
 
 export function isArabicWord(token: string): boolean {
-  const c = token.charCodeAt(0);
+  return isArabicLetter(token.charCodeAt(0));
+}
+
+/** Whether a word starting with character code `c` is Arabic (see `arabicForms`). */
+export function isArabicLetter(c: number): boolean {
   return c >= 0x0620 && c <= 0x06ff;
 }
 

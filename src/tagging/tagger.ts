@@ -7,6 +7,7 @@ import type { RegionCode, Tags, ThemeId } from '../model.ts';
 import { TermIndex, prepareField } from './matcher.ts';
 import type { FieldText, Match } from './matcher.ts';
 import { stripDateline, stripMarkup } from './normalize.ts';
+import { twoDecimals } from './two-decimals.ts';
 import { parseRules } from './rules.ts';
 import type { TaggerRules } from './rules.ts';
 import {
@@ -595,7 +596,7 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
         e.places++;
         if (title) e.placesInTitle++;
       }
-      if (!e.notes.includes(h.m.text)) e.notes.push(h.m.text);
+      addNote(e.notes, h.m.text);
       e.forms++;
       const ft = fields[h.m.field]!;
       e.context.push(
@@ -649,7 +650,7 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
     regionFeatures(e, all, themes, themeIds, lang, regionCodes[e.region] === 'EU', regionX);
     const z = denseLogit(rm, regionX) + contextScore(e, regionContext!);
     if (z < rm.threshold) return false;
-    e.notes.push(`model ${sigmoid(z).toFixed(2)}`);
+    e.notes.push(`model ${twoDecimals(sigmoid(z))}`);
     return true;
   }
 
@@ -675,7 +676,7 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
       contributions(rw!, feats, t, contrib);
       names.splice(0, names.length, ...namesByScan(n));
     }
-    return `model ${sigmoid(z).toFixed(2)}: ${names.join(', ')}`;
+    return `model ${twoDecimals(sigmoid(z))}: ${names.join(', ')}`;
   }
 
   /** The names of modelNote by repeated scans: the largest remaining contribution each time. */
