@@ -125,11 +125,12 @@ const SLOT = 2;
  * Ints per candidate in the arena: the term id when the entry is one word its lookup already
  * proves (`checkFrom` 1, one pattern: it matches the token as it is, without reading the
  * entry), else -1; how the entry's second word can be ruled out from the next token alone
- * (SECOND_*); what that test needs (`secondKey`); the entry's index. Most candidates are ruled
- * out by comparing numbers: "the =FA said" or "data protect*" is not tried after every "the"
- * or "data".
+ * (SECOND_*); what that test needs (`secondKey`); the entry's index; the hash of its third
+ * word (SECOND_EXACT_THIRD). Most candidates are ruled out by comparing numbers: "the =FA
+ * said" or "data protect*" is not tried after every "the" or "data", nor "data protection
+ * authority" after every "data protection".
  */
-const CAND = 4;
+const CAND = 5;
 /** No second word, or one these tests do not cover: the entry is tried. */
 const SECOND_NONE = 0;
 /** A plain exact word (`Entry.second`): its hash equals the next token's, then the text. */
@@ -138,12 +139,22 @@ const SECOND_EXACT = 1;
 const SECOND_CASED = 2;
 /** A stem (`protect*`): the next token is at least as long and has the same first character. */
 const SECOND_PREFIX = 3;
+/** Han leading the next run (`IP地址`): the next token is a Han run at least as long, same first character. */
+const SECOND_HAN = 4;
+/** SECOND_EXACT, and the third word is a plain exact word too: its hash equals the token's after. */
+const SECOND_EXACT_THIRD = 5;
+
+/** A plain exact word (not case-sensitive, not Han): one whose hash a token's can be compared with. */
+function isPlainWord(p: Pat | undefined): p is Pat {
+  return p !== undefined && p.mode === 'exact' && p.cased === null;
+}
 
 /** The SECOND_* test and its key for an entry (see CAND). */
 function secondTest(e: Entry): [number, number] {
   const p = e.pats[1];
   if (!p) return [SECOND_NONE, 0];
-  if (e.second !== null) return [SECOND_EXACT, hashWord(e.second)];
+  if (e.second !== null)
+    return [isPlainWord(e.pats[2]) ? SECOND_EXACT_THIRD : SECOND_EXACT, hashWord(e.second)];
   // Lengths and first letters are compared as 16-bit values in one int.
   if (p.text.length === 0 || p.text.length > 0xffff) return [SECOND_NONE, 0];
   const key = p.text.length | (p.text.charCodeAt(0) << 16);
@@ -151,6 +162,8 @@ function secondTest(e: Entry): [number, number] {
   // token's text: for an ASCII first letter that keeps its length and first letter.
   if (p.mode === 'exact' && p.cased !== null && p.cased.charCodeAt(0) < 0x80) return [SECOND_CASED, key];
   if (p.mode === 'prefix' && p.cased === null) return [SECOND_PREFIX, key];
+  // A Han piece after a word leads the next run (hanStart) or is all of it (hanWhole).
+  if (p.mode === 'hanStart' || p.mode === 'hanWhole') return [SECOND_HAN, key];
   return [SECOND_NONE, 0];
 }
 const MEMO_LIMIT = 16_000;
@@ -257,6 +270,11 @@ export class TermIndex {
   private readonly scanned: Entry[] = []; // infix/suffix/number first words: checked on every token
   /** The length of each `scanned` entry's first word: shorter tokens cannot hold it. */
   private readonly scannedLen: number[] = [];
+  /**
+   * The last character of each `scanned` suffix word (a token, and each of its Arabic forms,
+   * must end with it), else -1.
+   */
+  private readonly scannedLast: number[] = [];
   private readonly hanFirst: Entry[] = []; // mixed Han+Latin terms starting with Han: checked on Han runs
   /** `hanFirst` by the last character of the Han piece (a run must end with it), in list order. */
   private hanByLast = new Map<number, Entry[]>();
@@ -315,7 +333,7 @@ export class TermIndex {
     if (!first) return id;
     const proven = (first.mode === 'exact' || first.mode === 'prefix') && first.cased === null;
     const p1 = pats[1];
-    const second = p1 && p1.mode === 'exact' && p1.cased === null ? p1.text : null;
+    const second = isPlainWord(p1) ? p1.text : null;
     const entry: Entry = { id, index: this.entries.length, pats, checkFrom: proven ? 1 : 0, second };
     this.entries.push(entry);
     if (first.mode === 'exact') {
@@ -340,6 +358,7 @@ export class TermIndex {
     } else {
       this.scanned.push(entry);
       this.scannedLen.push(first.text.length);
+      this.scannedLast.push(first.mode === 'suffix' ? first.text.charCodeAt(first.text.length - 1) : -1);
     }
     return id;
   }
@@ -372,7 +391,10 @@ export class TermIndex {
       } else this.lookup(ft.norm, tok.start, tok.end - tok.start, tok.hash, ft, i, field, out);
       const scanned = this.scanned;
       for (let k = 0; k < scanned.length; k++) {
-        if (tok.end - tok.start >= this.scannedLen[k]!) this.tryEntry(scanned[k]!, 0, ft, i, field, out);
+        if (tok.end - tok.start < this.scannedLen[k]!) continue;
+        const last = this.scannedLast[k]!;
+        if (last >= 0 && ft.norm.charCodeAt(tok.end - 1) !== last) continue;
+        this.tryEntry(scanned[k]!, 0, ft, i, field, out);
       }
     }
   }
@@ -407,11 +429,17 @@ export class TermIndex {
       const test = cand[c + 1]!;
       if (test !== SECOND_NONE) {
         if (nextTok === null) continue;
-        if (test === SECOND_EXACT) {
+        if (test === SECOND_EXACT || test === SECOND_EXACT_THIRD) {
           // A hash that agrees is confirmed by tryEntry, which compares the word itself.
           if (nextForms) {
             if (!nextForms.includes(cand[c + 2]!)) continue;
           } else if (cand[c + 2] !== nextHash) continue;
+          if (test === SECOND_EXACT_THIRD && !this.hashAt(ft, i + 2, cand[c + 4]!)) continue;
+        } else if (test === SECOND_HAN) {
+          if (!nextTok.cjk) continue;
+          const key = cand[c + 2]!;
+          if (nextTok.end - nextTok.start < (key & 0xffff)) continue;
+          if (ft.norm.charCodeAt(nextTok.start) !== key >>> 16) continue;
         } else if (test === SECOND_CASED || !nextForms) {
           // A stem's Arabic forms are left to tryEntry.
           if (nextTok.cjk) continue;
@@ -424,6 +452,13 @@ export class TermIndex {
       const e = entries[cand[c + 3]!]!;
       this.tryEntry(e, e.checkFrom, ft, i, field, out);
     }
+  }
+
+  /** Whether token `k` of the field (or one of its Arabic forms) has hash `h`. */
+  private hashAt(ft: FieldText, k: number, h: number): boolean {
+    if (k >= ft.tokens.length) return false;
+    const fs = ft.formHashes[k];
+    return fs ? fs.includes(h) : ft.tokens[k]!.hash === h;
   }
 
   private clearMemo(): void {
@@ -524,6 +559,7 @@ export class TermIndex {
     cand[c + 1] = test;
     cand[c + 2] = key;
     cand[c + 3] = e.index;
+    cand[c + 4] = test === SECOND_EXACT_THIRD ? hashWord(e.pats[2]!.text) : 0;
     return c + CAND;
   }
 

@@ -134,4 +134,42 @@ describe('TermIndex', () => {
     expect(terms('selon la ÉTS, pas la éts')).toEqual(['la =ÉTS']);
     expect(terms('وزاره الاتصالات')).toEqual(['وزاره اتصال*']);
   });
+
+  it('finds three-word phrases only where the third word follows, also through Arabic forms', () => {
+    const index = new TermIndex();
+    for (const t of ['data protection authority', 'data protection', 'هيئه حمايه البيانات']) index.add(t);
+    const terms = (text: string): string[] => matchText(index, text).map((m) => m.term);
+    expect(terms('the data protection authority said')).toEqual([
+      'data protection authority',
+      'data protection',
+    ]);
+    expect(terms('data protection authorities; data protection law authority; data protection')).toEqual([
+      'data protection',
+      'data protection',
+      'data protection',
+    ]);
+    // The third word with a clitic and the article (وللبيانات) is one of its forms.
+    expect(terms('قالت هيئة حماية وللبيانات')).toEqual(['هيئه حمايه البيانات']);
+    expect(terms('هيئة حماية المستهلك')).toEqual([]);
+  });
+
+  it('finds a word followed by a Han piece only where a Han run starts with it', () => {
+    const index = new TermIndex();
+    // A Han piece of its own (`new 网络`) ends its run; one written against a word (`IP地址`) starts it.
+    for (const t of ['IP地址', 'new 网络']) index.add(t);
+    const terms = (text: string): string[] => matchText(index, text).map((m) => m.term);
+    expect(terms('IP地址被封 new网络 IP 地址')).toEqual(['IP地址', 'new 网络', 'IP地址']);
+    expect(terms('IP地 IP址 IP address new 网 new网络安全 安全IP')).toEqual([]);
+  });
+
+  it('finds stems ending a word (suffix terms) in long words only when they end with them', () => {
+    const index = new TermIndex();
+    for (const t of ['*surveillance', '*überwachung*']) index.add(t);
+    const terms = (text: string): string[] => matchText(index, text).map((m) => m.term);
+    expect(terms('Cybersurveillance, surveillances, Massenüberwachungsgesetz, surveillance')).toEqual([
+      '*surveillance',
+      '*überwachung*',
+      '*surveillance',
+    ]);
+  });
 });
