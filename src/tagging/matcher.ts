@@ -12,7 +12,7 @@ import {
   normalizeText,
   tokenize,
 } from './normalize.ts';
-import type { Token } from './normalize.ts';
+import type { Token, TokenPool } from './normalize.ts';
 
 // The han* modes serve terms mixing Han with Latin or digits ("新IP", "IP地址"): the Han part
 // is a piece of a Han run, ending it before the Latin word or starting it after.
@@ -87,8 +87,12 @@ export interface FieldText {
  */
 const NO_FORMS: readonly null[] = [];
 
-export function prepareField(text: string): FieldText {
-  const t = tokenize(text);
+/**
+ * The tokens of `text`, with the Arabic forms of its words. With a `pool`, the tokens are the
+ * pool's, valid until its next use.
+ */
+export function prepareField(text: string, pool?: TokenPool): FieldText {
+  const t = tokenize(text, pool);
   let forms: (string[] | null)[] | null = null;
   let formHashes: (number[] | null)[] | null = null;
   for (let i = 0; i < t.tokens.length; i++) {

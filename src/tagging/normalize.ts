@@ -52,23 +52,51 @@ function normalizeNfkc(nfkc: string): string {
   return s;
 }
 
-/** A word or Han/kana run of a normalized text. */
+/**
+ * A word or Han/kana run of a normalized text. Read-only to everyone but `TokenPool`, which
+ * refills the tokens of a text no longer in use.
+ */
 export class Token {
   constructor(
     /** The normalized text the token is a piece of. */
-    readonly src: string,
+    public src: string,
     /** Character offsets in `src`. */
-    readonly start: number,
-    readonly end: number,
+    public start: number,
+    public end: number,
     /** True for a run of Han/kana characters, matched by substring rather than as a word. */
-    readonly cjk: boolean,
+    public cjk: boolean,
     /** `hashWord(norm)`, computed while scanning, for hash lookups without V8 hashing a new string. */
-    readonly hash: number,
+    public hash: number,
   ) {}
 
   /** Normalized form: sliced on demand, as matching reads the words in place. */
   get norm(): string {
     return this.src.slice(this.start, this.end);
+  }
+}
+
+/**
+ * Token objects for `tokenize` to refill, so a caller that tokenizes text after text (the
+ * tagger, once per field and item) does not allocate a token per word each time. Tokens from
+ * a pool are valid until the pool's next `tokenize`.
+ */
+export class TokenPool {
+  private readonly tokens: Token[] = [];
+
+  /** Token `k` of the current text, set to these values. */
+  take(k: number, src: string, start: number, end: number, cjk: boolean, hash: number): Token {
+    const t = this.tokens[k];
+    if (t === undefined) {
+      const made = new Token(src, start, end, cjk, hash);
+      this.tokens.push(made);
+      return made;
+    }
+    t.src = src;
+    t.start = start;
+    t.end = end;
+    t.cjk = cjk;
+    t.hash = hash;
+    return t;
   }
 }
 
@@ -137,7 +165,8 @@ export interface Tokenized {
   tokens: Token[];
 }
 
-export function tokenize(original: string): Tokenized {
+/** Splits `original`, normalized, into tokens (refilled from `pool` when one is given). */
+export function tokenize(original: string, pool?: TokenPool): Tokenized {
   const nfkc = toNfkc(original);
   const norm = normalizeNfkc(nfkc);
   // Normalization keeps lengths equal except for rare expansions (ß→ss, Arabic marks).
@@ -160,7 +189,9 @@ export function tokenize(original: string): Tokenized {
       h = Math.imul(h ^ c, FNV_PRIME);
       j++;
     }
-    tokens.push(new Token(norm, i, j, cls === 2, h));
+    tokens.push(
+      pool ? pool.take(tokens.length, norm, i, j, cls === 2, h) : new Token(norm, i, j, cls === 2, h),
+    );
     i = j;
   }
   return { norm, view: cased ? nfkc : norm, cased, tokens };

@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import type { RegionCode, Tags, ThemeId } from '../model.ts';
 import { TermIndex, prepareField } from './matcher.ts';
 import type { FieldText, Match } from './matcher.ts';
-import { stripDateline, stripMarkup } from './normalize.ts';
+import { TokenPool, stripDateline, stripMarkup } from './normalize.ts';
 import { twoDecimals } from './two-decimals.ts';
 import { parseRules } from './rules.ts';
 import type { TaggerRules } from './rules.ts';
@@ -78,16 +78,17 @@ interface CompiledRule {
 /** The term ids of a `with` or `unless` list. */
 interface IdSet {
   has: Set<number>;
-  /** Equals the current item's stamp when one of the set's terms matched in that item. */
-  at: number;
+  /** The set's number: `setAt[id]` is the current item's stamp when one of its terms matched. */
+  id: number;
 }
 
-/** What one term does: the rules it counts for, the with/unless sets holding it, vetoes, regions. */
+/**
+ * What one term does: the rules it counts for, vetoes, regions. Which of these a term has is
+ * also kept in `termFlags` (ROLE_*), so a match without a role is passed over without reading
+ * its record.
+ */
 interface TermRoles {
-  /** Equals the current item's stamp once the term matched in it. */
-  at: number;
   rules: CompiledRule[] | null;
-  sets: IdSet[] | null;
   themeVetoes: number[] | null;
   regionUses: RegionUse[] | null;
   regionVetoes: number[] | null;
@@ -98,6 +99,10 @@ interface ThemeState {
   accepted: Match[];
   notes: string[];
 }
+
+const ROLE_RULES = 1;
+const ROLE_VETOES = 2;
+const ROLE_REGIONS = 4;
 
 function addNote(notes: string[], text: string): void {
   if (!notes.includes(text)) notes.push(text);
@@ -258,12 +263,13 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
   };
   // Rules expanded from one YAML rule share their lists: compile each list to one id set.
   const idSets = new Map<string[], IdSet | null>();
+  let setCount = 0;
   const idSet = (list: string[]): IdSet | null => {
     if (list.length === 0) return null;
     let set = idSets.get(list);
     if (set === undefined) {
       const has = new Set(list.map((t) => index.add(t)));
-      set = { has, at: 0 };
+      set = { has, id: setCount++ };
       idSets.set(list, set);
     }
     return set;
@@ -326,19 +332,15 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
   // reads one object rather than one entry in each of six tables.
   const termCount = index.terms.length;
   const roles = new Array<TermRoles | null>(termCount).fill(null);
-  const rolesOf = (id: number): TermRoles =>
-    (roles[id] ??= {
-      at: 0,
-      rules: null,
-      sets: null,
-      themeVetoes: null,
-      regionUses: null,
-      regionVetoes: null,
-    });
-  for (const [id, v] of uses) rolesOf(id).rules = v;
-  for (const [id, v] of themeVetoUses) rolesOf(id).themeVetoes = v;
-  for (const [id, v] of regionUses) rolesOf(id).regionUses = v;
-  for (const [id, v] of regionVetoUses) rolesOf(id).regionVetoes = v;
+  const termFlags = new Uint8Array(termCount);
+  const rolesOf = (id: number, flag: number): TermRoles => {
+    termFlags[id]! |= flag;
+    return (roles[id] ??= { rules: null, themeVetoes: null, regionUses: null, regionVetoes: null });
+  };
+  for (const [id, v] of uses) rolesOf(id, ROLE_RULES).rules = v;
+  for (const [id, v] of themeVetoUses) rolesOf(id, ROLE_VETOES).themeVetoes = v;
+  for (const [id, v] of regionUses) rolesOf(id, ROLE_REGIONS).regionUses = v;
+  for (const [id, v] of regionVetoUses) rolesOf(id, ROLE_VETOES).regionVetoes = v;
   let stamp = 0;
   // Regions named in the current item (regionSeen[r] === stamp), for the theme model's features.
   const regionSeen = new Uint32Array(regionCodes.length);
@@ -346,12 +348,19 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
   const keyAt = new Uint32Array(keyIds.size);
   const powerOf = Int8Array.from(regionCodes, (c) => (POWER_REGIONS as readonly string[]).indexOf(c));
   const named: NamedRegions = { count: 0, powers: new Uint8Array(POWER_REGIONS.length) };
-  // Each term → the with/unless sets holding it: a matched term marks its sets, so asking
-  // whether any term of a set matched is one comparison.
-  const setsByTerm = new Map<number, IdSet[]>();
-  for (const set of idSets.values()) if (set) for (const id of set.has) addUse(setsByTerm, id, set);
-  for (const [id, v] of setsByTerm) rolesOf(id).sets = v;
-  const hasAny = (set: IdSet): boolean => set.at === stamp;
+  // Each term → the with/unless sets holding it (termSetIds[termSetStart[t] …
+  // termSetStart[t + 1]]): a matched term marks its sets, so asking whether any term of a set
+  // matched is one comparison. termAt[t] is the stamp of the last item the term marked them in.
+  const setsByTerm = new Map<number, number[]>();
+  for (const set of idSets.values()) if (set) for (const id of set.has) addUse(setsByTerm, id, set.id);
+  const termSetStart = new Int32Array(termCount + 1);
+  for (let t = 0; t < termCount; t++)
+    termSetStart[t + 1] = termSetStart[t]! + (setsByTerm.get(t)?.length ?? 0);
+  const termSetIds = new Int32Array(termSetStart[termCount]!);
+  for (const [t, ids] of setsByTerm) termSetIds.set(ids, termSetStart[t]!);
+  const termAt = new Uint32Array(termCount);
+  const setAt = new Uint32Array(setCount);
+  const hasAny = (set: IdSet): boolean => setAt[set.id] === stamp;
 
   let fieldsNow: readonly FieldText[] = [];
   let collectInto: FeatureBuf | null = null;
@@ -364,12 +373,15 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
   const regionContext = regionModel ? denseContext(regionModel) : null;
   // The feature vector of the candidate being scored (reused).
   const regionX = new Float64Array(regionModel ? regionModel.weights.length : 0);
+  // Tokens of the title and the summary, refilled for each item: nothing keeps them past tag().
+  const titlePool = new TokenPool();
+  const summaryPool = new TokenPool();
 
   function tag(input: TagInput): Tags {
     const matches: Match[] = [];
     const fields = [
-      prepareField(stripMarkup(input.title ?? '')),
-      prepareField(stripDateline(stripMarkup(input.summary ?? ''))),
+      prepareField(stripMarkup(input.title ?? ''), titlePool),
+      prepareField(stripDateline(stripMarkup(input.summary ?? '')), summaryPool),
     ] as const;
     index.match(fields[0], 0, matches);
     index.match(fields[1], 1, matches);
@@ -377,10 +389,10 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
 
     // A new stamp per item; on wrap-around the old marks are cleared so none reads as current.
     if (++stamp === 0xffffffff) {
-      for (const r of roles) if (r) r.at = 0;
+      termAt.fill(0);
       regionSeen.fill(0);
       keyAt.fill(0);
-      for (const set of idSets.values()) if (set) set.at = 0;
+      setAt.fill(0);
       stamp = 1;
     }
 
@@ -388,12 +400,14 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
     let themeVetoSpans: Map<number, Match[]> | null = null;
     let regionVetoSpans: Map<number, Match[]> | null = null;
     for (const m of matches) {
-      const ro = roles[m.term];
-      if (!ro) continue; // a domestic cue only
-      if (ro.at !== stamp) {
-        ro.at = stamp;
-        if (ro.sets) for (const set of ro.sets) set.at = stamp;
+      const term = m.term;
+      if (termAt[term] !== stamp) {
+        termAt[term] = stamp;
+        for (let k = termSetStart[term]!, end = termSetStart[term + 1]!; k < end; k++)
+          setAt[termSetIds[k]!] = stamp;
       }
+      if ((termFlags[term]! & ROLE_VETOES) === 0) continue;
+      const ro = roles[term]!;
       if (ro.themeVetoes) for (const t of ro.themeVetoes) addUse((themeVetoSpans ??= new Map()), t, m);
       if (ro.regionVetoes) for (const r of ro.regionVetoes) addUse((regionVetoSpans ??= new Map()), r, m);
     }
@@ -405,9 +419,8 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
     // inside it ("internet shutdown" / "shutdown") do not both count.
     const cands: { m: Match; r: CompiledRule; partner: Match | null }[] = [];
     for (const m of matches) {
-      const rs = roles[m.term]?.rules;
-      if (!rs) continue;
-      for (const r of rs) {
+      if ((termFlags[m.term]! & ROLE_RULES) === 0) continue;
+      for (const r of roles[m.term]!.rules!) {
         if (r.titleOnly && m.field !== 0) continue;
         if (r.unlessSet && hasAny(r.unlessSet)) continue;
         let partner: Match | null = null;
@@ -527,9 +540,8 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
   ): RegionHit[] {
     const hits: RegionHit[] = [];
     for (const m of matches) {
-      const us = roles[m.term]?.regionUses;
-      if (!us) continue;
-      for (const u of us) {
+      if ((termFlags[m.term]! & ROLE_REGIONS) === 0) continue;
+      for (const u of roles[m.term]!.regionUses!) {
         if (vetoSpans && isVetoed(vetoSpans.get(u.region), m)) continue;
         const kind: HitKind = u.place
           ? 'place'

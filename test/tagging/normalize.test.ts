@@ -4,6 +4,7 @@ import {
   normalizeText,
   stripDateline,
   stripMarkup,
+  TokenPool,
   toNfkc,
   tokenize,
 } from '../../src/tagging/normalize.ts';
@@ -27,6 +28,34 @@ describe('tokenize', () => {
     const { tokens } = tokenize("Beijing's VPN翻墙 ban, end-to-end");
     expect(tokens.map((t) => t.norm)).toEqual(['beijing', 's', 'vpn', '翻墙', 'ban', 'end', 'to', 'end']);
     expect(tokens.find((t) => t.norm === '翻墙')?.cjk).toBe(true);
+  });
+});
+
+describe('TokenPool', () => {
+  const plain = (text: string): unknown[] =>
+    tokenize(text).tokens.map((t) => [t.norm, t.start, t.end, t.cjk, t.hash]);
+
+  it('refills its tokens with each text: the same tokens as without a pool, longer or shorter', () => {
+    const pool = new TokenPool();
+    const texts = [
+      'Internet shutdown ordered in 12 regions of the country',
+      'VPN翻墙',
+      '',
+      'قطع الإنترنت في عدة مناطق — Roskomnadzor blocks Telegram again, says the ministry',
+      'short',
+    ];
+    for (const text of texts) {
+      const pooled = tokenize(text, pool).tokens.map((t) => [t.norm, t.start, t.end, t.cjk, t.hash]);
+      expect(pooled).toEqual(plain(text));
+    }
+  });
+
+  it('reuses its token objects, so tokens from an earlier text are not to be kept', () => {
+    const pool = new TokenPool();
+    const first = tokenize('alpha beta', pool).tokens[0]!;
+    const second = tokenize('gamma', pool).tokens[0]!;
+    expect(second).toBe(first);
+    expect(first.norm).toBe('gamma');
   });
 });
 
