@@ -82,27 +82,29 @@ interface IdSet {
   id: number;
 }
 
-/**
- * What one term does: the rules it counts for, vetoes, regions. Which of these a term has is
- * also kept in `termFlags` (ROLE_*), so a match without a role is passed over without reading
- * its record.
- */
-interface TermRoles {
-  rules: CompiledRule[] | null;
+/** The themes and regions a veto term cancels (few terms have one). */
+interface TermVetoes {
   themeVetoes: number[] | null;
-  regionUses: RegionUse[] | null;
   regionVetoes: number[] | null;
 }
+
+/** A candidate match for a theme: the match, its rule (index into the rule arrays), the `with` partner. */
+interface ThemeCand {
+  m: Match;
+  q: number;
+  partner: Match | null;
+}
+
+/** How a region use names its region (`useKind`). */
+const USE_NAME = 0;
+const USE_METONYM = 1;
+const USE_PLACE = 2;
 
 interface ThemeState {
   score: number;
   accepted: Match[];
   notes: string[];
 }
-
-const ROLE_RULES = 1;
-const ROLE_VETOES = 2;
-const ROLE_REGIONS = 4;
 
 function addNote(notes: string[], text: string): void {
   if (!notes.includes(text)) notes.push(text);
@@ -328,19 +330,52 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
   const beforeIds = new Set(rules.metonymBefore.map((t) => context.add(t)));
   const maxBefore = Math.max(1, ...rules.metonymBefore.map((t) => t.trim().split(/\s+/).length + 1));
 
-  // What each term does, by term id once all terms have ids: one record per term, so a match
-  // reads one object rather than one entry in each of six tables.
+  // What each term does, by term id once all terms have ids. Rules and region uses are flat
+  // typed arrays, term t's at [start[t], start[t + 1]): a match reads a few numbers near each
+  // other rather than a chain of objects. Vetoes (rare) keep a record per term.
   const termCount = index.terms.length;
-  const roles = new Array<TermRoles | null>(termCount).fill(null);
-  const termFlags = new Uint8Array(termCount);
-  const rolesOf = (id: number, flag: number): TermRoles => {
-    termFlags[id]! |= flag;
-    return (roles[id] ??= { rules: null, themeVetoes: null, regionUses: null, regionVetoes: null });
-  };
-  for (const [id, v] of uses) rolesOf(id, ROLE_RULES).rules = v;
-  for (const [id, v] of themeVetoUses) rolesOf(id, ROLE_VETOES).themeVetoes = v;
-  for (const [id, v] of regionUses) rolesOf(id, ROLE_REGIONS).regionUses = v;
-  for (const [id, v] of regionVetoUses) rolesOf(id, ROLE_VETOES).regionVetoes = v;
+  const termRuleStart = new Int32Array(termCount + 1);
+  const termUseStart = new Int32Array(termCount + 1);
+  for (let t = 0; t < termCount; t++) {
+    termRuleStart[t + 1] = termRuleStart[t]! + (uses.get(t)?.length ?? 0);
+    termUseStart[t + 1] = termUseStart[t]! + (regionUses.get(t)?.length ?? 0);
+  }
+  const ruleCount = termRuleStart[termCount]!;
+  const ruleAll = new Array<CompiledRule>(ruleCount);
+  const ruleTheme = new Int32Array(ruleCount);
+  const ruleKey = new Int32Array(ruleCount);
+  const ruleWeight = new Float64Array(ruleCount);
+  const ruleTitleOnly = new Uint8Array(ruleCount);
+  // Set ids (see setAt) of each rule's `unless` and `with` lists, -1 for none.
+  const ruleUnless = new Int32Array(ruleCount);
+  const ruleWith = new Int32Array(ruleCount);
+  for (const [t, list] of uses) {
+    for (let j = 0; j < list.length; j++) {
+      const q = termRuleStart[t]! + j;
+      const r = list[j]!;
+      ruleAll[q] = r;
+      ruleTheme[q] = r.theme;
+      ruleKey[q] = r.keyId;
+      ruleWeight[q] = r.weight;
+      ruleTitleOnly[q] = r.titleOnly ? 1 : 0;
+      ruleUnless[q] = r.unlessSet ? r.unlessSet.id : -1;
+      ruleWith[q] = r.withSet ? r.withSet.id : -1;
+    }
+  }
+  const useRegion = new Int32Array(termUseStart[termCount]!);
+  const useKind = new Uint8Array(termUseStart[termCount]!);
+  for (const [t, list] of regionUses) {
+    for (let j = 0; j < list.length; j++) {
+      const u = list[j]!;
+      useRegion[termUseStart[t]! + j] = u.region;
+      useKind[termUseStart[t]! + j] = u.place ? USE_PLACE : u.metonym ? USE_METONYM : USE_NAME;
+    }
+  }
+  const vetoes = new Array<TermVetoes | null>(termCount).fill(null);
+  for (const [id, v] of themeVetoUses)
+    (vetoes[id] ??= { themeVetoes: null, regionVetoes: null }).themeVetoes = v;
+  for (const [id, v] of regionVetoUses)
+    (vetoes[id] ??= { themeVetoes: null, regionVetoes: null }).regionVetoes = v;
   let stamp = 0;
   // Regions named in the current item (regionSeen[r] === stamp), for the theme model's features.
   const regionSeen = new Uint32Array(regionCodes.length);
@@ -360,7 +395,6 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
   for (const [t, ids] of setsByTerm) termSetIds.set(ids, termSetStart[t]!);
   const termAt = new Uint32Array(termCount);
   const setAt = new Uint32Array(setCount);
-  const hasAny = (set: IdSet): boolean => setAt[set.id] === stamp;
 
   let fieldsNow: readonly FieldText[] = [];
   let collectInto: FeatureBuf | null = null;
@@ -406,8 +440,8 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
         for (let k = termSetStart[term]!, end = termSetStart[term + 1]!; k < end; k++)
           setAt[termSetIds[k]!] = stamp;
       }
-      if ((termFlags[term]! & ROLE_VETOES) === 0) continue;
-      const ro = roles[term]!;
+      const ro = vetoes[term];
+      if (!ro) continue;
       if (ro.themeVetoes) for (const t of ro.themeVetoes) addUse((themeVetoSpans ??= new Map()), t, m);
       if (ro.regionVetoes) for (const r of ro.regionVetoes) addUse((regionVetoSpans ??= new Map()), r, m);
     }
@@ -417,29 +451,32 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
 
     // Themes: collect candidate matches per theme, longest first, so a phrase and a word
     // inside it ("internet shutdown" / "shutdown") do not both count.
-    const cands: { m: Match; r: CompiledRule; partner: Match | null }[] = [];
+    const cands: ThemeCand[] = [];
     for (const m of matches) {
-      if ((termFlags[m.term]! & ROLE_RULES) === 0) continue;
-      for (const r of roles[m.term]!.rules!) {
-        if (r.titleOnly && m.field !== 0) continue;
-        if (r.unlessSet && hasAny(r.unlessSet)) continue;
+      for (let q = termRuleStart[m.term]!, end = termRuleStart[m.term + 1]!; q < end; q++) {
+        if (ruleTitleOnly[q] === 1 && m.field !== 0) continue;
+        const unless = ruleUnless[q]!;
+        if (unless >= 0 && setAt[unless] === stamp) continue;
         let partner: Match | null = null;
-        if (r.withSet) {
+        const withSet = ruleWith[q]!;
+        if (withSet >= 0) {
           // Most `with` rules find none of their partner terms: say so without a scan.
-          partner = hasAny(r.withSet) ? findPartner(matches, r.withSet.has, r.near, m) : null;
+          if (setAt[withSet] !== stamp) continue;
+          const r = ruleAll[q]!;
+          partner = findPartner(matches, r.withSet!.has, r.near, m);
           if (!partner) continue;
         }
-        cands.push({ m, r, partner });
+        cands.push({ m, q, partner });
       }
     }
     // Longest span first; on equal spans the heaviest rule first, so that one stretch of text
     // counts once per theme even when several terms (say, in two languages) match it.
-    if (cands.length > 1) sortCands(cands);
+    if (cands.length > 1) sortCands(cands, ruleWeight);
     // Per-theme state is created only for themes that have a candidate match; explanations
     // are kept there and copied out only for the tags given.
     const state: (ThemeState | undefined)[] = new Array<ThemeState | undefined>(themeIds.length);
-    for (const { m, r, partner } of cands) {
-      const t = r.theme;
+    for (const { m, q, partner } of cands) {
+      const t = ruleTheme[q]!;
       if (themeVetoSpans && isVetoed(themeVetoSpans.get(t), m)) continue;
       let st = state[t];
       if (!st) {
@@ -448,8 +485,8 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
       }
       if (containsAny(st.accepted, m)) continue;
       st.accepted.push(m);
-      const w = m.field === 0 ? r.weight * rules.titleBoost : r.weight;
-      const k = r.keyId;
+      const w = m.field === 0 ? ruleWeight[q]! * rules.titleBoost : ruleWeight[q]!;
+      const k = ruleKey[q]!;
       const prev = keyAt[k] === stamp ? keyWeight[k]! : 0;
       if (w > prev) {
         st.score += w - prev;
@@ -540,17 +577,19 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
   ): RegionHit[] {
     const hits: RegionHit[] = [];
     for (const m of matches) {
-      if ((termFlags[m.term]! & ROLE_REGIONS) === 0) continue;
-      for (const u of roles[m.term]!.regionUses!) {
-        if (vetoSpans && isVetoed(vetoSpans.get(u.region), m)) continue;
-        const kind: HitKind = u.place
-          ? 'place'
-          : !u.metonym
-            ? 'name'
-            : inMetonymContext(context, fields[m.field]!, m, afterIds, beforeIds, maxBefore)
-              ? 'metonym'
-              : 'bare';
-        hits.push({ m, region: u.region, kind });
+      for (let q = termUseStart[m.term]!, end = termUseStart[m.term + 1]!; q < end; q++) {
+        const region = useRegion[q]!;
+        if (vetoSpans && isVetoed(vetoSpans.get(region), m)) continue;
+        const use = useKind[q]!;
+        const kind: HitKind =
+          use === USE_PLACE
+            ? 'place'
+            : use === USE_NAME
+              ? 'name'
+              : inMetonymContext(context, fields[m.field]!, m, afterIds, beforeIds, maxBefore)
+                ? 'metonym'
+                : 'bare';
+        hits.push({ m, region, kind });
       }
     }
     return hits;
@@ -775,17 +814,17 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
  * Longest span first, then heaviest rule; stable like Array.prototype.sort. An insertion
  * sort: the lists are short, and it saves a comparator call through the builtin per pair.
  */
-function sortCands(c: { m: Match; r: CompiledRule }[]): void {
+function sortCands(c: ThemeCand[], weight: Float64Array): void {
   for (let i = 1; i < c.length; i++) {
     const x = c[i]!;
     const len = spanLen(x.m);
-    const w = x.r.weight;
+    const w = weight[x.q]!;
     let j = i - 1;
     for (; j >= 0; j--) {
       const y = c[j]!;
       const d = len - spanLen(y.m);
       // x goes before y only when strictly greater (longer, or as long and heavier).
-      if (d < 0 || (d === 0 && w <= y.r.weight)) break;
+      if (d < 0 || (d === 0 && w <= weight[y.q]!)) break;
       c[j + 1] = y;
     }
     c[j + 1] = x;
