@@ -201,30 +201,49 @@ function parsePiece(piece: string): Pat[] {
   });
 }
 
+// Pattern modes as numbers, for the flat pattern arrays of TermIndex (see `patMode`).
+const M_EXACT = 0;
+const M_PREFIX = 1;
+const M_INFIX = 2;
+const M_SUFFIX = 3;
+const M_NUMBER = 4;
+const M_HAN_END = 5;
+const M_HAN_START = 6;
+const M_HAN_WHOLE = 7;
+const MODE_CODES: Record<Mode, number> = {
+  exact: M_EXACT,
+  prefix: M_PREFIX,
+  infix: M_INFIX,
+  suffix: M_SUFFIX,
+  number: M_NUMBER,
+  hanEnd: M_HAN_END,
+  hanStart: M_HAN_START,
+  hanWhole: M_HAN_WHOLE,
+};
+
 /**
- * Whether the word s[a, b) satisfies `pat`, read in place: a token's text is never sliced
- * to be matched.
+ * Whether the word s[a, b) satisfies a pattern of mode `mode` and text `t`, read in place: a
+ * token's text is never sliced to be matched.
  */
-function tokenMatches(pat: Pat, s: string, a: number, b: number): boolean {
-  const t = pat.text;
+function tokenMatches(mode: number, t: string, s: string, a: number, b: number): boolean {
   const len = b - a;
-  switch (pat.mode) {
-    case 'exact':
-    case 'hanWhole':
+  switch (mode) {
+    case M_EXACT:
+    case M_HAN_WHOLE:
       return len === t.length && s.startsWith(t, a);
-    case 'prefix':
-    case 'hanStart':
+    case M_PREFIX:
+    case M_HAN_START:
       return len >= t.length && s.startsWith(t, a);
-    case 'suffix':
-    case 'hanEnd':
+    case M_SUFFIX:
+    case M_HAN_END:
       return len >= t.length && s.startsWith(t, b - t.length);
-    case 'infix': {
+    case M_INFIX: {
       const c0 = t.charCodeAt(0);
       for (let k = a, last = b - t.length; k <= last; k++)
         if (s.charCodeAt(k) === c0 && s.startsWith(t, k)) return true;
       return false;
     }
-    case 'number':
+    default: // M_NUMBER
       for (let k = a; k < b; k++) {
         const c = s.charCodeAt(k);
         if (c < 48 || c > 57) return false;
@@ -235,22 +254,6 @@ function tokenMatches(pat: Pat, s: string, a: number, b: number): boolean {
 
 function isHanMode(m: Mode): boolean {
   return m === 'hanEnd' || m === 'hanStart' || m === 'hanWhole';
-}
-
-function patMatches(pat: Pat, ft: FieldText, k: number): boolean {
-  const tok = ft.tokens[k]!;
-  if (isHanMode(pat.mode)) return tok.cjk && tokenMatches(pat, ft.norm, tok.start, tok.end);
-  if (tok.cjk) return false;
-  if (pat.cased !== null) {
-    const len = tok.end - tok.start;
-    return ft.cased
-      ? len === pat.cased.length && ft.view.startsWith(pat.cased, tok.start)
-      : len === pat.text.length && ft.norm.startsWith(pat.text, tok.start);
-  }
-  const forms = ft.forms[k];
-  if (!forms) return tokenMatches(pat, ft.norm, tok.start, tok.end);
-  for (const f of forms) if (tokenMatches(pat, f, 0, f.length)) return true;
-  return false;
 }
 
 /**
@@ -294,8 +297,18 @@ export class TermIndex {
   private cjkTexts: string[] = [];
   /** Scratch: `hashWord` of the run's first 1…L characters from the position being scanned. */
   private cjkPrefix = new Int32Array(0);
-  /** Every phrase entry, by `Entry.index`. */
-  private readonly entries: Entry[] = [];
+  /**
+   * Every phrase entry's patterns, flat and by `Entry.index`, so matching reads no entry or
+   * pattern object: entry x's are [entryAt[x], entryAt[x] + entryLen[x]), each a mode (M_*),
+   * a text and the case-sensitive spelling or null; entryFrom[x] is its `checkFrom`.
+   */
+  private readonly entryAt: number[] = [];
+  private readonly entryLen: number[] = [];
+  private readonly entryIds: number[] = [];
+  private readonly entryFrom: number[] = [];
+  private readonly patMode: number[] = [];
+  private readonly patText: string[] = [];
+  private readonly patCased: (string | null)[] = [];
   // Word → candidate entries (see SLOT and CAND), keyed by the tokenizer's hash.
   private readonly memo = new Int32Array(MEMO_SIZE * SLOT);
   /** The arena of word blocks (see SLOT). */
@@ -338,8 +351,16 @@ export class TermIndex {
     const proven = (first.mode === 'exact' || first.mode === 'prefix') && first.cased === null;
     const p1 = pats[1];
     const second = isPlainWord(p1) ? p1.text : null;
-    const entry: Entry = { id, index: this.entries.length, pats, checkFrom: proven ? 1 : 0, second };
-    this.entries.push(entry);
+    const entry: Entry = { id, index: this.entryAt.length, pats, checkFrom: proven ? 1 : 0, second };
+    this.entryAt.push(this.patMode.length);
+    this.entryLen.push(pats.length);
+    this.entryIds.push(id);
+    this.entryFrom.push(entry.checkFrom);
+    for (const p of pats) {
+      this.patMode.push(MODE_CODES[p.mode]);
+      this.patText.push(p.text);
+      this.patCased.push(p.cased);
+    }
     if (first.mode === 'exact') {
       const list = this.exact.get(first.text);
       if (list) list.push(entry);
@@ -382,7 +403,7 @@ export class TermIndex {
         this.matchCjk(tok, ft.norm, ft.view, i, field, out);
         // Only the entries whose Han piece ends with the run's last character can match.
         const han = this.hanTable().get(ft.norm.charCodeAt(tok.end - 1));
-        if (han) for (const e of han) this.tryEntry(e, 0, ft, i, field, out);
+        if (han) for (const e of han) this.tryEntry(e.index, 0, ft, i, field, out);
         continue;
       }
       const fs = forms[i];
@@ -398,7 +419,7 @@ export class TermIndex {
         if (tok.end - tok.start < this.scannedLen[k]!) continue;
         const last = this.scannedLast[k]!;
         if (last >= 0 && ft.norm.charCodeAt(tok.end - 1) !== last) continue;
-        this.tryEntry(scanned[k]!, 0, ft, i, field, out);
+        this.tryEntry(scanned[k]!.index, 0, ft, i, field, out);
       }
     }
   }
@@ -423,7 +444,7 @@ export class TermIndex {
     const nextTok = i + 1 < ft.tokens.length ? ft.tokens[i + 1]! : null;
     const nextForms = nextTok === null ? null : ft.formHashes[i + 1]!;
     const nextHash = nextTok === null ? 0 : nextTok.hash;
-    const entries = this.entries;
+    const entryFrom = this.entryFrom;
     for (let c = start + 1, end = c + count * CAND; c < end; c += CAND) {
       const id = cand[c]!;
       if (id >= 0) {
@@ -453,8 +474,8 @@ export class TermIndex {
           if (ft.norm.charCodeAt(nextTok.start) !== key >>> 16) continue;
         }
       }
-      const e = entries[cand[c + 3]!]!;
-      this.tryEntry(e, e.checkFrom, ft, i, field, out);
+      const x = cand[c + 3]!;
+      this.tryEntry(x, entryFrom[x]!, ft, i, field, out);
     }
   }
 
@@ -574,21 +595,44 @@ export class TermIndex {
     out.push(new Match(id, field, i, i + 1, tok.start, tok.end, ft.view));
   }
 
-  private tryEntry(e: Entry, from: number, ft: FieldText, i: number, field: number, out: Match[]): void {
+  /** Matches entry `x` at token `i`, its patterns checked from the `from`th on. */
+  private tryEntry(x: number, from: number, ft: FieldText, i: number, field: number, out: Match[]): void {
     const { tokens } = ft;
-    const pats = e.pats;
-    if (i + pats.length > tokens.length) return;
-    for (let k = from; k < pats.length; k++) {
-      if (!patMatches(pats[k]!, ft, i + k)) return;
+    const n = this.entryLen[x]!;
+    if (i + n > tokens.length) return;
+    const at = this.entryAt[x]!;
+    for (let k = from; k < n; k++) {
+      if (!this.patMatches(at + k, ft, i + k)) return;
     }
-    if (matchedAt(out, field, i, e.id)) return;
+    const id = this.entryIds[x]!;
+    if (matchedAt(out, field, i, id)) return;
     // A Han piece covers only its own characters of the run, not the whole run.
-    const p0 = pats[0]!;
-    const pz = pats[pats.length - 1]!;
-    const start = p0.mode === 'hanEnd' ? tokens[i]!.end - p0.text.length : tokens[i]!.start;
-    const endTok = tokens[i + pats.length - 1]!;
-    const end = pz.mode === 'hanStart' ? endTok.start + pz.text.length : endTok.end;
-    out.push(new Match(e.id, field, i, i + pats.length, start, end, ft.view));
+    const z = at + n - 1;
+    const start =
+      this.patMode[at] === M_HAN_END ? tokens[i]!.end - this.patText[at]!.length : tokens[i]!.start;
+    const endTok = tokens[i + n - 1]!;
+    const end = this.patMode[z] === M_HAN_START ? endTok.start + this.patText[z]!.length : endTok.end;
+    out.push(new Match(id, field, i, i + n, start, end, ft.view));
+  }
+
+  /** Whether pattern `p` (see `patMode`) matches token `k` of the field. */
+  private patMatches(p: number, ft: FieldText, k: number): boolean {
+    const tok = ft.tokens[k]!;
+    const mode = this.patMode[p]!;
+    const text = this.patText[p]!;
+    if (mode >= M_HAN_END) return tok.cjk && tokenMatches(mode, text, ft.norm, tok.start, tok.end);
+    if (tok.cjk) return false;
+    const cased = this.patCased[p] ?? null;
+    if (cased !== null) {
+      const len = tok.end - tok.start;
+      return ft.cased
+        ? len === cased.length && ft.view.startsWith(cased, tok.start)
+        : len === text.length && ft.norm.startsWith(text, tok.start);
+    }
+    const forms = ft.forms[k];
+    if (!forms) return tokenMatches(mode, text, ft.norm, tok.start, tok.end);
+    for (const f of forms) if (tokenMatches(mode, text, f, 0, f.length)) return true;
+    return false;
   }
 
   /** Rebuilds `hanByLast` after terms were added (once, on first use). */
