@@ -341,7 +341,6 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
     termUseStart[t + 1] = termUseStart[t]! + (regionUses.get(t)?.length ?? 0);
   }
   const ruleCount = termRuleStart[termCount]!;
-  const ruleAll = new Array<CompiledRule>(ruleCount);
   const ruleTheme = new Int32Array(ruleCount);
   const ruleKey = new Int32Array(ruleCount);
   const ruleWeight = new Float64Array(ruleCount);
@@ -349,17 +348,19 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
   // Set ids (see setAt) of each rule's `unless` and `with` lists, -1 for none.
   const ruleUnless = new Int32Array(ruleCount);
   const ruleWith = new Int32Array(ruleCount);
+  // How many words may separate a `with` rule's term from its partner; -1: any distance.
+  const ruleNear = new Float64Array(ruleCount);
   for (const [t, list] of uses) {
     for (let j = 0; j < list.length; j++) {
       const q = termRuleStart[t]! + j;
       const r = list[j]!;
-      ruleAll[q] = r;
       ruleTheme[q] = r.theme;
       ruleKey[q] = r.keyId;
       ruleWeight[q] = r.weight;
       ruleTitleOnly[q] = r.titleOnly ? 1 : 0;
       ruleUnless[q] = r.unlessSet ? r.unlessSet.id : -1;
       ruleWith[q] = r.withSet ? r.withSet.id : -1;
+      ruleNear[q] = r.near ?? -1;
     }
   }
   const useRegion = new Int32Array(termUseStart[termCount]!);
@@ -395,6 +396,26 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
   for (const [t, ids] of setsByTerm) termSetIds.set(ids, termSetStart[t]!);
   const termAt = new Uint32Array(termCount);
   const setAt = new Uint32Array(setCount);
+  /** Whether term `t` is in set `set` (a term is in few sets: its list is read, not hashed). */
+  const inSet = (t: number, set: number): boolean => {
+    for (let k = termSetStart[t]!, end = termSetStart[t + 1]!; k < end; k++)
+      if (termSetIds[k] === set) return true;
+    return false;
+  };
+  /**
+   * The first match of a term of set `set` (a rule's `with` list) that does not overlap `m`
+   * and lies within `near` words of it (-1: anywhere in the item).
+   */
+  const findPartner = (matches: readonly Match[], set: number, near: number, m: Match): Match | null => {
+    for (const p of matches) {
+      if (!inSet(p.term, set) || overlaps(p, m)) continue;
+      if (near < 0) return p;
+      if (p.field !== m.field) continue;
+      const gap = p.tokStart >= m.tokEnd ? p.tokStart - m.tokEnd : m.tokStart - p.tokEnd;
+      if (gap <= near) return p;
+    }
+    return null;
+  };
 
   let fieldsNow: readonly FieldText[] = [];
   let collectInto: FeatureBuf | null = null;
@@ -462,8 +483,7 @@ export function createTagger(rules: TaggerRules, model: TagModel | null = null):
         if (withSet >= 0) {
           // Most `with` rules find none of their partner terms: say so without a scan.
           if (setAt[withSet] !== stamp) continue;
-          const r = ruleAll[q]!;
-          partner = findPartner(matches, r.withSet!.has, r.near, m);
+          partner = findPartner(matches, withSet, ruleNear[q]!, m);
           if (!partner) continue;
         }
         cands.push({ m, q, partner });
@@ -829,18 +849,6 @@ function sortCands(c: ThemeCand[], weight: Float64Array): void {
     }
     c[j + 1] = x;
   }
-}
-
-/** The first match of a `with` term that does not overlap `m` and lies within `near` words. */
-function findPartner(matches: Match[], withSet: Set<number>, near: number | null, m: Match): Match | null {
-  for (const p of matches) {
-    if (!withSet.has(p.term) || overlaps(p, m)) continue;
-    if (near === null) return p;
-    if (p.field !== m.field) continue;
-    const gap = p.tokStart >= m.tokEnd ? p.tokStart - m.tokEnd : m.tokStart - p.tokEnd;
-    if (gap <= near) return p;
-  }
-  return null;
 }
 
 function isVetoed(spans: Match[] | undefined, m: Match): boolean {
