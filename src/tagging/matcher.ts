@@ -252,8 +252,9 @@ function tokenMatches(mode: number, t: string, s: string, a: number, b: number):
   }
 }
 
-function isHanMode(m: Mode): boolean {
-  return m === 'hanEnd' || m === 'hanStart' || m === 'hanWhole';
+/** Whether mode code `m` is one of the Han modes (numbered last for this test). */
+function isHanCode(m: number): boolean {
+  return m >= M_HAN_END;
 }
 
 /**
@@ -377,7 +378,7 @@ export class TermIndex {
         node = nx;
       }
       (node.entries ??= []).push(entry);
-    } else if (isHanMode(first.mode)) {
+    } else if (isHanCode(MODE_CODES[first.mode])) {
       this.hanFirst.push(entry);
       this.hanByLastStale = true;
     } else {
@@ -620,7 +621,7 @@ export class TermIndex {
     const tok = ft.tokens[k]!;
     const mode = this.patMode[p]!;
     const text = this.patText[p]!;
-    if (mode >= M_HAN_END) return tok.cjk && tokenMatches(mode, text, ft.norm, tok.start, tok.end);
+    if (isHanCode(mode)) return tok.cjk && tokenMatches(mode, text, ft.norm, tok.start, tok.end);
     if (tok.cjk) return false;
     const cased = this.patCased[p] ?? null;
     if (cased !== null) {
